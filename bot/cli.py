@@ -1,0 +1,151 @@
+"""Command line: sdgbot build | ask | chat | run | unanswered | health. A thin wrapper."""
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from bot import __version__
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+log = logging.getLogger("sdgbot")
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db or os.environ.get("SDGBOT_DB") or ROOT / "indicators.db")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from bot import build
+
+    db = _db_path(args)
+    knowledge = Path(args.knowledge)
+    if args.check:
+        lines = build.check(knowledge, db)
+        if lines:
+            print(f"{db} differs from what {knowledge} builds:", file=sys.stderr)
+            print("\n".join(lines), file=sys.stderr)
+            print("run `sdgbot build` and commit indicators.db", file=sys.stderr)
+            return 1
+        print(f"{db} matches {knowledge}")
+        return 0
+    old = build.dump(db) if db.exists() else {}
+    build.write(build.build_rows(knowledge), db)
+    changes = build.diff(old, build.dump(db))
+    print(f"built {db}")
+    print("\n".join(changes) if changes else "no changes")
+    return 0
+
+
+def _engine(args: argparse.Namespace):
+    from bot.engine import Engine
+    from bot.store import load_path
+
+    return Engine(load_path(_db_path(args)))
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.render import plain, to_json
+
+    engine = _engine(args)
+    if args.question:
+        answer = engine.answer(" ".join(args.question))
+        print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else plain(answer))
+        return 0
+    for line in sys.stdin:
+        question = line.rstrip("\n")
+        answer = engine.answer(question)
+        if args.json:
+            print(json.dumps(to_json(answer), ensure_ascii=False), flush=True)
+        else:
+            print(plain(answer) + "\n", flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.render import plain
+
+    engine = _engine(args)
+    print("sdgbot console chat: ask about the Ministry of Labor 2025 SDG review. Ctrl-D to quit.")
+    context = None
+    while True:
+        try:
+            question = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not question.strip():
+            continue
+        answer = engine.answer(question, context=context)
+        if answer.found:
+            context = answer.context
+        print(plain(answer) + "\n")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.app import run
+
+    return run(db=_db_path(args))
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="sdgbot",
+        description="Question answering over the Ministry of Labor 2025 SDG review.",
+        epilog='example: sdgbot ask "職災死亡千人率多少"',
+    )
+    p.add_argument("--version", action="version", version=f"sdgbot {__version__}")
+    p.add_argument("--db", help="database file (default: $SDGBOT_DB or the bundled indicators.db)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser(
+        "build", help="build indicators.db from knowledge/", epilog="example: sdgbot build --check"
+    )
+    b.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 if the database differs from what knowledge/ builds",
+    )
+    b.add_argument("--knowledge", default=str(KNOWLEDGE), help="knowledge folder")
+    b.set_defaults(func=cmd_build)
+
+    a = sub.add_parser(
+        "ask",
+        help="answer one question, or one per stdin line",
+        epilog='example: sdgbot ask "勞保年金有多少人領"\n'
+        "         printf '8.7.1\\n' | sdgbot ask --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    a.add_argument("question", nargs="*", help="the question (omit to read stdin)")
+    a.add_argument("--json", action="store_true", help="one JSON object per answer")
+    a.set_defaults(func=cmd_ask)
+
+    c = sub.add_parser(
+        "chat", help="interactive console chat with follow-ups", epilog="example: sdgbot chat"
+    )
+    c.set_defaults(func=cmd_chat)
+
+    r = sub.add_parser(
+        "run",
+        help="run the Telegram bot (long polling)",
+        epilog="example: TELEGRAM_BOT_TOKEN=123:abc sdgbot run",
+    )
+    r.set_defaults(func=cmd_run)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("SDGBOT_LOG_LEVEL", "WARNING").upper(),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

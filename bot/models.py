@@ -1,0 +1,122 @@
+"""SQLModel tables of indicators.db. Tables only: the build writes them, store.py reads them.
+
+Report facts and hand-written knowledge are kept apart: every table below except
+`Alias` holds what the report prints; `Alias` and the `direction` / `name_en`
+columns come from knowledge/curated/ and say so in `source`.
+"""
+
+from sqlmodel import Field, SQLModel
+
+
+class ReportFact(SQLModel, table=True):
+    """A report-level fact: title, publisher, dates, counts, the minister."""
+
+    key: str = Field(primary_key=True)
+    value: str
+    text: str  # the sentence or line it was read from, as printed
+    section: str  # heading path of the passage it stands in
+
+
+class Goal(SQLModel, table=True):
+    """One of the ministry's 4 core goals (T-SDGs 1, 4, 8, 10)."""
+
+    number: int = Field(primary_key=True)
+    title: str
+    section: str  # heading path of the chapter 2 section
+    page: int | None = None
+
+
+class Indicator(SQLModel, table=True):
+    """One of the 20 indicators, as printed in the chapter 2 table."""
+
+    id: str = Field(primary_key=True)  # as printed: 1.3.1, 1.a.2, 10.6.4
+    seq: int  # order of appearance in the report
+    goal: int = Field(foreign_key="goal.number", index=True)
+    name: str
+    note: str  # calculation note of the chapter 2 table
+    note_appendix: str  # calculation note of appendix 1 (may differ: see Remark)
+    unit: str  # responsible unit, e.g. 勞動力發展署
+    status_mark: str  # ● or ○ as printed
+    met: bool  # the printed status: ● met the 2024 target
+    direction: str  # "higher" or "lower" is better (knowledge/curated)
+    name_en: str  # English name (knowledge/curated)
+    section: str  # heading path of its execution section
+    section_text: str  # the execution section as printed
+    page: int | None = None
+
+
+class Figure(SQLModel, table=True):
+    """One printed figure of one indicator: one component in one period."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: str = Field(foreign_key="indicator.id", index=True)
+    component: str  # "" for single-part indicators; 青年 / 失業者; 人數 / 訓後就業率
+    period: str  # baseline_2021 | target_2024 | actual_2024 | latest
+    value: float
+    unit: str  # 人, 人次, 場, 件, %, 千人率
+    comparator: str  # "" or "<=" for targets printed with 以下
+    text: str  # as printed, e.g. "190 萬人", "0.019 以下", "202 萬 57 人"
+    as_of: str  # for latest figures: 截至 2025 年 7 月底 / 2025 年 1 月至 8 月
+    source: str  # where it was read: chapter table, execution section
+
+
+class Remark(SQLModel, table=True):
+    """A quirk of the report kept on record: discrepancies, counting windows, twins."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: str = Field(foreign_key="indicator.id", index=True)
+    kind: str  # discrepancy | window | twin | base | growth
+    text: str
+
+
+class Programme(SQLModel, table=True):
+    """One of the 8 highlight programmes (推動亮點)."""
+
+    id: int = Field(primary_key=True)  # order in the report, 1..8
+    goal: int = Field(foreign_key="goal.number", index=True)
+    title: str
+    stakeholders: str  # one per line
+    content: str  # what was done and its results, paragraphs joined by newlines
+    conclusion: str
+    captions: str  # photo captions, one per line
+    section: str
+    page: int | None = None
+
+
+class ProgrammeFigure(SQLModel, table=True):
+    """A key figure of a highlight programme, with the clause it stands in."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    value: float
+    unit: str
+    text: str  # the number as printed, e.g. "74 萬 1,561 人次"
+    clause: str  # the clause it stands in
+
+
+class Passage(SQLModel, table=True):
+    """Every section of the report as a passage, with its heading path."""
+
+    id: int = Field(primary_key=True)  # order in the report
+    chapter: str
+    section: str
+    subsection: str
+    heading: str  # the full path joined with " > "
+    text: str
+    page: int | None = None
+
+
+class Alias(SQLModel, table=True):
+    """Hand-written vocabulary from knowledge/curated: a term and what it stands for."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    term: str = Field(index=True)
+    target: str  # indicator id, "programme:N", "goal:N", "unit:名稱" or a report word
+    source: str  # the curated file it came from
+
+
+class Word(SQLModel, table=True):
+    """The segmentation dictionary: report words and curated terms, with jieba frequencies."""
+
+    word: str = Field(primary_key=True)
+    freq: int
