@@ -75,6 +75,7 @@ class Answer:
     title: str = ""  # list title, fact heading
     entries: list[ListEntry] = field(default_factory=list)
     programme: Programme | None = None
+    programmes: list[Programme] = field(default_factory=list)  # the programme list
     programme_figures: list[ProgrammeFigure] = field(default_factory=list)
     passage: Passage | None = None
     sentences: list[str] = field(default_factory=list)  # trimmed passage text

@@ -193,7 +193,7 @@ def write(rows: list[SQLModel], db_path: Path) -> None:
         tmp_db = Path(tmp) / db_path.name
         engine = create_engine(f"sqlite:///{tmp_db}")
         SQLModel.metadata.create_all(engine)
-        with Session(engine) as session:
+        with Session(engine, expire_on_commit=False) as session:
             for row in rows:
                 session.add(row)
             session.commit()

@@ -58,10 +58,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for line in sys.stdin:
         question = line.rstrip("\n")
         answer = engine.answer(question)
-        if args.json:
-            print(json.dumps(to_json(answer), ensure_ascii=False), flush=True)
-        else:
+        if args.plain:
             print(plain(answer) + "\n", flush=True)
+        else:
+            print(json.dumps(to_json(answer), ensure_ascii=False), flush=True)
     return 0
 
 
@@ -95,11 +95,14 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="sdgbot",
         description="Question answering over the Ministry of Labor 2025 SDG review.",
-        epilog='example: sdgbot ask "職災死亡千人率多少"',
+        epilog='example: sdgbot ask "職災死亡千人率多少"\n'
+        "with no subcommand: runs the Telegram bot if TELEGRAM_BOT_TOKEN is set, "
+        "else the console chat",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"sdgbot {__version__}")
     p.add_argument("--db", help="database file (default: $SDGBOT_DB or the bundled indicators.db)")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command")
 
     b = sub.add_parser(
         "build", help="build indicators.db from knowledge/", epilog="example: sdgbot build --check"
@@ -120,7 +123,12 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     a.add_argument("question", nargs="*", help="the question (omit to read stdin)")
-    a.add_argument("--json", action="store_true", help="one JSON object per answer")
+    a.add_argument(
+        "--json",
+        action="store_true",
+        help="print JSON (always so when reading questions from stdin)",
+    )
+    a.add_argument("--plain", action="store_true", help="plain text when reading stdin")
     a.set_defaults(func=cmd_ask)
 
     c = sub.add_parser(
@@ -131,14 +139,24 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser(
         "run",
         help="run the Telegram bot (long polling)",
-        epilog="example: TELEGRAM_BOT_TOKEN=123:abc sdgbot run",
+        epilog="example: sdgbot run   (with TELEGRAM_BOT_TOKEN set)",
     )
     r.set_defaults(func=cmd_run)
     return p
 
 
+def cmd_start(args: argparse.Namespace) -> int:
+    """No subcommand: the Telegram bot when a token is set, else the console chat."""
+    if os.environ.get("TELEGRAM_BOT_TOKEN", "").strip():
+        return cmd_run(args)
+    print("TELEGRAM_BOT_TOKEN is not set: opening the console chat.", file=sys.stderr)
+    return cmd_chat(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command is None:
+        args.func = cmd_start
     logging.basicConfig(
         level=os.environ.get("SDGBOT_LOG_LEVEL", "WARNING").upper(),
         stream=sys.stderr,

@@ -1,0 +1,274 @@
+"""Build `Answer` values from the in-memory store: cards, lists, programmes, facts. Pure."""
+
+import re
+from collections.abc import Callable
+
+from bot.answer import Answer, IndicatorCard, Kind, ListEntry, Match
+from bot.question import Question
+from bot.store import Knowledge
+
+_FACT_LABELS = {
+    "minister": "部長",
+    "published": "發布日期",
+    "title": "報告名稱",
+    "period_reviewed": "檢視期間",
+    "tsdgs_approved": "臺灣永續發展目標核定日期",
+    "indicators_approved": "對應指標核定日期",
+}
+_ABOUT = (
+    "title",
+    "title_en",
+    "publisher",
+    "published",
+    "period_reviewed",
+    "tsdgs_approved",
+    "indicators_approved",
+    "national_core_goals",
+    "ministry_core_goals",
+    "ministry_indicators",
+    "minister",
+)
+
+
+def snippet(clause: str, figure: str) -> str:
+    """The part of a sentence that states a figure: from its date to the figure's clause end."""
+    at = clause.find(figure)
+    if at < 0:
+        return clause
+    dates = [m.start() for m in re.finditer(r"(?:截至|至)?\s*\d{4}\s*年", clause[:at])]
+    start = dates[-1] if dates else max(clause.rfind("，", 0, at) + 1, 0)
+    end = clause.find("，", at)
+    return clause[start : end if end >= 0 else len(clause)]
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+class Cards:
+    def __init__(self, knowledge: Knowledge, canon: Callable[[str], str]):
+        self.k = knowledge
+        self.canon = canon
+        self.related = {i: self._related(i) for i in knowledge.indicators}
+
+    def _related(self, ind_id: str) -> tuple:
+        """Programme figures about the same thing as the indicator, that it does not print."""
+        ind = self.k.indicators[ind_id]
+        printed = {f.value for figs in self.k.figures.values() for f in figs}
+        name = _bigrams(self.canon(ind.name))
+        out = []
+        for prog in self.k.programmes.values():
+            if prog.goal != ind.goal:
+                continue
+            for fig in self.k.programme_figures[prog.id]:
+                shared = len(name & _bigrams(self.canon(fig.clause)))
+                if fig.value not in printed and fig.unit != "%" and shared >= max(3, len(name) / 2):
+                    out.append(fig)
+        return tuple(out)
+
+    def match(self, kind: str, ident: str, score: float) -> Match:
+        return Match(kind, ident, score, self.label(kind, ident))
+
+    def label(self, kind: str, ident: str) -> str:
+        if kind == "indicator":
+            return f"{ident} {self.k.indicators[ident].name}"
+        if kind == "programme":
+            return self.k.programmes[int(ident)].title
+        if kind == "goal":
+            return f"核心目標 {ident} {self.k.goals[int(ident)].title}"
+        if kind == "fact":
+            return _FACT_LABELS.get(ident, ident)
+        return ident
+
+    def card(self, ind_id: str) -> IndicatorCard:
+        ind = self.k.indicators[ind_id]
+        return IndicatorCard(
+            indicator=ind,
+            goal=self.k.goals[ind.goal],
+            figures=tuple(self.k.figures[ind_id]),
+            remarks=tuple(self.k.remarks[ind_id]),
+            related=self.related[ind_id],
+        )
+
+    def indicators(
+        self,
+        question: str,
+        ids: list[str],
+        q: Question,
+        score: float,
+        scores: dict[str, float] | None = None,
+    ) -> Answer:
+        scores = scores or {}
+        return Answer(
+            kind=Kind.INDICATOR,
+            query=question,
+            found=True,
+            matches=[self.match("indicator", i, scores.get(i, score)) for i in ids],
+            fields=list(q.fields),
+            components=list(q.components),
+            cards=[self.card(i) for i in ids],
+        )
+
+    def listing(
+        self,
+        question: str,
+        *,
+        unmet: bool = False,
+        met: bool = False,
+        goal: int | None = None,
+        unit: str | None = None,
+        score: float = 100.0,
+    ) -> Answer:
+        chosen = [
+            ind
+            for ind in self.k.indicators.values()
+            if (not unmet or not ind.met)
+            and (not met or ind.met)
+            and (goal is None or ind.goal == goal)
+            and (unit is None or ind.unit == unit)
+        ]
+        parts = []
+        if goal is not None:
+            parts.append(f"核心目標 {goal}「{self.k.goals[goal].title}」")
+        if unit:
+            parts.append(f"{unit}負責")
+        status = "未達成 2024 年目標" if unmet else "已達成 2024 年目標" if met else ""
+        title = "、".join(parts) + ("的" if parts else "") + (status + "的" if status else "")
+        title = f"{title}指標（{len(chosen)} 項）" if chosen else f"{title}指標：沒有符合的指標"
+        entries = [self._entry(ind.id) for ind in chosen]
+        matches = [
+            Match(
+                "list",
+                "unmet"
+                if unmet
+                else f"goal:{goal}"
+                if goal is not None
+                else f"unit:{unit}"
+                if unit
+                else "all",
+                score,
+            )
+        ]
+        matches += [self.match("indicator", e.id, score) for e in entries]
+        return Answer(
+            kind=Kind.LIST,
+            query=question,
+            found=True,
+            matches=matches,
+            title=title,
+            entries=entries,
+        )
+
+    def _entry(self, ind_id: str) -> ListEntry:
+        ind = self.k.indicators[ind_id]
+
+        def printed(period: str) -> str:
+            figs = [f for f in self.k.figures[ind_id] if f.period == period]
+            return "、".join(f"{f.component} {f.text}".strip() for f in figs)
+
+        return ListEntry(ind.id, ind.name, ind.met, printed("actual_2024"), printed("target_2024"))
+
+    def programme(self, question: str, pid: int, score: float) -> Answer:
+        prog = self.k.programmes[pid]
+        return Answer(
+            kind=Kind.PROGRAMME,
+            query=question,
+            found=True,
+            matches=[self.match("programme", str(pid), score)],
+            programme=prog,
+            programme_figures=list(self.k.programme_figures[pid]),
+        )
+
+    def programme_list(self, question: str) -> Answer:
+        progs = list(self.k.programmes.values())
+        return Answer(
+            kind=Kind.LIST,
+            query=question,
+            found=True,
+            matches=[Match("list", "programmes", 100.0)],
+            title=f"推動亮點（{len(progs)} 項）",
+            programmes=progs,
+        )
+
+    def fact(self, question: str, key: str, score: float) -> Answer:
+        facts = self.k.facts
+        if key == "title":
+            lines = [f"{_ABOUT_LABEL[k]}：{facts[k].value}" for k in _ABOUT if k in facts]
+            return Answer(
+                kind=Kind.FACT,
+                query=question,
+                found=True,
+                matches=[Match("fact", key, score)],
+                title="關於本報告",
+                sentences=lines,
+            )
+        fact = facts[key]
+        return Answer(
+            kind=Kind.FACT,
+            query=question,
+            found=True,
+            matches=[Match("fact", key, score)],
+            title=f"{_FACT_LABELS.get(key, key)}：{fact.value}",
+            sentences=[fact.text],
+            message=fact.section,
+        )
+
+    def passage(self, question: str, passage, words: list[str], score: float) -> Answer:
+        sentences = [s.strip() for s in re.split(r"(?<=[。；])|\n", passage.text) if s.strip()]
+        canon = [self.canon(s) for s in sentences]
+        hits = [sum(1 for w in words if w in c) for c in canon]
+        best = max(hits) if hits else 0
+        keep = [s for s, h in zip(sentences, hits, strict=True) if best and h >= max(1, best - 1)]
+        keep = keep[:3] or sentences[:2]
+        return Answer(
+            kind=Kind.FACT,
+            query=question,
+            found=True,
+            matches=[Match("passage", str(passage.id), round(score, 1))],
+            title=passage.heading,
+            passage=passage,
+            sentences=keep,
+        )
+
+    def candidates(self, question: str, options: list[Match]) -> Answer:
+        return Answer(
+            kind=Kind.CANDIDATES,
+            query=question,
+            found=True,
+            matches=options,
+            candidates=options,
+            message="您是不是想問：",
+        )
+
+    def not_found(
+        self, question: str, message: str, samples: list[str], listing: bool = False
+    ) -> Answer:
+        covers = (
+            f"本報告涵蓋勞動部 4 項核心目標（{'、'.join(str(g) for g in self.k.goals)}）的 "
+            f"{len(self.k.indicators)} 項指標、{len(self.k.programmes)} 項推動亮點，"
+            "以及組織架構與未來展望。"
+        )
+        ids = "、".join(self.k.indicators) if listing else ""
+        return Answer(
+            kind=Kind.NOT_FOUND,
+            query=question,
+            found=False,
+            message=message,
+            title=covers + (f"指標編號：{ids}" if ids else ""),
+            suggestions=samples,
+        )
+
+
+_ABOUT_LABEL = {
+    "title": "報告",
+    "title_en": "英文名稱",
+    "publisher": "發布機關",
+    "published": "發布",
+    "period_reviewed": "檢視期間",
+    "tsdgs_approved": "臺灣永續發展目標核定",
+    "indicators_approved": "對應指標核定",
+    "national_core_goals": "全國核心目標數",
+    "ministry_core_goals": "勞動部主責核心目標數",
+    "ministry_indicators": "勞動部主責指標數",
+    "minister": "部長",
+}

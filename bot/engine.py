@@ -1,0 +1,245 @@
+"""Question → Answer. Pure: built once from the in-memory store, no Telegram, no SQL.
+
+Stages: normalise (text.normalise) → recognise (question.analyse: ids, fields,
+list filters) → segment and rewrite (text) → rank (match) → classify → answer.
+"""
+
+import re
+from collections.abc import Callable
+
+from bot import question as questions
+from bot.answer import Answer, Context, Match
+from bot.cards import Cards
+from bot.match import Index, PassageIndex, Scored, Target
+from bot.store import Knowledge
+from bot.text import Rewriter, Segmenter, normalise
+
+CONFIDENT = 62.0  # a single best match at or above this is answered
+TIE = 4.0  # indicators this close to the best are shown together
+INDICATOR_MARGIN = 15.0  # an indicator this close to a programme is preferred
+AMBIGUOUS = 10.0  # three or more answers this close to the best: ask which one
+CANDIDATE = 38.0  # at or above this, offered as "did you mean"
+PASSAGE_SHARE = 0.8  # a passage holding this share of the question answers a report fact
+
+SAMPLES = ["職災死亡千人率多少", "勞保年金有多少人領", "未達成的指標有哪些"]
+
+
+class Engine:
+    def __init__(self, knowledge: Knowledge):
+        self.knowledge = knowledge
+        by_source: dict[str, list] = {}
+        for alias in knowledge.aliases:
+            by_source.setdefault(alias.source, []).append(alias)
+        synonyms = by_source.get("synonyms", [])
+        # the report's own word maps to itself, so 低收入戶 is not read as 低收 + 入戶
+        self.rewrite = Rewriter(
+            [(a.target, a.target) for a in synonyms] + [(a.term, a.target) for a in synonyms]
+        )
+        self.fillers = {a.term for a in by_source.get("fillers", [])}
+        self.not_covered = {a.term for a in by_source.get("not_covered", [])}
+        self.segmenter = Segmenter(knowledge.words)
+        self.passages = PassageIndex(
+            [self.canon(f"{p.heading} {p.text}") for p in knowledge.passages], self.segmenter
+        )
+        self.index = Index(
+            self._targets(by_source.get("aliases", [])), self.segmenter, self.passages.idf
+        )
+        self.cards = Cards(knowledge, self.canon)
+
+    # -- setup -----------------------------------------------------------------
+
+    def canon(self, text: str) -> str:
+        """Report or curated text in the form questions are matched in."""
+        return self.rewrite(normalise(text, limit=None))
+
+    def _targets(self, aliases: list) -> list[Target]:
+        k = self.knowledge
+        keys: dict[tuple[str, str], list[str]] = {}
+
+        def add(kind: str, ident: str, *texts: str) -> None:
+            keys.setdefault((kind, ident), []).extend(self.canon(t) for t in texts if t)
+
+        for ind in k.indicators.values():
+            heading = re.sub(r"^[(（].[)）]\s*", "", ind.section.split(" > ")[-1])
+            own = [p for p in re.split(r"、", heading) if ind.id in p]
+            add("indicator", ind.id, ind.name, ind.note, ind.name_en, *own)
+        for prog in k.programmes.values():
+            clauses = [f.clause for f in k.programme_figures[prog.id]]
+            add("programme", str(prog.id), prog.title, *clauses)
+        for goal in k.goals.values():
+            add("goal", str(goal.number), goal.title)
+        for unit in sorted({i.unit for i in k.indicators.values()}):
+            add("unit", unit, unit)
+        for alias in aliases:
+            kind, _, ident = alias.target.partition(":")
+            if not ident:
+                add("indicator", alias.target, alias.term)
+            elif kind == "programme":
+                prog = next((p for p in k.programmes.values() if ident in p.title), None)
+                if prog:
+                    add("programme", str(prog.id), alias.term)
+            else:
+                add(kind, ident, alias.term)
+        return [Target(kind, ident, tuple(ks)) for (kind, ident), ks in keys.items()]
+
+    # -- answering ---------------------------------------------------------------
+
+    def answer(self, question: str, context: Context | None = None) -> Answer:
+        text = normalise(question)
+        if not text:
+            return self.cards.not_found(question, "請輸入想問的問題，例如指標名稱或編號。", SAMPLES)
+        q = questions.analyse(self.rewrite(text))
+        if q.ids:
+            known = [i for i in dict.fromkeys(q.ids) if i in self.knowledge.indicators]
+            if known:
+                return self.cards.indicators(question, known[:3], q, score=100.0)
+            return self.cards.not_found(
+                question, f"報告中沒有指標 {'、'.join(q.ids)}。", SAMPLES, listing=True
+            )
+        words = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers]
+        resolved = self.index.resolve(words)
+        ranked = self.index.rank(resolved) if words else []
+        if q.unmet or q.wants_list or (q.goal is not None and q.goal in self.knowledge.goals):
+            listing = self._listing(question, q, ranked, words)
+            if listing:
+                return listing
+        off_topic = [w for w in words if w in self.not_covered]
+        top = ranked[0] if ranked else None
+        if off_topic and (top is None or top.precision < 0.9):
+            return self.cards.not_found(
+                question, f"這份報告沒有談到「{'、'.join(off_topic)}」。", SAMPLES
+            )
+        if (
+            context
+            and (q.fields or q.components or not words)
+            and (top is None or top.score < CANDIDATE)
+        ):
+            follow = self._follow_up(question, q, context)
+            if follow:
+                return follow
+        passage = self._passage(question, words)
+        if top and top.score >= CONFIDENT:
+            contenders = self._contenders(ranked)
+            if len(contenders) >= 3:
+                return self.cards.candidates(question, [self._match(s) for s in contenders[:3]])
+            if passage and top.target.type in ("unit", "goal") and top.precision < 0.9:
+                return passage  # 「職業安全衛生法修正」 names the law, not the agency's list
+            return self._confident(question, q, ranked)
+        if passage:
+            return passage
+        close = [s for s in ranked if s.score >= CANDIDATE and s.target.type != "unit"]
+        if close:
+            return self.cards.candidates(question, [self._match(s) for s in close[:3]])
+        return self.cards.not_found(question, "這份報告沒有談到這個問題。", SAMPLES)
+
+    @staticmethod
+    def _contenders(ranked: list[Scored]) -> list[Scored]:
+        """Distinct answers about as good as the best one (「職災」, 「青年」), indicators first."""
+        top = ranked[0].score
+        close = [
+            s
+            for s in ranked
+            if s.score >= top - AMBIGUOUS and s.target.type in ("indicator", "programme")
+        ]
+        return sorted(close, key=lambda s: (s.target.type != "indicator", -s.score))
+
+    def _confident(self, question: str, q, ranked: list[Scored]) -> Answer:
+        top = ranked[0]
+        if top.target.type == "programme":
+            # a programme and an indicator on the same figure: the indicator card says more
+            near = [
+                s
+                for s in ranked
+                if s.target.type == "indicator"
+                and s.score >= max(CONFIDENT, top.score - INDICATOR_MARGIN)
+            ]
+            if near:
+                ranked = near
+                top = near[0]
+        kind = top.target.type
+        handlers: dict[str, Callable[[], Answer]] = {
+            "indicator": lambda: self.cards.indicators(
+                question,
+                [
+                    s.target.id
+                    for s in ranked
+                    if s.target.type == "indicator" and s.score >= top.score - TIE
+                ][:3],
+                q,
+                score=top.score,
+                scores={s.target.id: s.score for s in ranked if s.target.type == "indicator"},
+            ),
+            "programme": lambda: self.cards.programme(question, int(top.target.id), top.score),
+            "goal": lambda: self.cards.listing(question, goal=int(top.target.id), score=top.score),
+            "unit": lambda: self.cards.listing(question, unit=top.target.id, score=top.score),
+            "fact": lambda: self.cards.fact(question, top.target.id, top.score),
+        }
+        return handlers[kind]()
+
+    def _listing(self, question: str, q, ranked: list[Scored], words: list[str]) -> Answer | None:
+        unit = next(
+            (s.target.id for s in ranked if s.target.type == "unit" and s.precision >= 0.5), None
+        )
+        goal = q.goal if q.goal in self.knowledge.goals else None
+        if goal is None and q.wants_list:
+            goal = next(
+                (
+                    int(s.target.id)
+                    for s in ranked
+                    if s.target.type == "goal" and s.precision >= 0.5
+                ),
+                None,
+            )
+        subject = [
+            s
+            for s in ranked
+            if s.score >= CONFIDENT and s.target.type in ("indicator", "programme", "fact")
+        ]
+        if q.wants_list and not (q.unmet or q.met or unit or goal is not None):
+            if words:
+                return None  # 「輔助單位有哪些」 is about its subject, not the indicators
+        elif not q.wants_list and subject and goal is None and not unit:
+            return None  # 「職災受傷的比率有沒有達標」 asks about one indicator
+        if q.unmet or q.met or unit or goal is not None or q.wants_list:
+            return self.cards.listing(question, unmet=q.unmet, met=q.met, goal=goal, unit=unit)
+        return None
+
+    def _follow_up(self, question: str, q, context: Context) -> Answer | None:
+        if context.indicator_ids:
+            return self.cards.indicators(question, list(context.indicator_ids), q, score=100.0)
+        if context.programme_id is not None:
+            return self.cards.programme(question, context.programme_id, 100.0)
+        return None
+
+    def _passage(self, question: str, words: list[str]) -> Answer | None:
+        content = [w for w in words if len(w) > 1 or not w.isascii()]
+        ranked = self.passages.rank(content)
+        if not ranked or len(content) < 1:
+            return None
+        best, _bm25, share = ranked[0]
+        if share < PASSAGE_SHARE:
+            return None
+        return self.cards.passage(question, self.knowledge.passages[best], content, share * 100)
+
+    def _match(self, scored: Scored) -> Match:
+        return self.cards.match(scored.target.type, scored.target.id, scored.score)
+
+    # -- direct look-ups for commands -------------------------------------------
+
+    def indicator(self, ident: str) -> Answer:
+        return self.answer(f"指標 {ident}") if ident else self.listing()
+
+    def listing(
+        self, *, unmet: bool = False, goal: int | None = None, unit: str | None = None
+    ) -> Answer:
+        label = "未達成指標" if unmet else f"核心目標 {goal}" if goal else unit or "全部指標"
+        return self.cards.listing(label, unmet=unmet, goal=goal, unit=unit)
+
+    def programmes(self) -> Answer:
+        return self.cards.programme_list("推動亮點")
+
+    def programme(self, pid: int) -> Answer:
+        return self.cards.programme("推動亮點", pid, 100.0)
+
+    def about(self) -> Answer:
+        return self.cards.fact("關於本報告", "title", 100.0)

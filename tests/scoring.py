@@ -1,0 +1,26 @@
+"""The scoring rules of the eval's batch contract, applied in-process (no subprocess)."""
+
+import re
+import unicodedata
+
+from bot.render import to_json
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).replace("万", "萬")
+    return re.sub(r"[\s,，、]", "", text)
+
+
+def score(q: dict, engine) -> bool:
+    r = to_json(engine.answer(q["q"]))
+    answer = _norm(r["answer"])
+    ids = [m["id"] for m in r["matches"]]
+    if q.get("oos"):
+        return r["found"] is False
+    if r["found"] is False:
+        return False
+    if q.get("expect") and (not ids or ids[0] not in q["expect"]):
+        return False
+    if any(want not in ids and want not in answer for want in q.get("all", [])):
+        return False
+    return all(any(_norm(a) in answer for a in must.split("|")) for must in q.get("must", []))

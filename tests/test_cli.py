@@ -1,0 +1,76 @@
+"""The command line: every subcommand has --help with an example; ask follows the batch contract."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot import cli
+
+SUBCOMMANDS = ["build", "ask", "chat", "run"]
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_has_help_with_an_example(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert "example: sdgbot" in capsys.readouterr().out
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--version"])
+    assert "sdgbot" in capsys.readouterr().out
+
+
+def test_ask_one_question_prints_plain_text(capsys):
+    assert cli.main(["ask", "職災死亡千人率多少"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("指標 8.7.1 職災死亡千人率")
+
+
+def test_batch_contract_one_json_line_per_question_in_order():
+    questions = ["職災死亡千人率是多少", "天氣預報", "", "勞保年金", "8.7.1"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json"],
+        input="".join(q + "\n" for q in questions),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    lines = proc.stdout.splitlines()
+    assert len(lines) == len(questions)
+    results = [json.loads(line) for line in lines]
+    assert [r["query"] for r in results] == questions
+    assert results[0]["found"] and results[0]["matches"][0] == {
+        "type": "indicator",
+        "id": "8.7.1",
+        "score": results[0]["matches"][0]["score"],
+    }
+    assert results[1]["found"] is False and results[2]["found"] is False
+    assert set(results[3]) == {"query", "found", "matches", "answer"}
+
+
+def test_build_check_passes_on_the_committed_database(capsys):
+    assert cli.main(["build", "--check"]) == 0
+
+
+def test_chat_keeps_the_subject_between_questions(monkeypatch, capsys):
+    replies = iter(["職災死亡千人率", "誰負責"])
+
+    def fake_input(prompt=""):
+        try:
+            return next(replies)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    assert cli.main(["chat"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        out.splitlines().count("指標 8.7.1 職災死亡千人率") == 2
+        and "負責單位：職業安全衛生署" in out
+    )
