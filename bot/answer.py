@@ -44,6 +44,7 @@ class IndicatorCard:
     figures: tuple[Figure, ...]
     remarks: tuple[Remark, ...]
     related: tuple[ProgrammeFigure, ...] = ()  # programme figures on the same subject
+    excerpt: str = ""  # the report's own words on what the question asked beyond the card
 
 
 @dataclass(frozen=True)

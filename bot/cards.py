@@ -80,7 +80,7 @@ class Cards:
             return _FACT_LABELS.get(ident, ident)
         return ident
 
-    def card(self, ind_id: str) -> IndicatorCard:
+    def card(self, ind_id: str, leftover: list[str] = ()) -> IndicatorCard:
         ind = self.k.indicators[ind_id]
         return IndicatorCard(
             indicator=ind,
@@ -88,7 +88,24 @@ class Cards:
             figures=tuple(self.k.figures[ind_id]),
             remarks=tuple(self.k.remarks[ind_id]),
             related=self.related[ind_id],
+            excerpt=self.excerpt(ind.section_text, leftover),
         )
+
+    def excerpt(self, text: str, words: list[str]) -> str:
+        """The clause of an execution section that holds what the question asked beyond the
+        indicator itself (「跟 2021 年比成長多少」 → 較 2021 年成長 25.7%)."""
+        words = [w for w in words if not w.isascii() or len(w) > 1]
+        if not words:
+            return ""
+        best, best_hits = "", 0
+        for sentence in re.split(r"[。；]", text):
+            clauses = [c for c in re.split(r"，", sentence) if c.strip()]
+            for i, clause in enumerate(clauses):
+                hits = sum(len(w) for w in words if w in self.canon(clause))
+                if hits > best_hits:
+                    span = clauses[i : i + 2] if not re.search(r"\d", clause) else [clause]
+                    best, best_hits = "，".join(span).strip(), hits
+        return re.sub(r"^\d+\.\s*(執行說明|面臨之機會與挑戰)：", "", best)
 
     def indicators(
         self,
@@ -97,6 +114,7 @@ class Cards:
         q: Question,
         score: float,
         scores: dict[str, float] | None = None,
+        leftover: list[str] = (),
     ) -> Answer:
         scores = scores or {}
         return Answer(
@@ -106,7 +124,7 @@ class Cards:
             matches=[self.match("indicator", i, scores.get(i, score)) for i in ids],
             fields=list(q.fields),
             components=list(q.components),
-            cards=[self.card(i) for i in ids],
+            cards=[self.card(i, leftover) for i in ids],
         )
 
     def listing(
@@ -213,13 +231,24 @@ class Cards:
             message=fact.section,
         )
 
-    def passage(self, question: str, passage, words: list[str], score: float) -> Answer:
-        sentences = [s.strip() for s in re.split(r"(?<=[。；])|\n", passage.text) if s.strip()]
-        canon = [self.canon(s) for s in sentences]
-        hits = [sum(1 for w in words if w in c) for c in canon]
-        best = max(hits) if hits else 0
-        keep = [s for s, h in zip(sentences, hits, strict=True) if best and h >= max(1, best - 1)]
-        keep = keep[:3] or sentences[:2]
+    def passage(
+        self, question: str, passage, words: list[str], score: float, weights: dict[str, float]
+    ) -> Answer:
+        """The passage trimmed to the sentences (or table rows) that hold most of the question."""
+        lines = [s.strip() for s in re.split(r"(?<=[。；])|\n", passage.text) if s.strip()]
+        hits = []
+        for line in lines:
+            canon = self.canon(line)
+            hits.append(sum(weights.get(w, 0) for w in words if len(w) > 1 and w in canon))
+        best = max(hits, default=0)
+        top = sorted(
+            (i for i in range(len(lines)) if best and hits[i] >= 0.75 * best),
+            key=lambda i: -hits[i],
+        )[:3]
+        keep = set(top)
+        for i in top:  # a table row's continuation rows come with it
+            keep |= {j for j in range(i + 1, min(i + 3, len(lines))) if lines[j][0] == "｜"}
+        chosen = [lines[i].lstrip("｜") for i in sorted(keep)] or lines[:2]
         return Answer(
             kind=Kind.FACT,
             query=question,
@@ -227,7 +256,7 @@ class Cards:
             matches=[Match("passage", str(passage.id), round(score, 1))],
             title=passage.heading,
             passage=passage,
-            sentences=keep,
+            sentences=chosen,
         )
 
     def candidates(self, question: str, options: list[Match]) -> Answer:

@@ -57,7 +57,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     for line in sys.stdin:
         question = line.rstrip("\n")
-        answer = engine.answer(question)
+        try:
+            answer = engine.answer(question)
+        except Exception:  # one bad question must not end the batch
+            log.exception("could not answer %r", question[:80])
+            answer = engine.failure(question)
         if args.plain:
             print(plain(answer) + "\n", flush=True)
         else:

@@ -6,6 +6,7 @@ list filters) → segment and rewrite (text) → rank (match) → classify → a
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot import question as questions
 from bot.answer import Answer, Context, Match
@@ -17,9 +18,12 @@ from bot.text import Rewriter, Segmenter, normalise
 CONFIDENT = 62.0  # a single best match at or above this is answered
 TIE = 4.0  # indicators this close to the best are shown together
 INDICATOR_MARGIN = 15.0  # an indicator this close to a programme is preferred
+SURE_PRECISION = 0.85  # the target explains this share of the question's weight
+WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the counting window
 AMBIGUOUS = 10.0  # three or more answers this close to the best: ask which one
 CANDIDATE = 38.0  # at or above this, offered as "did you mean"
-PASSAGE_SHARE = 0.8  # a passage holding this share of the question answers a report fact
+PASSAGE_SHARE = 0.7  # a passage holding this share of the question answers a report fact
+PASSAGE_LEAD = 0.25  # ... even over a confident target, when it holds this much more
 
 SAMPLES = ["職災死亡千人率多少", "勞保年金有多少人領", "未達成的指標有哪些"]
 
@@ -45,6 +49,23 @@ class Engine:
             self._targets(by_source.get("aliases", [])), self.segmenter, self.passages.idf
         )
         self.cards = Cards(knowledge, self.canon)
+        self.owners = [self._owner(p) for p in knowledge.passages]
+        self.windows = {  # the year each indicator's count starts, from its calculation note
+            i.id: m.group(1)
+            for i in knowledge.indicators.values()
+            if (m := re.search(r"(20\d\d)\s*年(?:起|至\s*20\d\d\s*年)?\s*累計", i.note))
+        }
+
+    def _owner(self, passage) -> str:
+        """What a passage is the text of: an indicator table, an execution section
+        ("indicator"), a programme ("programme"), or plain report text ("")."""
+        if "指標概況" in passage.heading or passage.chapter.startswith("附錄一"):
+            return "table"
+        if any(passage.heading == i.section for i in self.knowledge.indicators.values()):
+            return "indicator"
+        if any(p.title in passage.heading for p in self.knowledge.programmes.values()):
+            return "programme"
+        return ""
 
     # -- setup -----------------------------------------------------------------
 
@@ -89,16 +110,22 @@ class Engine:
         if not text:
             return self.cards.not_found(question, "請輸入想問的問題，例如指標名稱或編號。", SAMPLES)
         q = questions.analyse(self.rewrite(text))
+        words = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers]
+        if q.window:
+            words.append(q.window)  # 2017 年起 / 2021 年以後: which count is meant
         if q.ids:
             known = [i for i in dict.fromkeys(q.ids) if i in self.knowledge.indicators]
             if known:
-                return self.cards.indicators(question, known[:3], q, score=100.0)
+                target = self.index.find("indicator", known[0])
+                leftover = self.index.unexplained(words, target) if target else []
+                return self.cards.indicators(question, known[:3], q, 100.0, leftover=leftover)
             return self.cards.not_found(
                 question, f"報告中沒有指標 {'、'.join(q.ids)}。", SAMPLES, listing=True
             )
-        words = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers]
         resolved = self.index.resolve(words)
         ranked = self.index.rank(resolved) if words else []
+        if q.window:
+            ranked = self._by_window(ranked, q.window)
         if q.unmet or q.wants_list or (q.goal is not None and q.goal in self.knowledge.goals):
             listing = self._listing(question, q, ranked, words)
             if listing:
@@ -117,20 +144,53 @@ class Engine:
             follow = self._follow_up(question, q, context)
             if follow:
                 return follow
-        passage = self._passage(question, words)
-        if top and top.score >= CONFIDENT:
+        content = [w for w in words if len(w) > 1 or not w.isascii()]
+        best = [r for r in self.passages.rank(content) if self.owners[r[0]] != "table"][:1]
+        index, share = (best[0][0], best[0][2]) if best else (None, 0.0)
+        owner = self.owners[index] if index is not None else ""
+        passage = self.knowledge.passages[index] if index is not None else None
+        own_section = (
+            top is not None
+            and passage is not None
+            and top.target.type == "indicator"
+            and passage.heading == self.knowledge.indicators[top.target.id].section
+        )
+        if top and self._sure(top):
+            leads = share >= PASSAGE_SHARE and share >= top.precision + PASSAGE_LEAD
+            if passage and leads and not owner:  # the report's text says more than any target
+                return self._passage_answer(question, passage, content, share)
             contenders = self._contenders(ranked)
             if len(contenders) >= 3:
                 return self.cards.candidates(question, [self._match(s) for s in contenders[:3]])
-            if passage and top.target.type in ("unit", "goal") and top.precision < 0.9:
-                return passage  # 「職業安全衛生法修正」 names the law, not the agency's list
-            return self._confident(question, q, ranked)
-        if passage:
-            return passage
+            return self._confident(question, q, ranked, words)
+        if own_section and share >= 0.5 and top.score >= CANDIDATE:
+            return self._confident(question, q, ranked, words)  # the card quotes its section
+        if passage and share >= PASSAGE_SHARE:
+            return self._passage_answer(question, passage, content, share)
         close = [s for s in ranked if s.score >= CANDIDATE and s.target.type != "unit"]
         if close:
             return self.cards.candidates(question, [self._match(s) for s in close[:3]])
         return self.cards.not_found(question, "這份報告沒有談到這個問題。", SAMPLES)
+
+    def _by_window(self, ranked: list[Scored], year: str) -> list[Scored]:
+        """A question naming a counting window (2017 年起, 2021 年以後) prefers indicators
+        counted from that year: 1.4.3 (since 2017) over 8.3.3 (since 2021)."""
+        out = []
+        for s in ranked:
+            start = self.windows.get(s.target.id) if s.target.type == "indicator" else None
+            if start:
+                shift = WINDOW_BONUS if start == year else -WINDOW_BONUS
+                s = replace(s, score=round(s.score + shift, 1))
+            out.append(s)
+        return sorted(out, key=lambda s: (-s.score, -s.coverage, s.target.type != "indicator"))
+
+    @staticmethod
+    def _sure(top: Scored) -> bool:
+        """Confident: a good score or nearly all of the question explained; a unit or a goal
+        must explain most of the question (「職安署」, not 「職業安全衛生法」)."""
+        if top.target.type in ("unit", "goal") and top.precision < 0.8:
+            return False
+        return top.score >= CONFIDENT or top.precision >= SURE_PRECISION
 
     @staticmethod
     def _contenders(ranked: list[Scored]) -> list[Scored]:
@@ -143,7 +203,7 @@ class Engine:
         ]
         return sorted(close, key=lambda s: (s.target.type != "indicator", -s.score))
 
-    def _confident(self, question: str, q, ranked: list[Scored]) -> Answer:
+    def _confident(self, question: str, q, ranked: list[Scored], words: list[str]) -> Answer:
         top = ranked[0]
         if top.target.type == "programme":
             # a programme and an indicator on the same figure: the indicator card says more
@@ -168,6 +228,7 @@ class Engine:
                 q,
                 score=top.score,
                 scores={s.target.id: s.score for s in ranked if s.target.type == "indicator"},
+                leftover=self.index.unexplained(words, top.target),
             ),
             "programme": lambda: self.cards.programme(question, int(top.target.id), top.score),
             "goal": lambda: self.cards.listing(question, goal=int(top.target.id), score=top.score),
@@ -196,7 +257,7 @@ class Engine:
             if s.score >= CONFIDENT and s.target.type in ("indicator", "programme", "fact")
         ]
         if q.wants_list and not (q.unmet or q.met or unit or goal is not None):
-            if words:
+            if words and not q.names_indicators:
                 return None  # 「輔助單位有哪些」 is about its subject, not the indicators
         elif not q.wants_list and subject and goal is None and not unit:
             return None  # 「職災受傷的比率有沒有達標」 asks about one indicator
@@ -211,18 +272,17 @@ class Engine:
             return self.cards.programme(question, context.programme_id, 100.0)
         return None
 
-    def _passage(self, question: str, words: list[str]) -> Answer | None:
-        content = [w for w in words if len(w) > 1 or not w.isascii()]
-        ranked = self.passages.rank(content)
-        if not ranked or len(content) < 1:
-            return None
-        best, _bm25, share = ranked[0]
-        if share < PASSAGE_SHARE:
-            return None
-        return self.cards.passage(question, self.knowledge.passages[best], content, share * 100)
+    def _passage_answer(self, question: str, passage, content: list[str], share: float):
+        return self.cards.passage(question, passage, content, share * 100, self.passages.idf)
 
     def _match(self, scored: Scored) -> Match:
         return self.cards.match(scored.target.type, scored.target.id, scored.score)
+
+    def failure(self, question: str) -> Answer:
+        """What to say when answering failed unexpectedly."""
+        return self.cards.not_found(
+            question, "抱歉，這個問題處理時發生錯誤，請換個說法再試。", SAMPLES
+        )
 
     # -- direct look-ups for commands -------------------------------------------
 

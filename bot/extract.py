@@ -313,7 +313,11 @@ def passages(parsed: Parsed) -> list[Passage]:
     for block in parsed.blocks:
         text = block.text
         if block.table_rows:
-            table = "\n".join("｜".join(c for c in row if c) for row in block.table_rows)
+            # cells joined by ｜; a row whose first cell is empty continues the row above
+            table = "\n".join(
+                ("｜" if not row[0] else "") + "｜".join(c for c in row if c)
+                for row in block.table_rows
+            )
             text = f"{text}\n{table}".strip()
         if not text or block.chapter == "目錄":
             continue

@@ -121,6 +121,14 @@ class Index:
         results.sort(key=lambda s: (-s.score, -s.coverage, s.target.type != "indicator"))
         return results
 
+    def find(self, kind: str, ident: str) -> Target | None:
+        return next((t for t in self.targets if t.type == kind and t.id == ident), None)
+
+    def unexplained(self, tokens: list[str], target: Target) -> list[str]:
+        """The question's words the target's keys do not hold (成長, 降幅, 施行 …)."""
+        words = self.words[self.targets.index(target)]
+        return [r.word for r in self.resolve(tokens) if r.known not in words]
+
     def _coverage(self, key_words: list[str], found: set[str]) -> float:
         weights = [(self.idf.get(w, self.max_idf), w) for w in key_words if w.strip()]
         total = sum(wt for wt, _ in weights)

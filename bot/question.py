@@ -11,8 +11,8 @@ from bot.answer import Field
 
 # 8.7.1, 1.a.2, 1a2, 指標 4.4.3, 10.6.4; a digit middle needs the dots (so 2025 is no id).
 _ID = re.compile(
-    r"(?<![\d.])(\d{1,2})\s*[.．]\s*(\d)\s*[.．]\s*(\d{1,2})(?![\d.])"
-    r"|(?<![\d.a-z])(\d{1,2})\s*[.．]?\s*([a-z])\s*[.．]?\s*(\d)(?![\d.a-z])"
+    r"(?<![\d.\-])(\d{1,2})\s*([.．\-])\s*(\d)\s*\2\s*(\d{1,2})(?![\d.\-])"
+    r"|(?<![\d.a-z])(\d{1,2})\s*[.．\-]?\s*([a-z])\s*[.．\-]?\s*(\d)(?![\d.a-z])"
 )
 _ID_WORD = re.compile(r"指標|indicator|no\.?")
 
@@ -28,8 +28,20 @@ FIELD_WORDS: list[tuple[Field, str]] = [
 ]
 _COMPONENTS = r"就業率|訓後就業率|推介就業率|employment rate"
 
+# 2025 年 1 月至 8 月, 今年 1 到 8 月, 截至 2025 年 7 月底: the latest period.
+_LATEST_PERIOD = re.compile(
+    r"(?:截至|至)?\s*(?:(?:2025|今)\s*年?\s*)?\d{1,2}\s*月?\s*(?:至|到|-|~|－)\s*\d{1,2}\s*月底?"
+    r"|(?:截至|至)\s*(?:2025\s*年\s*)?\d{1,2}\s*月底?"
+)
+# 2017 年起, 2021 年以後, 2021 到 2024 年: a counting window; its first year says which count.
+_WINDOW = re.compile(
+    r"(20[12]\d)\s*年?\s*(?:起|以來|以後|之後|開始|迄今)"
+    r"|(20[12]\d)\s*年?\s*(?:到|至|-|~|－)\s*20[12]\d\s*年?"
+)
+_CHINESE_DIGITS = {"一": 1, "四": 4, "八": 8, "十": 10}
+
 _LIST = re.compile(
-    r"哪些|哪幾|那些|列表|清單|列出|所有|全部|一覽|總覽|幾個指標|幾項指標|多少個指標|多少項指標"
+    r"哪些|哪幾|那些|列表|清單|列出|所有|全部|一覽|總覽"
     r"|\blist\b|\ball\b|which indicators"
 )
 _UNMET = re.compile(
@@ -37,8 +49,8 @@ _UNMET = re.compile(
     r"|unmet|not met|missed|failed"
 )
 _MET = re.compile(r"已達成|有達成|達成的|達標的|已達標|met\b|achieved")
-_GOAL = re.compile(r"(?:核心目標|目標|goal|sdg)\s*(\d{1,2})(?!\d|\s*[.．]\d)")
-_INDICATOR_WORD = re.compile(r"指標|indicator")
+_GOAL = re.compile(r"(?:核心目標|目標|goal|sdg)\s*(\d{1,2}|[一四八十])(?!\d|\s*[.．]\d)")
+_INDICATOR_WORD = re.compile(r"對應指標|指標|indicators?")
 
 
 @dataclass
@@ -52,6 +64,8 @@ class Question:
     unmet: bool = False
     met: bool = False
     goal: int | None = None
+    names_indicators: bool = False  # the question says 指標 / indicator
+    window: str = ""  # first year of a counting window the question names (2017, 2021)
 
 
 def _blank(pattern: re.Pattern | str, text: str) -> str:
@@ -62,14 +76,22 @@ def analyse(text: str) -> Question:
     q = Question(text=text)
     rest = text
     for m in _ID.finditer(text):
-        parts = [p for p in m.groups() if p is not None]
+        parts = [p for i, p in enumerate(m.groups()) if p is not None and i != 1]
         q.ids.append(".".join(parts))
     rest = _blank(_ID, rest)
     if q.ids:
         rest = _blank(_ID_WORD, rest)
+    if _LATEST_PERIOD.search(rest):
+        q.fields.append(Field.LATEST)
+        rest = _blank(_LATEST_PERIOD, rest)
+    window = _WINDOW.search(rest)
+    if window:
+        q.window = window.group(1) or window.group(2)
+        rest = _blank(_WINDOW, rest)
     goal = _GOAL.search(rest)
     if goal:
-        q.goal = int(goal.group(1))
+        number = goal.group(1)
+        q.goal = _CHINESE_DIGITS.get(number) or int(number)
         rest = rest[: goal.start()] + " " + rest[goal.end() :]
     if _LIST.search(rest):
         q.wants_list = True
@@ -79,12 +101,12 @@ def analyse(text: str) -> Question:
     elif q.wants_list and _MET.search(rest):
         q.met = True
     for name, pattern in FIELD_WORDS:
-        if re.search(pattern, rest):
+        if re.search(pattern, rest) and name not in q.fields:
             q.fields.append(name)
             rest = _blank(pattern, rest)
     for m in re.finditer(_COMPONENTS, text):
         q.components.append(m.group(0))
-    if q.wants_list or q.goal is not None:
-        rest = _blank(_INDICATOR_WORD, rest)
+    q.names_indicators = bool(_INDICATOR_WORD.search(rest))
+    rest = _blank(_INDICATOR_WORD, rest)  # 「指標」 says what kind of answer, not which one
     q.rest = re.sub(r"\s+", " ", rest).strip()
     return q

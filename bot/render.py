@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from bot.answer import EDITION, Answer, Field, IndicatorCard, Kind
 from bot.cards import snippet
+from bot.figures import PROSE_FIGURE
 from bot.models import Figure
 
 BOLD, END = "\ue000", "\ue001"
@@ -96,6 +97,10 @@ def _component_lines(card: IndicatorCard, component: str, order: list[str]) -> l
     return out
 
 
+def _bold_figures(text: str) -> str:
+    return PROSE_FIGURE.sub(lambda m: b(m.group(0)), text)
+
+
 def card_lines(card: IndicatorCard, fields: list[Field], twin: bool = False) -> list[str]:
     ind = card.indicator
     status = "● 已達成 2024 年目標" if ind.met else "○ 未達成 2024 年目標"
@@ -111,6 +116,8 @@ def card_lines(card: IndicatorCard, fields: list[Field], twin: bool = False) -> 
         if component:
             out.append(f"【{component}】")
         out += [f"・{r}" for r in rows]
+    if card.excerpt:
+        out.append(f"・報告內文：{_bold_figures(card.excerpt)}")
     for fig in card.related:
         text = snippet(fig.clause, fig.text)
         out.append(f"・相關數據（推動亮點）：{text.replace(fig.text, b(fig.text))}")
