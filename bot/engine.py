@@ -25,6 +25,8 @@ CANDIDATE = 38.0  # at or above this, offered as "did you mean"
 PASSAGE_SHARE = 0.7  # a passage holding this share of the question answers a report fact
 PASSAGE_LEAD = 0.25  # ... even over a confident target, when it holds this much more
 
+_NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「1」, 「2.5」
+
 SAMPLES = ["職災死亡千人率多少", "勞保年金有多少人領", "未達成的指標有哪些"]
 
 
@@ -110,7 +112,7 @@ class Engine:
         if not text:
             return self.cards.not_found(question, "請輸入想問的問題，例如指標名稱或編號。", SAMPLES)
         q = questions.analyse(self.rewrite(text))
-        words = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers]
+        words = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers and not _NUMERIC(w)]
         if q.window:
             words.append(q.window)  # 2017 年起 / 2021 年以後: which count is meant
         if q.ids:

@@ -29,6 +29,13 @@ FUZZY_CUTOFF = 85
 PRECISION_WEIGHT = 0.6
 
 
+def _number(word: str) -> bool:
+    """A number is no evidence, except a year (2017 年起累計 tells which count)."""
+    return word.replace(".", "").replace(",", "").isdigit() and not (
+        len(word) == 4 and word.startswith("20")
+    )
+
+
 @dataclass(frozen=True)
 class Target:
     type: str  # indicator | programme | goal | unit | fact
