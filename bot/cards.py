@@ -77,7 +77,7 @@ class Cards:
         if kind == "goal":
             return f"核心目標 {ident} {self.k.goals[int(ident)].title}"
         if kind == "fact":
-            return _FACT_LABELS.get(ident, ident)
+            return _FACT_LABELS.get(ident) or _ABOUT_LABEL.get(ident, ident)
         return ident
 
     def card(self, ind_id: str, leftover: list[str] = ()) -> IndicatorCard:
@@ -152,6 +152,7 @@ class Cards:
             parts.append(f"{unit}負責")
         status = "未達成 2024 年目標" if unmet else "已達成 2024 年目標" if met else ""
         title = "、".join(parts) + ("的" if parts else "") + (status + "的" if status else "")
+        title = title or "勞動部主責的"
         title = f"{title}指標（{len(chosen)} 項）" if chosen else f"{title}指標：沒有符合的指標"
         entries = [self._entry(ind.id) for ind in chosen]
         matches = [
@@ -211,7 +212,8 @@ class Cards:
     def fact(self, question: str, key: str, score: float) -> Answer:
         facts = self.k.facts
         if key == "title":
-            lines = [f"{_ABOUT_LABEL[k]}：{facts[k].value}" for k in _ABOUT if k in facts]
+            shown = {k: facts[k].text if k == "published" else facts[k].value for k in facts}
+            lines = [f"{_ABOUT_LABEL[k]}：{shown[k]}" for k in _ABOUT if k in facts]
             return Answer(
                 kind=Kind.FACT,
                 query=question,

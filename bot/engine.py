@@ -19,6 +19,7 @@ CONFIDENT = 62.0  # a single best match at or above this is answered
 TIE = 4.0  # indicators this close to the best are shown together
 INDICATOR_MARGIN = 15.0  # an indicator this close to a programme is preferred
 SURE_PRECISION = 0.85  # the target explains this share of the question's weight
+GENERIC_IDF = 1.0  # a word in this many of the report's passages names nothing in particular
 WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the counting window
 AMBIGUOUS = 10.0  # three or more answers this close to the best: ask which one
 CANDIDATE = 38.0  # at or above this, offered as "did you mean"
@@ -128,6 +129,11 @@ class Engine:
         ranked = self.index.rank(resolved) if words else []
         if q.window:
             ranked = self._by_window(ranked, q.window)
+        generic = all(self.passages.idf.get(w, 99.0) < GENERIC_IDF for w in words)
+        if q.names_indicators and generic and not q.fields:
+            q.wants_list = True  # 「勞動部的指標」: indicators, and nothing more specific
+        elif words and generic and not (q.fields or q.wants_list or q.unmet or q.goal):
+            return self.cards.fact(question, "title", 100.0)  # 「勞動部」: what the report is
         if q.unmet or q.wants_list or (q.goal is not None and q.goal in self.knowledge.goals):
             listing = self._listing(question, q, ranked, words)
             if listing:

@@ -36,6 +36,14 @@ def _number(word: str) -> bool:
     )
 
 
+def _typo_ratio(word: str, other: str, **kwargs) -> float:
+    """rapidfuzz's ratio, but a word inside another is a different word, not a typo
+    (勞動部 is not 勞動部長)."""
+    if word in other or other in word:
+        return 0.0
+    return fuzz.ratio(word, other, **kwargs)
+
+
 @dataclass(frozen=True)
 class Target:
     type: str  # indicator | programme | goal | unit | fact
@@ -80,7 +88,7 @@ class Index:
             best = None
             if len(word) >= 2:
                 best = process.extractOne(
-                    word, self.vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+                    word, self.vocab, scorer=_typo_ratio, score_cutoff=FUZZY_CUTOFF
                 )
                 if best is None and not has_cjk(word) and len(word) >= 4:
                     prefix = [v for v in self.vocab if v.startswith(word[:4]) and v.isascii()]
