@@ -54,6 +54,7 @@ class ListEntry:
     met: bool
     actual: str  # 2024 actual as printed, components joined
     target: str
+    goal: int = 0
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,7 @@ def snippet(clause: str, figure: str) -> str:
         return clause
     dates = [m.start() for m in re.finditer(r"(?:截至|至)?\s*\d{4}\s*年", clause[:at])]
     start = dates[-1] if dates else max(clause.rfind("，", 0, at) + 1, 0)
-    end = clause.find("，", at)
-    return clause[start : end if end >= 0 else len(clause)]
+    return clause[start:]
 
 
 def _bigrams(text: str) -> set[str]:
@@ -50,6 +49,10 @@ class Cards:
         self.k = knowledge
         self.canon = canon
         self.related = {i: self._related(i) for i in knowledge.indicators}
+        self.goal_texts = {  # the highlight programmes of each goal, searched for excerpts
+            g: [p.content for p in knowledge.programmes.values() if p.goal == g]
+            for g in knowledge.goals
+        }
 
     def _related(self, ind_id: str) -> tuple:
         """Programme figures about the same thing as the indicator, that it does not print."""
@@ -88,23 +91,30 @@ class Cards:
             figures=tuple(self.k.figures[ind_id]),
             remarks=tuple(self.k.remarks[ind_id]),
             related=self.related[ind_id],
-            excerpt=self.excerpt(ind.section_text, leftover),
+            excerpt=self.excerpt([ind.section_text, *self.goal_texts[ind.goal]], leftover),
         )
 
-    def excerpt(self, text: str, words: list[str]) -> str:
+    def excerpt(self, texts: list[str], words: list[str]) -> str:
         """The clause of an execution section that holds what the question asked beyond the
         indicator itself (「跟 2021 年比成長多少」 → 較 2021 年成長 25.7%)."""
         words = [w for w in words if not w.isascii() or len(w) > 1]
         if not words:
             return ""
         best, best_hits = "", 0
-        for sentence in re.split(r"[。；]", text):
+        sentences = [s for text in texts for s in re.split(r"[。；\n]", text)]
+        for sentence in sentences:
             clauses = [c for c in re.split(r"，", sentence) if c.strip()]
-            for i, clause in enumerate(clauses):
-                hits = sum(len(w) for w in words if w in self.canon(clause))
-                if hits > best_hits:
-                    span = clauses[i : i + 2] if not re.search(r"\d", clause) else [clause]
-                    best, best_hits = "，".join(span).strip(), hits
+            hits = [sum(len(w) for w in words if w in self.canon(c)) for c in clauses]
+            for i, h in enumerate(hits):
+                if h > best_hits:
+                    lo, hi = i, i + 1  # with the neighbouring clauses that also answer
+                    while lo > 0 and hits[lo - 1]:
+                        lo -= 1
+                    while hi < len(clauses) and hits[hi]:
+                        hi += 1
+                    if not re.search(r"\d", "".join(clauses[lo:hi])) and hi < len(clauses):
+                        hi += 1  # a clause without its figure says little
+                    best, best_hits = "，".join(clauses[lo:hi]).strip(), h
         return re.sub(r"^\d+\.\s*(執行說明|面臨之機會與挑戰)：", "", best)
 
     def indicators(
@@ -185,7 +195,9 @@ class Cards:
             figs = [f for f in self.k.figures[ind_id] if f.period == period]
             return "、".join(f"{f.component} {f.text}".strip() for f in figs)
 
-        return ListEntry(ind.id, ind.name, ind.met, printed("actual_2024"), printed("target_2024"))
+        return ListEntry(
+            ind.id, ind.name, ind.met, printed("actual_2024"), printed("target_2024"), ind.goal
+        )
 
     def programme(self, question: str, pid: int, score: float) -> Answer:
         prog = self.k.programmes[pid]
@@ -214,6 +226,11 @@ class Cards:
         if key == "title":
             shown = {k: facts[k].text if k == "published" else facts[k].value for k in facts}
             lines = [f"{_ABOUT_LABEL[k]}：{shown[k]}" for k in _ABOUT if k in facts]
+            lines.append(
+                "數字怎麼來：每個數字都由程式從報告原文讀出（第二章指標表、附錄一、各指標執行情形），"
+                "測試逐一核對數字與報告原文相符；報告本身的出入（如 8.3.3 附錄一計算說明誤植）"
+                "照實註明。"
+            )
             return Answer(
                 kind=Kind.FACT,
                 query=question,

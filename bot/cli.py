@@ -146,6 +146,15 @@ def parser() -> argparse.ArgumentParser:
         epilog="example: sdgbot run   (with TELEGRAM_BOT_TOKEN set)",
     )
     r.set_defaults(func=cmd_run)
+    from bot import unanswered
+
+    u = sub.add_parser(
+        "unanswered",
+        help="the most frequent questions the bot could not answer",
+        epilog="example: sdgbot unanswered --limit 10",
+    )
+    unanswered.add_arguments(u)
+    u.set_defaults(func=unanswered.cmd_unanswered)
     return p
 
 

@@ -53,6 +53,7 @@ class Engine:
         )
         self.cards = Cards(knowledge, self.canon)
         self.owners = [self._owner(p) for p in knowledge.passages]
+        self.values = {i: {f.value for f in figs} for i, figs in knowledge.figures.items()}
         self.windows = {  # the year each indicator's count starts, from its calculation note
             i.id: m.group(1)
             for i in knowledge.indicators.values()
@@ -129,16 +130,20 @@ class Engine:
         ranked = self.index.rank(resolved) if words else []
         if q.window:
             ranked = self._by_window(ranked, q.window)
+        numbers = {float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*\.?\d*", q.rest)}
+        if numbers and ranked:
+            ranked = self._by_figures(ranked, numbers)
         generic = all(self.passages.idf.get(w, 99.0) < GENERIC_IDF for w in words)
         if q.names_indicators and generic and not q.fields:
             q.wants_list = True  # 「勞動部的指標」: indicators, and nothing more specific
         elif words and generic and not (q.fields or q.wants_list or q.unmet or q.goal):
             return self.cards.fact(question, "title", 100.0)  # 「勞動部」: what the report is
         if q.unmet or q.wants_list or (q.goal is not None and q.goal in self.knowledge.goals):
-            listing = self._listing(question, q, ranked, words)
+            listing = self._listing(question, q, [] if generic else ranked, words)
             if listing:
                 return listing
         off_topic = [w for w in words if w in self.not_covered]
+        off_topic += [t for t in self.not_covered if " " in t and t in q.text]
         top = ranked[0] if ranked else None
         if off_topic and (top is None or top.precision < 0.9):
             return self.cards.not_found(
@@ -189,6 +194,16 @@ class Engine:
             if start:
                 shift = WINDOW_BONUS if start == year else -WINDOW_BONUS
                 s = replace(s, score=round(s.score + shift, 1))
+            out.append(s)
+        return sorted(out, key=lambda s: (-s.score, -s.coverage, s.target.type != "indicator"))
+
+    def _by_figures(self, ranked: list[Scored], numbers: set[float]) -> list[Scored]:
+        """A figure the question quotes (「目標 4182 達標沒有」) points at the indicator
+        that prints it."""
+        out = []
+        for s in ranked:
+            if s.target.type == "indicator" and numbers & self.values[s.target.id]:
+                s = replace(s, score=round(s.score + WINDOW_BONUS, 1))
             out.append(s)
         return sorted(out, key=lambda s: (-s.score, -s.coverage, s.target.type != "indicator"))
 
@@ -311,3 +326,9 @@ class Engine:
 
     def about(self) -> Answer:
         return self.cards.fact("關於本報告", "title", 100.0)
+
+    def fact(self, key: str) -> Answer | None:
+        """A report-level fact by its key (minister, published …), or None."""
+        if key == "title":
+            return self.about()
+        return self.cards.fact(key, key, 100.0) if key in self.knowledge.facts else None

@@ -78,6 +78,10 @@ class Index:
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self.max_idf = math.log(1 + n)
         self.vocab = sorted(self.idf)
+        # the dictionary words inside each word: 失業者職前訓練 holds 失業者 and 職前訓練
+        self.parts = {
+            w: [p for p in segmenter.cut_all(w) if p != w and len(p) > 1] for w in self.vocab
+        }
 
     def resolve(self, tokens: list[str]) -> list[Resolved]:
         out = []
@@ -112,7 +116,7 @@ class Index:
         for t, words, keys in zip(self.targets, self.words, self.key_words, strict=True):
             if types and t.type not in types:
                 continue
-            hit = sum(self.weight(r) * r.certainty for r in resolved if r.known in words)
+            hit = sum(self.weight(r) * r.certainty * self._held(r.known, words) for r in resolved)
             if hit <= 0:
                 continue
             precision = hit / total
@@ -136,13 +140,27 @@ class Index:
         results.sort(key=lambda s: (-s.score, -s.coverage, s.target.type != "indicator"))
         return results
 
+    def _held(self, word: str | None, words: set[str]) -> float:
+        """1 when the target has the word; for a compound it lacks, the share of its parts
+        it has (8.5.2 holds 失業者 and 職前訓練, so most of 失業者職前訓練), slightly less."""
+        if word is None:
+            return 0.0
+        if word in words:
+            return 1.0
+        parts = self.parts.get(word) or []
+        if not parts:
+            return 0.0
+        held = sum(len(p) for p in parts if p in words) / sum(len(p) for p in parts)
+        return 0.9 * held if held >= 0.5 else 0.0
+
     def find(self, kind: str, ident: str) -> Target | None:
         return next((t for t in self.targets if t.type == kind and t.id == ident), None)
 
     def unexplained(self, tokens: list[str], target: Target) -> list[str]:
-        """The question's words the target's keys do not hold (成長, 降幅, 施行 …)."""
-        words = self.words[self.targets.index(target)]
-        return [r.word for r in self.resolve(tokens) if r.known not in words]
+        """The question's words the target's name (its first key) does not hold: what the
+        question asks beyond it (成長, 降幅, 施行 …)."""
+        name = set(self.segmenter.cut_all(target.keys[0])) if target.keys else set()
+        return [r.word for r in self.resolve(tokens) if r.known not in name]
 
     def _coverage(self, key_words: list[str], found: set[str]) -> float:
         weights = [(self.idf.get(w, self.max_idf), w) for w in key_words if w.strip()]

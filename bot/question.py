@@ -49,7 +49,7 @@ _UNMET = re.compile(
     r"|unmet|not met|missed|failed"
 )
 _MET = re.compile(r"已達成|有達成|達成的|達標的|已達標|met\b|achieved")
-_GOAL = re.compile(r"(?:核心目標|目標|goal|sdg)\s*(\d{1,2}|[一四八十])(?!\d|\s*[.．]\d)")
+_GOAL = re.compile(r"(?:核心目標|目標|goal|sdg)\s*(\d{1,2}|[一四八十])(?!\d|\s*[.．]\d|\s*%)")
 _INDICATOR_WORD = re.compile(r"對應指標|指標|indicators?")
 
 
@@ -89,8 +89,8 @@ def analyse(text: str) -> Question:
         q.window = window.group(1) or window.group(2)
         rest = _blank(_WINDOW, rest)
     goal = _GOAL.search(rest)
-    if goal:
-        number = goal.group(1)
+    number = goal.group(1) if goal else ""
+    if goal and (_CHINESE_DIGITS.get(number) or int(number)) <= 17:  # the UN has 17 goals
         q.goal = _CHINESE_DIGITS.get(number) or int(number)
         rest = rest[: goal.start()] + " " + rest[goal.end() :]
     if _LIST.search(rest):

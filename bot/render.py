@@ -146,7 +146,10 @@ def lines(answer: Answer) -> list[str]:
             out += card_lines(card, answer.fields)
     elif answer.kind is Kind.LIST:
         out.append(answer.title)
-        for e in answer.entries:
+        grouped = len({e.goal for e in answer.entries}) > 1
+        for i, e in enumerate(answer.entries):
+            if grouped and (i == 0 or answer.entries[i - 1].goal != e.goal):
+                out.append(f"【核心目標 {e.goal}】")
             mark = "●" if e.met else "○"
             out.append(f"{mark} {e.id} {e.name}：{b(e.actual)}（目標 {e.target}）")
         for p in answer.programmes:

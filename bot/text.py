@@ -66,6 +66,18 @@ class Rewriter:
         return self.pattern.sub(lambda m: self.table[m.group(0)], text)
 
 
+def stem(word: str) -> str:
+    """A light English stemmer, enough to match plural and singular: jobs → job,
+    disabilities → disability, officers → officer."""
+    if not word.isalpha() or len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 class Segmenter:
     """jieba over the store's dictionary; no HMM, so unknown text falls into single characters."""
 
@@ -85,7 +97,7 @@ class Segmenter:
             if has_cjk(piece):
                 tokens += [t for t in self.tokenizer.cut(piece, HMM=False) if t.strip()]
             else:
-                tokens.append(piece)
+                tokens.append(stem(piece))
         return tokens
 
     def cut_all(self, text: str) -> list[str]:

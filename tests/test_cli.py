@@ -8,7 +8,7 @@ import pytest
 
 from bot import cli
 
-SUBCOMMANDS = ["build", "ask", "chat", "run"]
+SUBCOMMANDS = ["build", "ask", "chat", "run", "unanswered"]
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)

@@ -1,0 +1,173 @@
+"""Wiring in one place: settings → engine → application → handlers; and `run` (long polling).
+
+Nothing here answers questions: the engine does (bot.engine), bot.render_html lays
+the answers out and bot.handlers translates between Telegram and the engine.
+"""
+
+import logging
+import sys
+from pathlib import Path
+
+from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import handlers
+from bot.chart import Charts
+from bot.config import Settings, SettingsError, load_settings
+from bot.engine import Engine
+from bot.render_html import COMMANDS
+from bot.sessions import Sessions
+from bot.store import load_path
+from bot.unanswered import UnansweredLog
+
+log = logging.getLogger(__name__)
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+BOOTSTRAP_RETRIES = 8  # getMe / deleteWebhook at start: retried, 1 s apart (PTB default: 0)
+API_RETRIES = 3  # a call answered 429 is retried after retry_after by the rate limiter
+
+
+class RedactSecret(logging.Filter):
+    """Replace the token in every log record, tracebacks included."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secret:
+            return True
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg, record.args = message.replace(self.secret, "<token>"), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self.secret in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.secret, "<token>")
+        if record.stack_info and self.secret in record.stack_info:
+            record.stack_info = record.stack_info.replace(self.secret, "<token>")
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    """Level from the settings; httpx kept quiet (it logs URLs); the token redacted."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    root.setLevel(settings.log_level)
+    logging.getLogger("httpx").setLevel(max(settings.log_level, logging.WARNING))
+    logging.getLogger("httpcore").setLevel(max(settings.log_level, logging.WARNING))
+    token = settings.token() or ""
+    for handler in root.handlers:
+        if not any(isinstance(f, RedactSecret) for f in handler.filters):
+            handler.addFilter(RedactSecret(token))
+
+
+async def post_init(application: Application) -> None:
+    """Register the command menu: Traditional Chinese by default, English for `en`."""
+    zh = [BotCommand(name, desc) for name, desc, _, _ in COMMANDS]
+    en = [BotCommand(name, desc) for name, _, desc, _ in COMMANDS]
+    try:
+        await application.bot.set_my_commands(zh, scope=BotCommandScopeDefault())
+        await application.bot.set_my_commands(en, language_code="en")
+    except TelegramError as exc:  # the menu is a convenience; the bot works without it
+        log.warning("setMyCommands failed: %s", exc)
+
+
+def build_application(
+    settings: Settings, engine: Engine, *, rate_limiter: BaseRateLimiter | None = None
+) -> Application:
+    """The Application with every service and handler; nothing is started here."""
+    if settings.telegram_bot_token is None:
+        raise SettingsError("TELEGRAM_BOT_TOKEN is not set")
+
+    # 1. Services the handlers share, built once.
+    services = handlers.Services(
+        engine=engine,
+        charts=Charts(engine.knowledge),
+        sessions=Sessions(),
+        unanswered=UnansweredLog(settings.sdgbot_unanswered),
+    )
+
+    # 2. The application: token, optional local Bot API server, flood limits, start-up hook.
+    #    Updates are handled one at a time, in order (follow-ups depend on it).
+    defaults = Defaults(
+        allow_sending_without_reply=True,  # the question may be deleted before we answer
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
+    builder = (
+        Application.builder()
+        .token(settings.token())
+        .defaults(defaults)
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=API_RETRIES))
+        .post_init(post_init)
+    )
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url)
+    if settings.telegram_base_file_url:
+        builder = builder.base_file_url(settings.telegram_base_file_url)
+    application = builder.build()
+
+    # 3. Services reach handlers through bot_data (handlers.services is the accessor).
+    application.bot_data[handlers.SERVICES] = services
+
+    # 4. Handlers, first match wins: commands, unknown commands, private questions,
+    #    group replies and mentions, buttons, inline queries; then the error handler.
+    new = filters.UpdateType.MESSAGE
+    names = [name for name, _, _, _ in COMMANDS]
+    application.add_handler(CommandHandler(names, handlers.on_command, filters=new))
+    application.add_handler(MessageHandler(new & filters.COMMAND, handlers.on_unknown_command))
+    application.add_handler(
+        MessageHandler(new & filters.ChatType.PRIVATE & filters.TEXT, handlers.on_private_text)
+    )
+    application.add_handler(
+        MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT, handlers.on_group_text)
+    )
+    application.add_handler(CallbackQueryHandler(handlers.on_callback))
+    application.add_handler(InlineQueryHandler(handlers.on_inline))
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+def run(db: Path) -> int:
+    """Long polling until SIGINT/SIGTERM. 2 when the settings are missing or invalid."""
+    try:
+        settings = load_settings(sdgbot_db=db)
+    except SettingsError as exc:
+        print(f"sdgbot: {exc}", file=sys.stderr)
+        return 2
+    if settings.telegram_bot_token is None:
+        print(
+            "sdgbot: TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather and run\n"
+            "  TELEGRAM_BOT_TOKEN=123456:ABC... sdgbot run\n"
+            "or try the bot in the console with `sdgbot chat`.",
+            file=sys.stderr,
+        )
+        return 2
+    configure_logging(settings)
+    engine = Engine(load_path(settings.sdgbot_db))  # read once, held in memory
+    application = build_application(settings, engine)
+    log.info("polling for updates (database %s)", settings.sdgbot_db)
+    try:
+        application.run_polling(
+            allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES
+        )
+    except InvalidToken:  # its message would print the token: say it in our words
+        print("sdgbot: Telegram rejected TELEGRAM_BOT_TOKEN; get a new one from @BotFather.",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    except TelegramError as exc:
+        secret = settings.token() or ""
+        print(f"sdgbot: could not start: {str(exc).replace(secret, '<token>')}", file=sys.stderr)
+        return 1
+    return 0
