@@ -1,4 +1,7 @@
-"""Property-based tests: no input crashes the engine or the renderer, and noise is not found.
+"""Property-based tests: no input crashes the engine or the renderers, and noise is not found.
+
+Every generated question is answered, rendered to plain text, to the JSON contract and to
+Telegram HTML (parsed the way Telegram parses it, each message within 4,096 characters).
 
 CI runs a fixed seed (derandomize) with 10,000+ generated inputs in all; the benchmark
 runs a larger, random-seeded batch (benchmarks/bench.py --fuzz).
@@ -10,8 +13,10 @@ import re
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from bot import render_html
 from bot.answer import Answer, Kind
 from bot.render import plain, to_json
+from tests.fake_bot_api import telegram_html_to_text, utf16_len
 
 
 def ci(examples: int) -> settings:
@@ -108,6 +113,9 @@ def valid(answer: Answer, question: str) -> None:
     assert text and "\ue000" not in text and "\ue001" not in text
     data = to_json(answer)
     assert set(data) == {"query", "found", "matches", "answer"}
+    for chunk in render_html.messages(answer):  # Telegram HTML: parses, fits one message
+        assert telegram_html_to_text(chunk).strip()
+        assert utf16_len(chunk) <= render_html.LIMIT
 
 
 @ci(4000)
