@@ -95,6 +95,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run(db=_db_path(args))
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    from bot.health import cmd_health as health
+
+    return health(args, _db_path(args))
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="sdgbot",
@@ -146,6 +152,10 @@ def parser() -> argparse.ArgumentParser:
         epilog="example: sdgbot run   (with TELEGRAM_BOT_TOKEN set)",
     )
     r.set_defaults(func=cmd_run)
+    h = sub.add_parser("health", help="check settings, store and engine (Docker HEALTHCHECK)",
+                       epilog="example: sdgbot health")
+    h.set_defaults(func=cmd_health)
+
     from bot import unanswered
 
     u = sub.add_parser(

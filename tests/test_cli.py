@@ -8,7 +8,7 @@ import pytest
 
 from bot import cli
 
-SUBCOMMANDS = ["build", "ask", "chat", "run", "unanswered"]
+SUBCOMMANDS = ["build", "ask", "chat", "run", "unanswered", "health"]
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
@@ -74,3 +74,14 @@ def test_chat_keeps_the_subject_between_questions(monkeypatch, capsys):
         out.splitlines().count("指標 8.7.1 職災死亡千人率") == 2
         and "負責單位：職業安全衛生署" in out
     )
+
+
+def test_health_reports_ok(capsys, monkeypatch):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert cli.main(["health"]) == 0
+    assert capsys.readouterr().out.startswith("ok: 20 indicators")
+
+
+def test_health_fails_on_a_missing_store(tmp_path, capsys):
+    assert cli.main(["--db", str(tmp_path / "none.db"), "health"]) == 1
+    assert "unhealthy" in capsys.readouterr().out

@@ -1,0 +1,43 @@
+"""`sdgbot health`: settings valid, store opens read-only, the engine answers a probe.
+
+Used by the Docker HEALTHCHECK and by operators. Prints one line; exit 0 when healthy.
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+PROBE = "職災死亡千人率"
+PROBE_ID = "8.7.1"
+
+
+def check(db: Path) -> tuple[bool, str]:
+    """(healthy, one-line report). Never prints or returns the token."""
+    from bot.config import SettingsError, load_settings
+    from bot.engine import Engine
+    from bot.store import load_path
+
+    started = time.perf_counter()
+    try:
+        settings = load_settings(sdgbot_db=db)
+    except SettingsError as exc:
+        return False, f"unhealthy: {exc}"
+    try:
+        engine = Engine(load_path(settings.sdgbot_db))
+    except Exception as exc:  # a missing or unreadable store
+        return False, f"unhealthy: store {settings.sdgbot_db}: {exc.__class__.__name__}: {exc}"
+    answer = engine.answer(PROBE)
+    if not answer.found or not answer.matches or answer.matches[0].id != PROBE_ID:
+        return False, f"unhealthy: the probe question was not answered with {PROBE_ID}"
+    token = "set" if settings.telegram_bot_token else "not set"
+    took = time.perf_counter() - started
+    return True, (
+        f"ok: {len(engine.knowledge.indicators)} indicators, probe answered {PROBE_ID}, "
+        f"token {token}, {took:.2f} s"
+    )
+
+
+def cmd_health(args: argparse.Namespace, db: Path) -> int:
+    healthy, report = check(db)
+    print(report)
+    return 0 if healthy else 1
