@@ -204,37 +204,71 @@ def write(rows: list[SQLModel], db_path: Path) -> None:
         tmp_db.replace(db_path)
 
 
-def dump(db_path: Path) -> dict[str, list[tuple]]:
-    """Every table's rows, sorted, for comparing two databases."""
+SURROGATE = {"figure", "remark", "programmefigure", "alias"}  # tables whose id is a row number
+
+
+def dump(db_path: Path) -> dict[str, list[dict]]:
+    """Every table's rows as dicts (row-number ids left out), sorted, for comparing builds."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {
-            t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
-            for t in sorted(tables)
-        }
+        out = {}
+        for table in sorted(tables):
+            rows = [dict(r) for r in conn.execute(f'SELECT * FROM "{table}"')]
+            if table in SURROGATE:
+                rows = [{k: v for k, v in r.items() if k != "id"} for r in rows]
+            out[table] = sorted(rows, key=repr)
+        return out
     finally:
         conn.close()
 
 
-def diff(old: dict[str, list[tuple]], new: dict[str, list[tuple]]) -> list[str]:
-    """Readable differences: indicators added or removed, figures changed, row counts."""
+_PERIOD = {"baseline_2021": "2021 年", "target_2024": "2024 年目標", "actual_2024": "2024 年實際",
+           "latest": "最新"}  # fmt: skip
+
+
+def diff(old: dict[str, list[dict]], new: dict[str, list[dict]]) -> list[str]:
+    """Readable differences: indicators added, removed or changed; figures changed; then
+    any other table's rows added or removed."""
     lines = []
-    for table in sorted(set(old) | set(new)):
-        before, after = set(old.get(table, [])), set(new.get(table, []))
-        if before == after:
-            continue
-        gone, added = sorted(before - after, key=repr), sorted(after - before, key=repr)
-        lines.append(f"{table}: {len(gone)} row(s) removed, {len(added)} added")
-        for row in gone[:10]:
-            lines.append(f"  - {_show(row)}")
-        for row in added[:10]:
-            lines.append(f"  + {_show(row)}")
+    before = {r["id"]: r for r in old.get("indicator", [])}
+    after = {r["id"]: r for r in new.get("indicator", [])}
+    for ident in sorted(set(before) | set(after)):
+        if ident not in after:
+            lines.append(f"indicator removed: {ident} {before[ident]['name']}")
+        elif ident not in before:
+            lines.append(f"indicator added: {ident} {after[ident]['name']}")
+        else:
+            for col, value in after[ident].items():
+                if before[ident].get(col) != value and col != "section_text":
+                    lines.append(f"indicator {ident} {col}: {before[ident].get(col)!r} → {value!r}")
+
+    def figures(rows: list[dict]) -> dict:
+        return {(r["indicator_id"], r["component"], r["period"]): r for r in rows}
+
+    was, now = figures(old.get("figure", [])), figures(new.get("figure", []))
+    for key in sorted(set(was) | set(now)):
+        ident, component, period = key
+        label = (
+            f"figure {ident} {component + ' ' if component else ''}{_PERIOD.get(period, period)}"
+        )
+        old_text = (was[key]["text"], was[key]["as_of"]) if key in was else None
+        new_text = (now[key]["text"], now[key]["as_of"]) if key in now else None
+        if old_text != new_text:
+            show = [" ".join(t).strip() if t else "—" for t in (old_text, new_text)]
+            lines.append(f"{label}: {show[0]} → {show[1]}")
+    for table in sorted((set(old) | set(new)) - {"indicator", "figure"}):
+        gone = [r for r in old.get(table, []) if r not in new.get(table, [])]
+        added = [r for r in new.get(table, []) if r not in old.get(table, [])]
+        if gone or added:
+            lines.append(f"{table}: {len(gone)} row(s) removed, {len(added)} added")
+            lines += [f"  - {_show(r)}" for r in gone[:5]] + [f"  + {_show(r)}" for r in added[:5]]
     return lines
 
 
-def _show(row: tuple) -> str:
-    text = " | ".join(str(v) for v in row)
+def _show(row: dict) -> str:
+    text = " | ".join(str(v) for v in row.values())
     return text if len(text) < 160 else text[:157] + "..."
 
 
