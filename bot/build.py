@@ -261,6 +261,15 @@ def diff(old: dict[str, list[dict]], new: dict[str, list[dict]]) -> list[str]:
     for table in sorted((set(old) | set(new)) - {"indicator", "figure"}):
         gone = [r for r in old.get(table, []) if r not in new.get(table, [])]
         added = [r for r in new.get(table, []) if r not in old.get(table, [])]
+        key = next((k for k in ("id", "key", "number", "word") if table not in SURROGATE
+                    and any(k in r for r in gone + added)), None)  # fmt: skip
+        if key:
+            changed = {r[key] for r in gone} & {r[key] for r in added}
+            for row in (r for r in added if r[key] in changed):
+                name = row.get("heading") or row.get("title") or row.get("value") or ""
+                lines.append(f"{table} {row[key]} changed: {str(name)[:80]}")
+            gone = [r for r in gone if r[key] not in changed]
+            added = [r for r in added if r[key] not in changed]
         if gone or added:
             lines.append(f"{table}: {len(gone)} row(s) removed, {len(added)} added")
             lines += [f"  - {_show(r)}" for r in gone[:5]] + [f"  + {_show(r)}" for r in added[:5]]
