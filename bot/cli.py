@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from bot import __version__
+from bot import __version__, logs
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
