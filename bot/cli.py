@@ -152,8 +152,11 @@ def parser() -> argparse.ArgumentParser:
         epilog="example: sdgbot run   (with TELEGRAM_BOT_TOKEN set)",
     )
     r.set_defaults(func=cmd_run)
-    h = sub.add_parser("health", help="check settings, store and engine (Docker HEALTHCHECK)",
-                       epilog="example: sdgbot health")
+    h = sub.add_parser(
+        "health",
+        help="check settings, store and engine (Docker HEALTHCHECK)",
+        epilog="example: sdgbot health",
+    )
     h.set_defaults(func=cmd_health)
 
     from bot import unanswered
@@ -180,11 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command is None:
         args.func = cmd_start
-    logging.basicConfig(
-        level=os.environ.get("SDGBOT_LOG_LEVEL", "WARNING").upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    logs.setup(os.environ.get("SDGBOT_LOG_LEVEL", "WARNING"))
     return args.func(args)
 
 
