@@ -13,7 +13,7 @@ class Kind(Enum):
     LIST = "list"  # unmet / by unit / by core goal / all
     PROGRAMME = "programme"  # a highlight programme (推動亮點)
     FACT = "fact"  # a report fact or a passage of the report
-    CANDIDATES = "candidates"  # did you mean: up to 3 options
+    CANDIDATES = "candidates"  # did you mean: up to 3 options (not found yet)
     NOT_FOUND = "not_found"  # the report does not cover this
 
 

@@ -279,13 +279,14 @@ class Cards:
         )
 
     def candidates(self, question: str, options: list[Match]) -> Answer:
+        """Did you mean: not an answer yet (found is false), up to 3 options to choose."""
         return Answer(
             kind=Kind.CANDIDATES,
             query=question,
-            found=True,
+            found=False,
             matches=options,
             candidates=options,
-            message="您是不是想問：",
+            message="報告中沒有完全符合的答案。您是不是想問：",
         )
 
     def not_found(

@@ -19,7 +19,8 @@ CONFIDENT = 62.0  # a single best match at or above this is answered
 TIE = 4.0  # indicators this close to the best are shown together
 INDICATOR_MARGIN = 15.0  # an indicator this close to a programme is preferred
 SURE_PRECISION = 0.85  # the target explains this share of the question's weight
-GENERIC_IDF = 1.0  # a word in this many of the report's passages names nothing in particular
+GENERIC_IDF = 1.0  # a word this common among the report's passages names nothing in particular
+DISTINCTIVE_IDF = 1.9  # a passage answer must share a word this rare (in ≤ ~8 of 61 passages)
 WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the counting window
 AMBIGUOUS = 10.0  # three or more answers this close to the best: ask which one
 CANDIDATE = 38.0  # at or above this, offered as "did you mean"
@@ -93,6 +94,9 @@ class Engine:
             add("programme", str(prog.id), prog.title, *clauses)
         for goal in k.goals.values():
             add("goal", str(goal.number), goal.title)
+        for key in ("title", "title_en"):  # the report's own name points at the overview
+            if key in k.facts:
+                add("fact", "title", k.facts[key].value)
         for unit in sorted({i.unit for i in k.indicators.values()}):
             add("unit", unit, unit)
         for alias in aliases:
@@ -160,6 +164,8 @@ class Engine:
         content = [w for w in words if len(w) > 1 or not w.isascii()]
         best = [r for r in self.passages.rank(content) if self.owners[r[0]] != "table"][:1]
         index, share = (best[0][0], best[0][2]) if best else (None, 0.0)
+        if index is not None and not self.passages.distinctive(index, content, DISTINCTIVE_IDF):
+            index, share = None, 0.0  # 「失業給付」: only common words shared, not this topic
         owner = self.owners[index] if index is not None else ""
         passage = self.knowledge.passages[index] if index is not None else None
         own_section = (

@@ -193,6 +193,10 @@ class PassageIndex:
         self.idf = {w: math.log(1 + (n - c + 0.5) / (c + 0.5)) for w, c in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
 
+    def distinctive(self, index: int, words: list[str], floor: float) -> bool:
+        """Whether the passage shares with the question a word at least this rare."""
+        return any(self.idf.get(w, 0.0) >= floor for w in words if w in self.docs[index])
+
     def rank(self, words: list[str]) -> list[tuple[int, float, float]]:
         """(passage index, BM25 score, share of the question's weight the passage holds)."""
         if not words:

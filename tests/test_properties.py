@@ -105,7 +105,7 @@ def valid(answer: Answer, question: str) -> None:
     assert isinstance(answer, Answer)
     assert answer.query == question
     assert isinstance(answer.found, bool) and isinstance(answer.kind, Kind)
-    assert answer.found == (answer.kind is not Kind.NOT_FOUND)
+    assert answer.found == (answer.kind not in (Kind.NOT_FOUND, Kind.CANDIDATES))
     for m in answer.matches:
         assert m.type in TYPES and isinstance(m.score, float) and 0 <= m.score <= 110
     assert len(answer.candidates) <= 3
