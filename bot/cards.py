@@ -275,8 +275,18 @@ class Cards:
             matches=[Match("passage", str(passage.id), round(score, 1))],
             title=passage.heading,
             passage=passage,
-            sentences=chosen,
+            sentences=chosen + self._parts(passage),
         )
+
+    def _parts(self, passage) -> list[str]:
+        """For a chapter or section with subsections (第三章 未來展望): their titles."""
+        below = [
+            p.heading.split(" > ")[-1]
+            for p in self.k.passages
+            if p.heading.startswith(passage.heading + " > ")
+            and p.heading.count(" > ") == passage.heading.count(" > ") + 1
+        ]
+        return ["包含：" + "；".join(below)] if below else []
 
     def candidates(self, question: str, options: list[Match]) -> Answer:
         """Did you mean: not an answer yet (found is false), up to 3 options to choose."""

@@ -162,7 +162,7 @@ class Engine:
             if follow:
                 return follow
         content = [w for w in words if len(w) > 1 or not w.isascii()]
-        best = [r for r in self.passages.rank(content) if self.owners[r[0]] != "table"][:1]
+        best = self._best_passage(content)
         index, share = (best[0][0], best[0][2]) if best else (None, 0.0)
         if index is not None and not self.passages.distinctive(index, content, DISTINCTIVE_IDF):
             index, share = None, 0.0  # 「失業給付」: only common words shared, not this topic
@@ -300,6 +300,20 @@ class Engine:
         if context.programme_id is not None:
             return self.cards.programme(question, context.programme_id, 100.0)
         return None
+
+    def _best_passage(self, content: list[str]) -> list[tuple[int, float, float]]:
+        """The passage holding most of the question; among equals, the one whose own heading
+        names it (「未來展望」 → chapter 3 itself, not its last subsection)."""
+        ranked = [r for r in self.passages.rank(content) if self.owners[r[0]] != "table"]
+        if not ranked:
+            return []
+        ties = [r for r in ranked if r[2] >= ranked[0][2] - 1e-9]
+
+        def named(r: tuple[int, float, float]) -> tuple[int, int, float]:
+            heading = self.canon(self.knowledge.passages[r[0]].heading.split(" > ")[-1])
+            return (-sum(w in heading for w in content), heading.count(">"), -r[1])
+
+        return [min(ties, key=named)]
 
     def _passage_answer(self, question: str, passage, content: list[str], share: float):
         return self.cards.passage(question, passage, content, share * 100, self.passages.idf)

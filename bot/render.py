@@ -32,6 +32,8 @@ def where(heading: str, page: int | None) -> str:
     parts = heading.split(" > ")
     head = re.match(r"^(第.+?章|附錄.)", parts[0])
     short = [head.group(1) if head else parts[0]]
+    if head and len(parts) == 1:  # the chapter itself: keep its name
+        short = [f"{head.group(1)} {parts[0][head.end() :]}".strip()]
     if len(parts) > 1:
         sec = re.match(r"^(第.+?節)\s*(核心目標\s*\d+)?", parts[1])
         if sec:

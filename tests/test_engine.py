@@ -145,6 +145,7 @@ def test_dev_and_own_question_sets(engine):
         ("dev_questions.jsonl", 0.95),
         ("questions.jsonl", 0.95),
         ("blind_questions.jsonl", 0.9),
+        ("blind2_questions.jsonl", 0.9),
     )
     for name, floor in sets:
         questions = [json.loads(line) for line in (DATA / name).read_text().splitlines() if line]
