@@ -30,6 +30,9 @@ _ABOUT = (
 )
 
 
+SHORT_SENTENCE = 60  # characters: a sentence this short is quoted whole in an excerpt
+
+
 def snippet(clause: str, figure: str) -> str:
     """The part of a sentence that states a figure: from its date to the figure's clause end."""
     at = clause.find(figure)
@@ -114,6 +117,8 @@ class Cards:
                         hi += 1
                     if not re.search(r"\d", "".join(clauses[lo:hi])) and hi < len(clauses):
                         hi += 1  # a clause without its figure says little
+                    if len(sentence) <= SHORT_SENTENCE:
+                        lo, hi = 0, len(clauses)  # a short sentence is quoted whole
                     best, best_hits = "，".join(clauses[lo:hi]).strip(), h
         return re.sub(r"^\d+\.\s*(執行說明|面臨之機會與挑戰)：", "", best)
 
@@ -146,6 +151,8 @@ class Cards:
         goal: int | None = None,
         unit: str | None = None,
         score: float = 100.0,
+        ids: list[str] | None = None,
+        subject: str = "",
     ) -> Answer:
         chosen = [
             ind
@@ -154,6 +161,7 @@ class Cards:
             and (not met or ind.met)
             and (goal is None or ind.goal == goal)
             and (unit is None or ind.unit == unit)
+            and (ids is None or ind.id in ids)
         ]
         parts = []
         if goal is not None:
@@ -162,22 +170,14 @@ class Cards:
             parts.append(f"{unit}負責")
         status = "未達成 2024 年目標" if unmet else "已達成 2024 年目標" if met else ""
         title = "、".join(parts) + ("的" if parts else "") + (status + "的" if status else "")
-        title = title or "勞動部主責的"
+        title = title or (f"與「{subject}」有關的" if subject else "勞動部主責的")
         title = f"{title}指標（{len(chosen)} 項）" if chosen else f"{title}指標：沒有符合的指標"
         entries = [self._entry(ind.id) for ind in chosen]
-        matches = [
-            Match(
-                "list",
-                "unmet"
-                if unmet
-                else f"goal:{goal}"
-                if goal is not None
-                else f"unit:{unit}"
-                if unit
-                else "all",
-                score,
-            )
-        ]
+        kind = (
+            "unmet" if unmet else "met" if met else f"goal:{goal}" if goal is not None
+            else f"unit:{unit}" if unit else f"about:{subject}" if ids is not None else "all"
+        )  # fmt: skip
+        matches = [Match("list", kind, score)]
         matches += [self.match("indicator", e.id, score) for e in entries]
         return Answer(
             kind=Kind.LIST,
@@ -221,7 +221,8 @@ class Cards:
             programmes=progs,
         )
 
-    def fact(self, question: str, key: str, score: float) -> Answer:
+    def fact(self, question: str, key: str, score: float, also: tuple[str, ...] = ()) -> Answer:
+        """A report fact with the sentence it stands in; `also`: facts asked with it."""
         facts = self.k.facts
         if key == "title":
             shown = {k: facts[k].text if k == "published" else facts[k].value for k in facts}
@@ -239,15 +240,17 @@ class Cards:
                 title="關於本報告",
                 sentences=lines,
             )
-        fact = facts[key]
+        keys = [key, *(k for k in also if k in facts and k != key)]
+        label = {k: _FACT_LABELS.get(k) or _ABOUT_LABEL.get(k, k) for k in keys}
+        texts = list(dict.fromkeys(facts[k].text for k in keys))
         return Answer(
             kind=Kind.FACT,
             query=question,
             found=True,
-            matches=[Match("fact", key, score)],
-            title=f"{_FACT_LABELS.get(key, key)}：{fact.value}",
-            sentences=[fact.text],
-            message=fact.section,
+            matches=[Match("fact", k, score) for k in keys],
+            title="；".join(f"{label[k]}：{facts[k].value}" for k in keys),
+            sentences=texts,
+            message=facts[key].section,
         )
 
     def passage(

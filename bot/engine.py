@@ -137,15 +137,6 @@ class Engine:
         numbers = {float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*\.?\d*", q.rest)}
         if numbers and ranked:
             ranked = self._by_figures(ranked, numbers)
-        generic = all(self.passages.idf.get(w, 99.0) < GENERIC_IDF for w in words)
-        if q.names_indicators and generic and not q.fields:
-            q.wants_list = True  # 「勞動部的指標」: indicators, and nothing more specific
-        elif words and generic and not (q.fields or q.wants_list or q.unmet or q.goal):
-            return self.cards.fact(question, "title", 100.0)  # 「勞動部」: what the report is
-        if q.unmet or q.wants_list or (q.goal is not None and q.goal in self.knowledge.goals):
-            listing = self._listing(question, q, [] if generic else ranked, words)
-            if listing:
-                return listing
         off_topic = [w for w in words if w in self.not_covered]
         off_topic += [t for t in self.not_covered if " " in t and t in q.text]
         top = ranked[0] if ranked else None
@@ -153,6 +144,20 @@ class Engine:
             return self.cards.not_found(
                 question, f"這份報告沒有談到「{'、'.join(off_topic)}」。", SAMPLES
             )
+        generic = all(self.passages.idf.get(w, 99.0) < GENERIC_IDF for w in words if len(w) > 1)
+        if q.names_indicators and generic and not q.fields:
+            q.wants_list = True  # 「勞動部的指標」: indicators, and nothing more specific
+        elif (
+            generic
+            and any(len(w) > 1 for w in words)
+            and not (q.fields or q.wants_list or q.unmet or q.goal)
+        ):
+            return self.cards.fact(question, "title", 100.0)  # 「勞動部」: what the report is
+        listy = q.unmet or q.wants_list or q.names_indicators
+        if listy or (q.goal is not None and q.goal in self.knowledge.goals):
+            listing = self._listing(question, q, [] if generic else ranked, words, generic)
+            if listing:
+                return listing
         if (
             context
             and (q.fields or q.components or not words)
@@ -262,37 +267,55 @@ class Engine:
             "programme": lambda: self.cards.programme(question, int(top.target.id), top.score),
             "goal": lambda: self.cards.listing(question, goal=int(top.target.id), score=top.score),
             "unit": lambda: self.cards.listing(question, unit=top.target.id, score=top.score),
-            "fact": lambda: self.cards.fact(question, top.target.id, top.score),
+            "fact": lambda: self.cards.fact(
+                question,
+                top.target.id,
+                top.score,
+                also=tuple(
+                    s.target.id
+                    for s in ranked[1:3]
+                    if s.target.type == "fact" and s.score >= top.score - TIE
+                ),
+            ),
         }
         return handlers[kind]()
 
-    def _listing(self, question: str, q, ranked: list[Scored], words: list[str]) -> Answer | None:
-        unit = next(
-            (s.target.id for s in ranked if s.target.type == "unit" and s.precision >= 0.5), None
-        )
-        goal = q.goal if q.goal in self.knowledge.goals else None
-        if goal is None and q.wants_list:
-            goal = next(
-                (
-                    int(s.target.id)
-                    for s in ranked
-                    if s.target.type == "goal" and s.precision >= 0.5
-                ),
+    def _listing(
+        self, question: str, q, ranked: list[Scored], words: list[str], generic: bool
+    ) -> Answer | None:
+        """A list of indicators: unmet / met, of a unit or a core goal named whole, all of
+        them, or those about one subject (「跟青年有關的指標」)."""
+
+        def named(kind: str) -> str | None:
+            return next(
+                (s.target.id for s in ranked if s.target.type == kind and s.coverage >= 0.99),
                 None,
             )
-        subject = [
-            s
-            for s in ranked
-            if s.score >= CONFIDENT and s.target.type in ("indicator", "programme", "fact")
-        ]
-        if q.wants_list and not (q.unmet or q.met or unit or goal is not None):
-            if words and not q.names_indicators:
+
+        unit = named("unit")
+        goal = q.goal if q.goal in self.knowledge.goals else None
+        if goal is None and q.wants_list and named("goal"):
+            goal = int(named("goal"))
+        filtered = q.unmet or q.met or unit or goal is not None
+        indicators = [s for s in ranked if s.target.type == "indicator"]
+        if not filtered and words:
+            if not q.names_indicators:
                 return None  # 「輔助單位有哪些」 is about its subject, not the indicators
-        elif not q.wants_list and subject and goal is None and not unit:
-            return None  # 「職災受傷的比率有沒有達標」 asks about one indicator
-        if q.unmet or q.met or unit or goal is not None or q.wants_list:
-            return self.cards.listing(question, unmet=q.unmet, met=q.met, goal=goal, unit=unit)
-        return None
+            best = indicators[0].precision if indicators else 0.0
+            about = [s for s in indicators if s.precision >= max(0.5, best - 0.01)]
+            if len(about) >= 2:  # 「跟青年有關的指標」: every indicator about it
+                ids = [s.target.id for s in about]
+                return self.cards.listing(question, ids=ids, subject="、".join(words))
+            if not generic:
+                return None  # 「青年職訓的指標」: that one indicator; 「對應指標核定日期」: a fact
+        elif not q.wants_list and not filtered:
+            return None
+        if not q.wants_list and not unit and goal is None:
+            subject = [s for s in ranked if s.score >= CONFIDENT
+                       and s.target.type in ("indicator", "programme", "fact")]  # fmt: skip
+            if subject:
+                return None  # 「職災受傷的比率有沒有達標」 asks about one indicator
+        return self.cards.listing(question, unmet=q.unmet, met=q.met, goal=goal, unit=unit)
 
     def _follow_up(self, question: str, q, context: Context) -> Answer | None:
         if context.indicator_ids:

@@ -160,7 +160,7 @@ class Index:
         """The question's words the target's name (its first key) does not hold: what the
         question asks beyond it (成長, 降幅, 施行 …)."""
         name = set(self.segmenter.cut_all(target.keys[0])) if target.keys else set()
-        return [r.word for r in self.resolve(tokens) if r.known not in name]
+        return [r.word for r in self.resolve(tokens) if self._held(r.known, name) < 0.5]
 
     def _coverage(self, key_words: list[str], found: set[str]) -> float:
         weights = [(self.idf.get(w, self.max_idf), w) for w in key_words if w.strip()]
