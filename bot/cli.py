@@ -184,7 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args.func = cmd_start
     logs.setup(os.environ.get("SDGBOT_LOG_LEVEL", "WARNING"))
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `sdgbot ask … | head`: the reader left; nothing to report
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

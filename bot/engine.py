@@ -13,7 +13,7 @@ from bot.answer import Answer, Context, Match
 from bot.cards import Cards
 from bot.match import Index, PassageIndex, Scored, Target
 from bot.store import Knowledge
-from bot.text import Rewriter, Segmenter, normalise
+from bot.text import Rewriter, Segmenter, Speller, normalise
 
 CONFIDENT = 62.0  # a single best match at or above this is answered
 TIE = 4.0  # indicators this close to the best are shown together
@@ -53,6 +53,9 @@ class Engine:
             self._targets(by_source.get("aliases", [])), self.segmenter, self.passages.idf
         )
         self.cards = Cards(knowledge, self.canon)
+        known = set(self.index.idf) | {a.term for a in knowledge.aliases if a.term}
+        report = "".join(self.canon(p.text).replace(" ", "") for p in knowledge.passages)
+        self.speller = Speller(known, self.segmenter, report)
         self.owners = [self._owner(p) for p in knowledge.passages]
         self.values = {i: {f.value for f in figs} for i, figs in knowledge.figures.items()}
         self.windows = {  # the year each indicator's count starts, from its calculation note
@@ -117,7 +120,7 @@ class Engine:
         text = normalise(question)
         if not text:
             return self.cards.not_found(question, "請輸入想問的問題，例如指標名稱或編號。", SAMPLES)
-        q = questions.analyse(self.rewrite(text))
+        q = questions.analyse(self.rewrite(self.speller(text)))
         words = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers and not _NUMERIC(w)]
         if q.window:
             words.append(q.window)  # 2017 年起 / 2021 年以後: which count is meant

@@ -31,7 +31,7 @@ _COMPONENTS = r"就業率|訓後就業率|推介就業率|employment rate"
 # 2025 年 1 月至 8 月, 今年 1 到 8 月, 截至 2025 年 7 月底: the latest period.
 _LATEST_PERIOD = re.compile(
     r"(?:截至|至)?\s*(?:(?:2025|今)\s*年?\s*)?\d{1,2}\s*月?\s*(?:至|到|-|~|－)\s*\d{1,2}\s*月底?"
-    r"|(?:截至|至)\s*(?:2025\s*年\s*)?\d{1,2}\s*月底?"
+    r"|(?:截至|至|到)\s*(?:2025\s*年\s*)?\d{1,2}\s*月底?"
 )
 # 2017 年起, 2021 年以後, 2021 到 2024 年: a counting window; its first year says which count.
 _WINDOW = re.compile(

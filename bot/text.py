@@ -112,3 +112,58 @@ class Segmenter:
                         if sub in self.words:
                             out.append(sub)
         return out
+
+
+class Speller:
+    """Mend one wrong character in a known word (職災死往千人率 → 職災死亡千人率).
+
+    Known words of 4 to 8 characters are indexed by each one-character mask (SymSpell's
+    idea, substitutions only). A span is mended only when the character to change is a
+    stray one (the segmenter found no word for it), the span itself never occurs in the
+    report (職業安全衛生法 does, so it is not a misspelt 職業安全衛生署), and exactly one
+    known word fits.
+    """
+
+    def __init__(self, known: set[str], segmenter: "Segmenter", report: str):
+        self.segmenter = segmenter
+        self.report = report
+        masks: dict[str, set[str]] = {}
+        for word in known:
+            if 4 <= len(word) <= 8 and all(has_cjk(c) for c in word):
+                for i in range(len(word)):
+                    masks.setdefault(word[:i] + "?" + word[i + 1 :], set()).add(word)
+        self.masks = masks
+
+    def __call__(self, text: str) -> str:
+        for run in sorted(set(re.findall(r"[\u3400-\u9fff]{4,}", text)), key=len, reverse=True):
+            mended = self._mend(run)
+            if mended != run:
+                text = text.replace(run, mended)
+        return text
+
+    def _stray(self, run: str) -> set[int]:
+        """Positions of characters the segmenter left on their own."""
+        out, at = set(), 0
+        for token in self.segmenter.cut(run):
+            if len(token) == 1:
+                out.add(at)
+            at += len(token)
+        return out
+
+    def _mend(self, run: str) -> str:
+        stray = self._stray(run)
+        if not stray:
+            return run
+        for n in range(min(8, len(run)), 3, -1):
+            for start in range(len(run) - n + 1):
+                span = run[start : start + n]
+                if span in self.report:
+                    continue
+                for i in range(n):
+                    if start + i not in stray:
+                        continue
+                    fits = self.masks.get(span[:i] + "?" + span[i + 1 :], set())
+                    if len(fits) == 1:
+                        (word,) = fits
+                        return run[:start] + word + run[start + n :]
+        return run
