@@ -147,7 +147,10 @@ class Engine:
             return self.cards.not_found(
                 question, f"這份報告沒有談到「{'、'.join(off_topic)}」。", SAMPLES
             )
-        generic = all(self.passages.idf.get(w, 99.0) < GENERIC_IDF for w in words if len(w) > 1)
+        named = any(s.precision >= 0.99 and s.coverage >= 0.99 for s in ranked[:3])
+        generic = not named and all(
+            self.passages.idf.get(w, 99.0) < GENERIC_IDF for w in words if len(w) > 1
+        )
         if q.names_indicators and generic and not q.fields:
             q.wants_list = True  # 「勞動部的指標」: indicators, and nothing more specific
         elif (
@@ -270,6 +273,7 @@ class Engine:
             "programme": lambda: self.cards.programme(question, int(top.target.id), top.score),
             "goal": lambda: self.cards.listing(question, goal=int(top.target.id), score=top.score),
             "unit": lambda: self.cards.listing(question, unit=top.target.id, score=top.score),
+            "list": lambda: self.cards.programme_list(question),
             "fact": lambda: self.cards.fact(
                 question,
                 top.target.id,
