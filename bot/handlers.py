@@ -8,8 +8,6 @@ of it. No layout, no SQL, no globals here.
 import asyncio
 import hashlib
 import logging
-from collections import Counter, OrderedDict
-from dataclasses import dataclass, field
 
 from telegram import InputFile, Message, MessageEntity, Update
 from telegram.constants import ParseMode
@@ -18,28 +16,15 @@ from telegram.ext import ContextTypes
 
 from bot import render_html as ui
 from bot.answer import Answer, Kind
-from bot.chart import Charts
 from bot.engine import SAMPLES, Engine
-from bot.sessions import Sessions
-from bot.unanswered import UnansweredLog
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 SERVICES = "services"
 PENDING_MAX = 2_000  # "none of these" questions kept for their buttons
+ARG_MAX = 1_000  # characters of a command's argument read (no more fit a question)
 Ctx = ContextTypes.DEFAULT_TYPE
-
-
-@dataclass
-class Services:
-    """What the handlers need, built once by bot.app and held in bot_data."""
-
-    engine: Engine
-    charts: Charts
-    sessions: Sessions
-    unanswered: UnansweredLog
-    pending: OrderedDict[str, str] = field(default_factory=OrderedDict)  # key -> question
-    asked: Counter[str] = field(default_factory=Counter)  # indicator id -> times answered
-    photo_ids: dict[str, str] = field(default_factory=dict)  # indicator id -> file_id
+COMMAND_NAMES = frozenset(name for name, *_ in ui.COMMANDS)
 
 
 def services(context: Ctx) -> Services:
@@ -83,7 +68,7 @@ async def send_answer(msg: Message, context: Ctx, answer: Answer, *, quote: bool
 async def ask(update: Update, context: Ctx, question: str) -> None:
     s = services(context)
     msg = update.effective_message
-    await send_answer(msg, context, s.engine.answer(question, s.sessions.get(_key(s, msg))))
+    await send_answer(msg, context, s.answer(question, s.sessions.get(_key(s, msg))))
 
 
 # -- messages -----------------------------------------------------------------------
@@ -103,8 +88,16 @@ async def on_private_text(update: Update, context: Ctx) -> None:
 async def on_group_text(update: Update, context: Ctx) -> None:
     """Replies to the bot's own messages and @mentions of the bot; all else is ignored."""
     msg = update.effective_message
-    if not msg or not msg.text or _ours(msg, context) or not msg.from_user:
-        return
+    text = _group_question(msg, context) if msg else None
+    if text:
+        await ask(update, context, text)
+
+
+def _group_question(msg: Message, context: Ctx) -> str | None:
+    """The question of a group message that replies to or mentions the bot (the mention
+    taken out), or None when the message is not for the bot."""
+    if not msg.text or _ours(msg, context) or not msg.from_user or msg.from_user.is_bot:
+        return None
     parent = msg.reply_to_message
     replied = bool(
         parent
@@ -115,14 +108,31 @@ async def on_group_text(update: Update, context: Ctx) -> None:
     handle = f"@{context.bot.username}".lower()
     entities = msg.parse_entities([MessageEntity.MENTION])
     mentions = [e for e, text in entities.items() if text.lower() == handle]
-    if msg.from_user.is_bot or not (replied or mentions):
-        return
+    if not (replied or mentions):
+        return None
     units = msg.text.encode("utf-16-le")  # entity offsets count UTF-16 code units
     for e in sorted(mentions, key=lambda e: -e.offset):
         units = units[: e.offset * 2] + " ".encode("utf-16-le") + units[(e.offset + e.length) * 2 :]
     text = units.decode("utf-16-le")
-    if text.strip():
-        await ask(update, context, text)
+    return text if text.strip() else None
+
+
+def addressed(update: Update, context: Ctx) -> bool:
+    """Would a handler answer this update? Buttons, private text, and in groups our commands,
+    replies to us and mentions of us (bot.flood counts only these)."""
+    if update.callback_query:
+        return True
+    msg = update.message
+    if msg is None or not msg.text or _ours(msg, context):
+        return False
+    if msg.chat.type == "private":
+        return True
+    if msg.text.startswith("/"):
+        name, _, suffix = msg.text.split(maxsplit=1)[0][1:].partition("@")
+        if suffix:
+            return suffix.lower() == (context.bot.username or "").lower()
+        return name.lower() in COMMAND_NAMES
+    return _group_question(msg, context) is not None
 
 
 # -- what commands and buttons stand for ----------------------------------------------
@@ -179,7 +189,7 @@ async def on_command(update: Update, context: Ctx) -> None:
     """Every registered command; a bad or missing argument gets a short usage line."""
     msg = update.effective_message
     head, *rest = (msg.text or "").split(maxsplit=1)
-    name, arg = head[1:].split("@")[0].lower(), (rest[0].strip() if rest else "")
+    name, arg = head[1:].split("@")[0].lower(), (rest[0][:ARG_MAX].strip() if rest else "")
     s = services(context)
     if name == "start":
         await msg.reply_html(
@@ -251,7 +261,7 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
         return None
     if action in ("s", "o"):  # a sample question or a list entry: a new message
         sample = SAMPLES[int(arg)] if arg.isdigit() and int(arg) < len(SAMPLES) else None
-        answer = s.engine.answer(sample) if sample else resolve(s.engine, *ui.parse_data(arg))
+        answer = s.answer(sample) if sample else resolve(s.engine, *ui.parse_data(arg))
         if answer:
             await send_answer(msg, context, answer, quote=False)
         return None if answer else ui.EXPIRED_TEXT
@@ -284,7 +294,7 @@ async def on_inline(update: Update, context: Ctx) -> None:
     s = services(context)
     text = " ".join(update.inline_query.query.split())[:256]
     if text:
-        answers = [s.engine.answer(text)]
+        answers = [s.answer(text)]
         if answers[0].kind is Kind.CANDIDATES:
             data = [ui.parse_data(ui.choice_data(m) or "") for m in answers[0].candidates]
             answers = [a for a in (resolve(s.engine, *d) for d in data) if a is not None]
@@ -299,9 +309,12 @@ async def on_inline(update: Update, context: Ctx) -> None:
 
 
 def _transient(error: BaseException | None) -> bool:
-    """Network trouble or flood limits: telling the user would only add traffic."""
+    """Network trouble, flood limits, a garbled answer from Telegram: telling the user
+    would only add traffic (or a second message after an answer that did arrive)."""
     if isinstance(error, RetryAfter):
         return True
+    if isinstance(error, TelegramError) and isinstance(error.__cause__, ValueError):
+        return True  # malformed JSON from Telegram: the call itself may well have worked
     return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
 
 

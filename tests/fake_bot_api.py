@@ -206,8 +206,8 @@ class FakeBotApi:
                 await writer.drain()
                 if headers.get("connection", "").lower() == "close":
                     return
-        except (ConnectionError, asyncio.IncompleteReadError):
-            return
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            return  # a cancelled connection ends quietly (stop() closes them all)
         finally:
             self._tasks.discard(asyncio.current_task())
             writer.close()

@@ -1,8 +1,8 @@
 """End to end: the real Application long-polls the fake Bot API on 127.0.0.1 over HTTP.
 
 Updates are injected into the fake server's getUpdates queue; each test waits for
-the bot's requests and checks there is exactly one answer per update. Updates are
-handled in order, so a final marker update proves nothing else is on its way.
+the bot's requests and checks there is exactly one answer per update. `settle` waits
+until every update pushed so far has been handled.
 """
 
 import asyncio
@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from telegram.ext import Application
 
 from bot.answer import Answer, Kind
 from bot.app import ALLOWED_UPDATES, build_application
@@ -63,17 +64,22 @@ def to(chat_id: int, method: str = "sendMessage"):
     return lambda c: c.method == method and int(c.params.get("chat_id", 0)) == chat_id
 
 
-async def settle(api: FakeBotApi) -> None:
-    """Wait until every update pushed so far has been handled (a marker is answered)."""
+async def settle(api: FakeBotApi, application: Application | None = None) -> None:
+    """Wait until every update pushed so far has been handled: a marker pushed last is
+    answered, so all were fetched; chats are handled concurrently, so then wait until
+    the application's update queue is done with each of them."""
     marker = new_user()
     await api.push(private_text("/help", user=marker))
-    await api.wait_for("sendMessage", where=to(marker["id"]))
+    await api.wait_for("sendMessage", where=to(marker["id"]), timeout=30)
+    if application is not None:
+        await asyncio.wait_for(application.update_queue.join(), timeout=30)
 
 
-async def answers(api: FakeBotApi, update: dict, chat_id: int, method="sendMessage") -> list[Call]:
+async def answers(bot: Application, api: FakeBotApi, update: dict, chat_id: int,
+                  method="sendMessage") -> list[Call]:  # fmt: skip
     await api.push(update)
     await api.wait_for(method, where=to(chat_id, method))
-    await settle(api)
+    await settle(api, bot)
     failed = [(c.method, c.result) for c in api.calls if c.status != 200]
     assert not failed
     return [c for c in api.calls if to(chat_id, method)(c)]
@@ -89,7 +95,7 @@ async def test_commands_are_registered_at_start(bot, api):
 
 async def test_private_question(bot, api):
     user = new_user()
-    [msg] = await answers(api, private_text("職災死亡千人率多少", user=user), user["id"])
+    [msg] = await answers(bot, api, private_text("職災死亡千人率多少", user=user), user["id"])
     assert "<b>0.022</b>" in msg.params["text"] and msg.params["parse_mode"] == "HTML"
 
 
@@ -99,7 +105,7 @@ async def test_each_command_gets_exactly_one_answer(bot, api):
         users[name] = new_user()
         arg = {"goal": " 8", "unit": " 勞動保險司", "i": " 1.3.1", "chart": " 1.3.1", "q": " 部長"}
         await api.push(private_text(f"/{name}{arg.get(name, '')}", user=users[name]))
-    await settle(api)
+    await settle(api, bot)
     for name, user in users.items():
         method = "sendPhoto" if name == "chart" else "sendMessage"
         replies = [c for c in api.calls if int(c.params.get("chat_id", 0)) == user["id"]]
@@ -109,15 +115,17 @@ async def test_each_command_gets_exactly_one_answer(bot, api):
 
 
 async def test_group_command_with_bot_suffix(bot, api):
-    [msg] = await answers(api, group_text(f"/q@{BOT['username']} 勞保年金有多少人領"), GROUP["id"])
+    [msg] = await answers(
+        bot, api, group_text(f"/q@{BOT['username']} 勞保年金有多少人領"), GROUP["id"]
+    )
     assert "1.3.1" in msg.params["text"] and "reply_parameters" in msg.params
 
 
 async def test_reply_to_the_bot_in_a_group_follows_up(bot, api):
     chat = {"id": -100777, "type": "supergroup", "title": "g"}
-    [first] = await answers(api, group_text("/i 8.7.1", chat=chat), chat["id"])
+    [first] = await answers(bot, api, group_text("/i 8.7.1", chat=chat), chat["id"])
     await api.push(group_text("2021 年呢？", chat=chat, reply_to=first.result))
-    await settle(api)
+    await settle(api, bot)
     replies = [c for c in api.calls if to(chat["id"])(c)]
     assert len(replies) == 2 and "<b>0.021</b>" in replies[1].params["text"]
 
@@ -126,7 +134,7 @@ async def test_unrelated_group_chatter_is_ignored(bot, api):
     chat = {"id": -100778, "type": "group", "title": "g"}
     for text in ("大家好", "職災死亡千人率是多少？", "/weather@other_bot", "@someone hi"):
         await api.push(group_text(text, chat=chat))
-    await settle(api)
+    await settle(api, bot)
     assert not [c for c in api.calls if int(c.params.get("chat_id", 0)) == chat["id"]]
 
 
@@ -134,7 +142,7 @@ async def test_inline_query(bot, api):
     update = inline("職災")
     await api.push(update)
     [call] = await api.wait_for("answerInlineQuery")
-    await settle(api)
+    await settle(api, bot)
     assert len(api.of("answerInlineQuery")) == 1
     assert call.params["inline_query_id"] == update["inline_query"]["id"]
     assert {"i:8.7.1", "i:8.7.2"} <= {r["id"] for r in call.params["results"]}
@@ -142,12 +150,12 @@ async def test_inline_query(bot, api):
 
 async def test_did_you_mean_button_press(bot, api):
     user = new_user()
-    [msg] = await answers(api, private_text("青年", user=user), user["id"])
+    [msg] = await answers(bot, api, private_text("青年", user=user), user["id"])
     data = msg.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     press = callback(data, on=msg.result, user=user)
     await api.push(press)
     [answered] = await api.wait_for("answerCallbackQuery")
-    await settle(api)
+    await settle(api, bot)
     assert answered.params["callback_query_id"] == press["callback_query"]["id"]
     [edit] = [c for c in api.of("editMessageText") if to(user["id"], "editMessageText")(c)]
     assert edit.params["message_id"] == msg.result["message_id"]
@@ -156,7 +164,9 @@ async def test_did_you_mean_button_press(bot, api):
 
 async def test_chart_is_a_multipart_png_upload(bot, api):
     user = new_user()
-    [photo] = await answers(api, private_text("/chart 8.5.2", user=user), user["id"], "sendPhoto")
+    [photo] = await answers(
+        bot, api, private_text("/chart 8.5.2", user=user), user["id"], "sendPhoto"
+    )
     filename, data = photo.files["photo"]
     assert filename == "8.5.2.png" and data.startswith(b"\x89PNG\r\n\x1a\n")
 
@@ -168,7 +178,7 @@ async def test_a_5000_character_answer_is_split(bot, api, engine, monkeypatch):
     user = new_user()
     await api.push(private_text("長", user=user))
     await api.wait_for("sendMessage", 2, where=to(user["id"]))
-    await settle(api)
+    await settle(api, bot)
     parts = [c for c in api.calls if to(user["id"])(c)]
     assert len(parts) == 2 and all(len(c.params["text"]) <= 4096 for c in parts)
     assert sum(len(c.result["text"]) for c in parts) > 5000
@@ -176,7 +186,7 @@ async def test_a_5000_character_answer_is_split(bot, api, engine, monkeypatch):
 
 async def test_user_text_is_escaped(bot, api):
     user = new_user()
-    [msg] = await answers(api, private_text("<b>& 是什麼", user=user), user["id"])
+    [msg] = await answers(bot, api, private_text("<b>& 是什麼", user=user), user["id"])
     assert "&lt;b&gt;&amp; 是什麼" in msg.params["text"] and msg.status == 200
 
 
@@ -188,7 +198,7 @@ async def test_fault_hook_a_429_is_retried_once_and_answered_once(bot, api):
     user = new_user()
     await api.push(private_text("職災死亡千人率多少", user=user))
     await api.wait_for("sendMessage", 2, where=to(user["id"]), timeout=10)
-    await settle(api)
+    await settle(api, bot)
     tries = [c for c in api.calls if to(user["id"])(c)]
     assert [c.status for c in tries] == [429, 200]
     assert tries[0].params["text"] == tries[1].params["text"]
@@ -196,7 +206,9 @@ async def test_fault_hook_a_429_is_retried_once_and_answered_once(bot, api):
 
 
 async def test_sdgbot_run_as_a_process(api, tmp_path):
-    """`sdgbot run`: commands at start, a question answered, no token in DEBUG logs, SIGTERM."""
+    """`sdgbot run`: commands at start, a question answered, no token in DEBUG logs; SIGTERM
+    arrives while an answer is on its way (the fake server holds sendMessage): the answer
+    is finished, the update confirmed to Telegram, and the process exits 0."""
     env = dict(os.environ, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
                SDGBOT_LOG_LEVEL="DEBUG", SDGBOT_UNANSWERED=str(tmp_path / "u.jsonl"))  # fmt: skip
     env.pop("SDGBOT_DB", None)
@@ -204,19 +216,38 @@ async def test_sdgbot_run_as_a_process(api, tmp_path):
         sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
+    in_flight = asyncio.Event()
+
+    def hold(call: Call) -> Reply | None:
+        if call.method == "sendMessage" and not in_flight.is_set():
+            in_flight.set()
+            return Reply(delay=1.5)  # then the normal answer
+        return None
+
     try:
         await api.wait_for("setMyCommands", 2, timeout=60)
         user = new_user()
         await api.push(private_text("勞保年金有多少人領", user=user))
         [msg] = await api.wait_for("sendMessage", where=to(user["id"]), timeout=30)
         assert "1.3.1" in msg.params["text"]
+        api.faults.append(hold)
+        press = callback("s:0", on=msg.result, user=user)  # answered: a message, then the button
+        pressed = await api.push(press)
+        await asyncio.wait_for(in_flight.wait(), timeout=30)
         proc.send_signal(signal.SIGTERM)
+        term = asyncio.get_running_loop().time()
         _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
     finally:
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
     assert proc.returncode == 0
+    [_, answer] = [c for c in api.calls if to(user["id"])(c)]  # the question, the button
+    [button] = api.of("answerCallbackQuery")
+    assert answer.status == 200 and "0.022" in answer.params["text"]  # SAMPLES[0]
+    assert button.params["callback_query_id"] == press["callback_query"]["id"]
+    assert button.at > term + 1.0  # the handler went on after SIGTERM, to its end
+    assert api.of("getUpdates")[-1].params["offset"] > pressed  # confirmed: not sent again
     log = err.decode("utf-8", "replace")
     assert "getUpdates" in log or "get_updates" in log  # DEBUG logging was on
     assert TOKEN not in log and TOKEN.split(":")[1] not in log

@@ -1,0 +1,44 @@
+"""The services the handlers share, built once by bot.app and held in bot_data.
+
+Nothing here holds a user id or name: sessions are keyed by salted digests, and the
+rest is keyed by question text or indicator id.
+"""
+
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+
+from bot.answer import Answer, Context
+from bot.chart import Charts
+from bot.engine import Engine
+from bot.sessions import Sessions
+from bot.unanswered import UnansweredLog
+
+ANSWERS_MAX = 1_024  # answers kept for questions that come again in the same context
+
+
+@dataclass
+class Services:
+    """What the handlers need."""
+
+    engine: Engine
+    charts: Charts
+    sessions: Sessions
+    unanswered: UnansweredLog
+    pending: OrderedDict[str, str] = field(default_factory=OrderedDict)  # key -> question
+    asked: Counter[str] = field(default_factory=Counter)  # indicator id -> times answered
+    photo_ids: dict[str, str] = field(default_factory=dict)  # indicator id -> file_id
+    answers: OrderedDict[tuple[str, Context | None], Answer] = field(default_factory=OrderedDict)
+
+    def answer(self, question: str, context: Context | None = None) -> Answer:
+        """The engine's answer; the same question in the same context is answered from
+        memory (the engine is pure: popular questions, sample buttons and inline typing
+        come again and again). Answers are shared, never changed."""
+        key = (question, context)
+        found = self.answers.get(key)
+        if found is None:
+            found = self.answers[key] = self.engine.answer(question, context)
+            if len(self.answers) > ANSWERS_MAX:
+                self.answers.popitem(last=False)
+        else:
+            self.answers.move_to_end(key)
+        return found
