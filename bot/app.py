@@ -34,6 +34,8 @@ from bot.render_html import COMMANDS
 from bot.sessions import Sessions
 from bot.store import load_path
 from bot.unanswered import UnansweredLog
+from bot.webhook import Webhook, check_url
+from bot.webhook import run as serve_webhook
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
@@ -168,8 +170,9 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def run(db: Path) -> int:
-    """Long polling until SIGINT/SIGTERM. 2 when the settings are missing or invalid."""
+def run(db: Path, webhook: Webhook | None = None) -> int:
+    """Long polling (or a webhook server) until SIGINT/SIGTERM. 2 when the settings are
+    missing or invalid."""
     try:
         settings = load_settings(sdgbot_db=db)
     except SettingsError as exc:
@@ -183,15 +186,33 @@ def run(db: Path) -> int:
             file=sys.stderr,
         )
         return 2
+    if webhook and (problem := check_url(webhook.url)):
+        print(f"sdgbot: {problem}", file=sys.stderr)
+        return 2
+    if webhook and settings.telegram_webhook_secret is None:
+        print("sdgbot: webhook mode needs TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)",
+              file=sys.stderr)  # fmt: skip
+        return 2
     configure_logging(settings)
     engine = Engine(load_path(settings.sdgbot_db))  # read once, held in memory
     application = build_application(settings, engine)
     freeze_startup_objects()
-    log.info("polling for updates (database %s)", settings.sdgbot_db)
     try:
-        application.run_polling(
-            allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES
-        )
+        if webhook:
+            log.info("webhook on %s:%s (database %s)", webhook.listen, webhook.port,
+                     settings.sdgbot_db)  # fmt: skip
+            serve_webhook(
+                application,
+                webhook,
+                secret=settings.telegram_webhook_secret.get_secret_value(),
+                allowed=ALLOWED_UPDATES,
+                retries=BOOTSTRAP_RETRIES,
+            )
+        else:
+            log.info("polling for updates (database %s)", settings.sdgbot_db)
+            application.run_polling(
+                allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES
+            )
     except InvalidToken:  # its message would print the token: say it in our words
         print("sdgbot: Telegram rejected TELEGRAM_BOT_TOKEN; get a new one from @BotFather.",
               file=sys.stderr)  # fmt: skip

@@ -91,8 +91,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import run
+    from bot.webhook import Webhook
 
-    return run(db=_db_path(args))
+    url = getattr(args, "webhook_url", None)
+    hook = Webhook(url, args.listen, args.port) if url else None
+    return run(db=_db_path(args), webhook=hook)
 
 
 def cmd_health(args: argparse.Namespace) -> int:
@@ -149,8 +152,13 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser(
         "run",
         help="run the Telegram bot (long polling)",
-        epilog="example: sdgbot run   (with TELEGRAM_BOT_TOKEN set)",
+        epilog="example: sdgbot run   (with TELEGRAM_BOT_TOKEN set)\n"
+        "         sdgbot run --webhook-url https://bot.example.org/telegram --port 8443",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    r.add_argument("--webhook-url", help="serve a webhook at this public URL instead of polling")
+    r.add_argument("--listen", default="0.0.0.0", help="webhook: address to listen on")
+    r.add_argument("--port", type=int, default=8443, help="webhook: port to listen on")
     r.set_defaults(func=cmd_run)
     h = sub.add_parser(
         "health",

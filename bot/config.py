@@ -36,6 +36,18 @@ class Settings(BaseSettings):
     sdgbot_db: Path = BUNDLED_DB
     sdgbot_log_level: str = "WARNING"
     sdgbot_unanswered: Path = Path("var/unanswered.jsonl")
+    telegram_webhook_secret: SecretStr | None = (
+        None  # webhook mode: X-Telegram-Bot-Api-Secret-Token
+    )
+
+    @field_validator("telegram_webhook_secret", mode="before")
+    @classmethod
+    def _secret_shape(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip() or None
+        if isinstance(value, str) and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -275,6 +275,7 @@ class FakeBotApi:
         return True
 
     api_setmycommands = api_deletewebhook
+    api_setwebhook = api_deletewebhook
     api_sendchataction = api_deletewebhook
     api_close = api_deletewebhook
     api_logout = api_deletewebhook

@@ -31,3 +31,18 @@ def test_text_format_by_default(capsys, monkeypatch):
     logging.getLogger("sdgbot.test").info("plain")
     captured = capsys.readouterr()
     assert "INFO sdgbot.test plain" in captured.err and captured.out == ""
+
+
+def test_each_answer_is_logged_without_the_question_or_the_asker(engine, capsys, tmp_path):
+    from bot.chart import Charts
+    from bot.services import Services
+    from bot.sessions import Sessions
+    from bot.unanswered import UnansweredLog
+
+    logs.setup("INFO", "json")
+    services = Services(engine, Charts(engine.knowledge), Sessions(),
+                        UnansweredLog(tmp_path / "u.jsonl"))  # fmt: skip
+    services.answer("職災死亡千人率多少")
+    line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert line["kind"] == "indicator" and line["match"] == "8.7.1" and line["ms"] >= 0
+    assert "職災" not in json.dumps(line, ensure_ascii=False)
