@@ -38,6 +38,7 @@ class Engine:
         by_source: dict[str, list] = {}
         for alias in knowledge.aliases:
             by_source.setdefault(alias.source, []).append(alias)
+        self._canon: dict[str, str] = {}  # report text only, so it stays bounded
         synonyms = by_source.get("synonyms", [])
         # the report's own word maps to itself, so 低收入戶 is not read as 低收 + 入戶
         self.rewrite = Rewriter(
@@ -78,8 +79,12 @@ class Engine:
     # -- setup -----------------------------------------------------------------
 
     def canon(self, text: str) -> str:
-        """Report or curated text in the form questions are matched in."""
-        return self.rewrite(normalise(text, limit=None))
+        """Report or curated text in the form questions are matched in (memoised: the same
+        report sentences are looked at again and again)."""
+        found = self._canon.get(text)
+        if found is None:
+            found = self._canon[text] = self.rewrite(normalise(text, limit=None))
+        return found
 
     def _targets(self, aliases: list) -> list[Target]:
         k = self.knowledge

@@ -20,6 +20,7 @@ the question, so a typo inside a name (職災死往千人率) still finds its ke
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -163,20 +164,30 @@ class Index:
         return [r.word for r in self.resolve(tokens) if self._held(r.known, name) < 0.5]
 
     def _coverage(self, key_words: list[str], found: set[str]) -> float:
-        weights = [(self.idf.get(w, self.max_idf), w) for w in key_words if w.strip()]
+        weights = self._weights(tuple(key_words))
         total = sum(wt for wt, _ in weights)
         if total <= 0:
             return 0.0
-        got = sum(wt * self._share(w, found) for wt, w in weights)
+        longer = [f for f in found if len(f) > 1]
+        got = sum(wt * self._share(w, found, longer) for wt, w in weights)
         return got / total
 
+    @lru_cache(maxsize=4096)  # noqa: B019 - the index lives as long as the engine
+    def _weights(self, key_words: tuple[str, ...]) -> list[tuple[float, str]]:
+        return [(self.idf.get(w, self.max_idf), w) for w in key_words if w.strip()]
+
     @staticmethod
-    def _share(word: str, found: set[str]) -> float:
+    def _share(word: str, found: set[str], longer: list[str]) -> float:
         """How much of a key word the question holds: all of it, or a part (職災 of 職災死亡)."""
-        if word in found or any(word in f for f in found if len(f) > 1):
+        if word in found:
             return 1.0
-        parts = [len(f) / len(word) for f in found if len(f) > 1 and f in word]
-        return max(parts, default=0.0)
+        best = 0.0
+        for f in longer:
+            if word in f:
+                return 1.0
+            if f in word:
+                best = max(best, len(f) / len(word))
+        return best
 
 
 class PassageIndex:
