@@ -13,6 +13,30 @@ REPORT = KNOWLEDGE / "report" / "mol-sdg-vdr-2025.md"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture
+async def api():
+    """A fake Telegram Bot API server on 127.0.0.1 (tests/fake_bot_api.py)."""
+    from tests.fake_bot_api import FakeBotApi
+
+    server = await FakeBotApi().start()
+    yield server
+    await server.stop()
+
+
+def fake_settings(api, tmp_path: Path, **overrides):
+    """Settings for a bot that talks to the fake Bot API and logs into tmp_path."""
+    from bot.config import Settings
+    from tests.fake_bot_api import TOKEN
+
+    values = {
+        "telegram_bot_token": TOKEN,
+        "telegram_base_url": api.base_url,
+        "telegram_base_file_url": api.base_file_url,
+        "sdgbot_unanswered": tmp_path / "unanswered.jsonl",
+    }
+    return Settings(**(values | overrides))
+
+
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
     return load_path(BUNDLED_DB)

@@ -17,8 +17,8 @@ from telegram.ext import Application
 
 from bot.answer import Answer, Kind
 from bot.app import ALLOWED_UPDATES, build_application
-from bot.config import Settings
 from bot.render_html import COMMANDS
+from tests.conftest import fake_settings
 from tests.fake_bot_api import BOT, TOKEN, Call, FakeBotApi, Reply, fail_times
 from tests.tg_updates import GROUP, callback, group_text, inline, private_text
 
@@ -32,21 +32,9 @@ def new_user() -> dict:
 
 
 @pytest.fixture
-async def api():
-    server = await FakeBotApi().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def bot(api, engine, tmp_path):
     """The application as run_polling runs it: initialize, post_init, polling, start."""
-    settings = Settings(
-        telegram_bot_token=TOKEN,
-        telegram_base_url=api.base_url,
-        telegram_base_file_url=api.base_file_url,
-        sdgbot_unanswered=tmp_path / "unanswered.jsonl",
-    )
+    settings = fake_settings(api, tmp_path)
     application = build_application(settings, engine)
     await application.initialize()
     await application.post_init(application)

@@ -15,8 +15,8 @@ import pytest
 
 from bot import render_html as ui
 from bot.app import ALLOWED_UPDATES, build_application
-from bot.config import Settings
 from bot.delivery import Request, RetryingLimiter
+from tests.conftest import fake_settings
 from tests.fake_bot_api import TOKEN, Call, FakeBotApi, Reply, fail_times
 from tests.test_app_e2e import ROOT, new_user, settle, to
 from tests.tg_updates import private_text
@@ -41,19 +41,8 @@ SERVER_ERRORS = {
 
 
 @pytest.fixture
-async def api():
-    server = await FakeBotApi().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def bot(api, engine, tmp_path):
-    settings = Settings(
-        telegram_bot_token=TOKEN,
-        telegram_base_url=api.base_url,
-        sdgbot_unanswered=tmp_path / "unanswered.jsonl",
-    )
+    settings = fake_settings(api, tmp_path)
     application = build_application(
         settings,
         engine,

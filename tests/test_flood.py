@@ -5,9 +5,9 @@ within Telegram's 20 messages a minute, chatter not counted."""
 import pytest
 
 from bot.app import ALLOWED_UPDATES, build_application
-from bot.config import Settings
 from bot.flood import GROUP_LIMIT, NOTICE, USER_LIMIT, FloodGuard, Limit, Verdict
-from tests.fake_bot_api import BOT, TOKEN, FakeBotApi
+from tests.conftest import fake_settings
+from tests.fake_bot_api import BOT
 from tests.test_app_e2e import new_user, settle, to
 from tests.tg_updates import group_text, private_text
 
@@ -88,19 +88,8 @@ def test_old_buckets_are_dropped_beyond_the_size_cap():
 
 
 @pytest.fixture
-async def api():
-    server = await FakeBotApi().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def bot(api, engine, tmp_path):
-    settings = Settings(
-        telegram_bot_token=TOKEN,
-        telegram_base_url=api.base_url,
-        sdgbot_unanswered=tmp_path / "unanswered.jsonl",
-    )
+    settings = fake_settings(api, tmp_path)
     application = build_application(settings, engine)  # the production flood guard
     await application.initialize()
     await application.updater.start_polling(

@@ -10,8 +10,8 @@ from telegram import Update
 from bot import render_html as ui
 from bot.answer import Answer, Kind
 from bot.app import build_application
-from bot.config import Settings
 from bot.engine import SAMPLES
+from tests.conftest import fake_settings
 from tests.fake_bot_api import BOT, TOKEN, Call, FakeBotApi
 from tests.tg_updates import (
     ALICE,
@@ -27,20 +27,8 @@ from tests.tg_updates import (
 
 
 @pytest.fixture
-async def api():
-    server = await FakeBotApi().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def app(api, engine, tmp_path):
-    settings = Settings(
-        telegram_bot_token=TOKEN,
-        telegram_base_url=api.base_url,
-        telegram_base_file_url=api.base_file_url,
-        sdgbot_unanswered=tmp_path / "unanswered.jsonl",
-    )
+    settings = fake_settings(api, tmp_path)
     application = build_application(settings, engine)
     await application.initialize()
     yield application

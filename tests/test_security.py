@@ -18,6 +18,7 @@ from bot.app import ALLOWED_UPDATES, build_application, configure_logging
 from bot.config import Settings
 from bot.flood import FloodGuard, Limit
 from bot.handlers import SERVICES
+from tests.conftest import fake_settings
 from tests.fake_bot_api import BOT, TOKEN, Call, FakeBotApi, Reply, fail_times
 from tests.test_app_e2e import new_user, settle, to
 from tests.tg_updates import ALICE, bot_message, callback, group_text, inline, private_text
@@ -33,20 +34,8 @@ NASTY = [
 
 
 @pytest.fixture
-async def api():
-    server = await FakeBotApi().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 def settings(api, tmp_path) -> Settings:
-    return Settings(
-        telegram_bot_token=TOKEN,
-        telegram_base_url=api.base_url,
-        sdgbot_log_level="DEBUG",
-        sdgbot_unanswered=tmp_path / "unanswered.jsonl",
-    )
+    return fake_settings(api, tmp_path, sdgbot_log_level="DEBUG")
 
 
 @pytest.fixture

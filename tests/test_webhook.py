@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from bot.app import build_application
-from bot.config import Settings
 from bot.webhook import Webhook, check_url
-from tests.fake_bot_api import TOKEN, FakeBotApi
+from tests.conftest import fake_settings
+from tests.fake_bot_api import TOKEN
 from tests.tg_updates import private_text
 
 SECRET = "s3cret-Token_1"
@@ -24,15 +24,8 @@ def free_port() -> int:
 
 
 @pytest.fixture
-async def served(engine, tmp_path):
-    api = await FakeBotApi().start()
-    settings = Settings(
-        telegram_bot_token=TOKEN,
-        telegram_base_url=api.base_url,
-        telegram_base_file_url=api.base_file_url,
-        telegram_webhook_secret=SECRET,
-        sdgbot_unanswered=tmp_path / "unanswered.jsonl",
-    )
+async def served(api, engine, tmp_path):
+    settings = fake_settings(api, tmp_path, telegram_webhook_secret=SECRET)
     app = build_application(settings, engine)
     hook = Webhook("https://bot.example.org/telegram/hook", "127.0.0.1", free_port())
     await app.initialize()
@@ -48,7 +41,6 @@ async def served(engine, tmp_path):
     await app.updater.stop()
     await app.stop()
     await app.shutdown()
-    await api.stop()
 
 
 async def post(url: str, update: dict, secret: str | None) -> int:
