@@ -99,7 +99,7 @@ class Engine:
             add("indicator", ind.id, ind.name, ind.note, ind.name_en, *own)
         for prog in k.programmes.values():
             clauses = [f.clause for f in k.programme_figures[prog.id]]
-            add("programme", str(prog.id), prog.title, *clauses)
+            add("programme", str(prog.id), prog.title, prog.name_en, *clauses)
         for goal in k.goals.values():
             add("goal", str(goal.number), goal.title)
         for key in ("title", "title_en"):  # the report's own name points at the overview
@@ -365,7 +365,10 @@ class Engine:
     # -- direct look-ups for commands -------------------------------------------
 
     def indicator(self, ident: str) -> Answer:
-        return self.answer(f"指標 {ident}") if ident else self.listing()
+        """The card of an indicator by its number, or not found."""
+        if ident in self.knowledge.indicators:
+            return self.cards.indicators(ident, [ident], questions.Question(text=ident), 100.0)
+        return self.cards.not_found(ident, f"報告中沒有指標 {ident}。", SAMPLES, listing=True)
 
     def listing(
         self, *, unmet: bool = False, goal: int | None = None, unit: str | None = None

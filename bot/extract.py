@@ -281,6 +281,9 @@ def programmes(parsed: Parsed, curated: Curated) -> tuple[list[Programme], list[
                 id=number,
                 goal=int(goal.group(1)),
                 title=title,
+                name_en=next(
+                    (en for frag, en in curated.programme_en.items() if frag in title), ""
+                ),
                 stakeholders="\n".join(re.sub(r"^\d+\.\s*", "", s) for s in part("利害關係人")),
                 content="\n".join(content),
                 conclusion="\n".join(part("結語")),

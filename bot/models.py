@@ -75,6 +75,7 @@ class Programme(SQLModel, table=True):
     id: int = Field(primary_key=True)  # order in the report, 1..8
     goal: int = Field(foreign_key="goal.number", index=True)
     title: str
+    name_en: str  # English name (knowledge/curated/programmes.tsv)
     stakeholders: str  # one per line
     content: str  # what was done and its results, paragraphs joined by newlines
     conclusion: str

@@ -1,5 +1,6 @@
 """Shared fixtures: the bundled store loaded once, and a fresh engine over it."""
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,39 @@ def fake_settings(api, tmp_path: Path, **overrides):
         "sdgbot_unanswered": tmp_path / "unanswered.jsonl",
     }
     return Settings(**(values | overrides))
+
+
+@contextlib.asynccontextmanager
+async def polling(application, *, post_init: bool = False):
+    """The application as run_polling runs it (initialize, polling, start), then stopped."""
+    from bot.app import ALLOWED_UPDATES
+
+    await application.initialize()
+    if post_init:
+        await application.post_init(application)
+    await application.updater.start_polling(
+        poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
+    )
+    await application.start()
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+
+
+async def feed(app, api, update: dict, *, some: bool = False) -> list:
+    """Process one update; the Bot API calls it caused, every one accepted by the fake
+    Telegram (and, with some=True, at least one)."""
+    from telegram import Update
+
+    before = len(api.calls)
+    await app.process_update(Update.de_json(update, app.bot))
+    calls = api.calls[before:]
+    assert all(c.status == 200 for c in calls), [(c.method, c.result) for c in calls]
+    assert calls or not some
+    return calls
 
 
 @pytest.fixture(scope="session")

@@ -16,9 +16,9 @@ import pytest
 from telegram.ext import Application
 
 from bot.answer import Answer, Kind
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import build_application
 from bot.render_html import COMMANDS
-from tests.conftest import fake_settings
+from tests.conftest import fake_settings, polling
 from tests.fake_bot_api import BOT, TOKEN, Call, FakeBotApi, Reply, fail_times
 from tests.tg_updates import GROUP, callback, group_text, inline, private_text
 
@@ -35,17 +35,8 @@ def new_user() -> dict:
 async def bot(api, engine, tmp_path):
     """The application as run_polling runs it: initialize, post_init, polling, start."""
     settings = fake_settings(api, tmp_path)
-    application = build_application(settings, engine)
-    await application.initialize()
-    await application.post_init(application)
-    await application.updater.start_polling(
-        poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
-    )
-    await application.start()
-    yield application
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
+    async with polling(build_application(settings, engine), post_init=True) as application:
+        yield application
 
 
 def to(chat_id: int, method: str = "sendMessage"):

@@ -180,3 +180,7 @@ def test_check_reports_a_changed_figure(tmp_path: Path):
     lines = build.check(tmp_path / "knowledge", tmp_path / "x.db")
     assert any("figure" in line for line in lines)
     assert any("2.449" in line for line in lines)
+
+
+def test_every_programme_has_its_english_name(rows):
+    assert all(p.name_en for p in of(rows, Programme))

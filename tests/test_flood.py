@@ -4,9 +4,9 @@ within Telegram's 20 messages a minute, chatter not counted."""
 
 import pytest
 
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import build_application
 from bot.flood import GROUP_LIMIT, NOTICE, USER_LIMIT, FloodGuard, Limit, Verdict
-from tests.conftest import fake_settings
+from tests.conftest import fake_settings, polling
 from tests.fake_bot_api import BOT
 from tests.test_app_e2e import new_user, settle, to
 from tests.tg_updates import group_text, private_text
@@ -90,16 +90,9 @@ def test_old_buckets_are_dropped_beyond_the_size_cap():
 @pytest.fixture
 async def bot(api, engine, tmp_path):
     settings = fake_settings(api, tmp_path)
-    application = build_application(settings, engine)  # the production flood guard
-    await application.initialize()
-    await application.updater.start_polling(
-        poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
-    )
-    await application.start()
-    yield application
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
+    # the production flood guard
+    async with polling(build_application(settings, engine)) as application:
+        yield application
 
 
 async def test_a_flooding_user_gets_one_notice_and_others_are_answered(bot, api):

@@ -5,14 +5,13 @@ import json
 import logging
 
 import pytest
-from telegram import Update
 
 from bot import render_html as ui
 from bot.answer import Answer, Kind
 from bot.app import build_application
 from bot.engine import SAMPLES
-from tests.conftest import fake_settings
-from tests.fake_bot_api import BOT, TOKEN, Call, FakeBotApi
+from tests.conftest import fake_settings, feed
+from tests.fake_bot_api import BOT, TOKEN, Call
 from tests.tg_updates import (
     ALICE,
     BOB,
@@ -33,15 +32,6 @@ async def app(api, engine, tmp_path):
     await application.initialize()
     yield application
     await application.shutdown()
-
-
-async def feed(app, api: FakeBotApi, update: dict) -> list[Call]:
-    """Process one update; return the Bot API calls it caused (all must have succeeded)."""
-    before = len(api.calls)
-    await app.process_update(Update.de_json(update, app.bot))
-    calls = api.calls[before:]
-    assert all(c.status == 200 for c in calls), [(c.method, c.result) for c in calls]
-    return calls
 
 
 def sent(calls: list[Call], method: str = "sendMessage") -> list[Call]:

@@ -10,7 +10,6 @@ import time
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-from telegram import Update
 
 from bot import render_html as ui
 from bot import store
@@ -19,6 +18,7 @@ from bot.config import Settings
 from bot.flood import FloodGuard, Limit
 from bot.handlers import SERVICES
 from tests.conftest import fake_settings
+from tests.conftest import feed as feed_update
 from tests.fake_bot_api import BOT, TOKEN, Call, FakeBotApi, Reply, fail_times
 from tests.test_app_e2e import new_user, settle, to
 from tests.tg_updates import ALICE, bot_message, callback, group_text, inline, private_text
@@ -48,12 +48,7 @@ async def app(settings, engine):
 
 
 async def feed(app, api: FakeBotApi, update: dict) -> list[Call]:
-    """Process one update; the calls it caused, every one accepted by the fake Telegram."""
-    before = len(api.calls)
-    await app.process_update(Update.de_json(update, app.bot))
-    calls = api.calls[before:]
-    assert calls and all(c.status == 200 for c in calls), [(c.method, c.result) for c in calls]
-    return calls
+    return await feed_update(app, api, update, some=True)
 
 
 @pytest.fixture
