@@ -23,6 +23,6 @@ COPY --from=build /opt/venv /opt/venv
 COPY indicators.db /app/indicators.db
 WORKDIR /app
 USER 10001
-# the CJK font for charts ships inside the package (bot/fonts), nothing to install
+# the CJK font for charts ships inside the package (bot/render/fonts), nothing to install
 HEALTHCHECK --interval=60s --timeout=20s --start-period=20s --retries=3 CMD ["sdgbot", "health"]
 CMD ["sdgbot", "run"]

@@ -27,7 +27,8 @@ def startup(repeats: int) -> dict:
     """Import, load the store and build the engine in a fresh process, repeated."""
     code = (
         "import time; t=time.perf_counter();"
-        "from bot.engine import Engine; from bot.store import load_path, BUNDLED_DB;"
+        "from bot.engine.engine import Engine; from bot.knowledge.store import load_path;"
+        "from bot.config import BUNDLED_DB;"
         "t1=time.perf_counter(); k=load_path(BUNDLED_DB); t2=time.perf_counter();"
         "e=Engine(k); t3=time.perf_counter(); e.answer('職災死亡千人率');"
         "import resource; rss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
@@ -50,9 +51,10 @@ def startup(repeats: int) -> dict:
 
 def latency(rounds: int) -> dict:
     sys.path.insert(0, str(ROOT))
-    from bot.engine import Engine
-    from bot.render import plain
-    from bot.store import BUNDLED_DB, load_path
+    from bot.config import BUNDLED_DB
+    from bot.engine.engine import Engine
+    from bot.knowledge.store import load_path
+    from bot.render.plain import plain
 
     engine = Engine(load_path(BUNDLED_DB))
     questions = [
@@ -93,7 +95,7 @@ def fuzz(scale: int) -> dict:
     env = dict(os.environ, SDGBOT_FUZZ_SCALE=str(scale))
     t = time.perf_counter()
     proc = subprocess.run(
-        [PY, "-m", "pytest", "-q", "tests/test_properties.py", "-p", "no:cacheprovider"],
+        [PY, "-m", "pytest", "-q", "tests/engine/test_properties.py", "-p", "no:cacheprovider"],
         cwd=ROOT,
         env=env,
         capture_output=True,

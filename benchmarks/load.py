@@ -20,7 +20,7 @@ commands, inline queries and sample buttons. Three scenarios, each bot the same 
 The bare echo bot is python-telegram-bot with its defaults and one line per handler.
 The full bot is `build_application` as `sdgbot run` builds it, except that Telegram's
 flood limits are not paced (30 messages/s would be the figure otherwise) and the flood
-guard lets everyone through. tests/test_load.py runs the same workload in one process
+guard lets everyone through. tests/telegram/test_load.py runs the same workload in one process
 and asserts that every update was answered exactly once and correctly.
 """
 
@@ -43,12 +43,12 @@ from telegram.ext import (
 )
 
 from benchmarks.workload import Item, Outcome, collate, workload
-from bot.app import ALLOWED_UPDATES, build_application, freeze_startup_objects
-from bot.config import Settings
-from bot.delivery import RetryingLimiter
-from bot.engine import Engine
-from bot.flood import FloodGuard
-from bot.store import BUNDLED_DB, load_path
+from bot.config import BUNDLED_DB, Settings
+from bot.engine.engine import Engine
+from bot.knowledge.store import load_path
+from bot.telegram.app import ALLOWED_UPDATES, build_application, freeze_startup_objects
+from bot.telegram.delivery import RetryingLimiter
+from bot.telegram.flood import FloodGuard
 from tests.fake_bot_api import TOKEN, FakeBotApi, Reply
 
 ROOT = Path(__file__).resolve().parent.parent

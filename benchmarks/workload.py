@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import render_html as ui
-from bot.answer import Context
-from bot.engine import SAMPLES, Engine
+from bot.engine.answer import Context
+from bot.engine.engine import SAMPLES, Engine
+from bot.render import html as ui
 from tests.fake_bot_api import BOT, Call, FakeBotApi
 from tests.scoring import score
 from tests.tg_updates import bot_message, callback, group_text, inline, private_text

@@ -15,11 +15,13 @@ log = logging.getLogger("sdgbot")
 
 
 def _db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db or os.environ.get("SDGBOT_DB") or ROOT / "indicators.db")
+    from bot.config import BUNDLED_DB
+
+    return Path(args.db or os.environ.get("SDGBOT_DB") or BUNDLED_DB)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from bot import build
+    from bot.knowledge import build
 
     db = _db_path(args)
     knowledge = Path(args.knowledge)
@@ -41,14 +43,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _engine(args: argparse.Namespace):
-    from bot.engine import Engine
-    from bot.store import load_path
+    from bot.engine.engine import Engine
+    from bot.knowledge.store import load_path
 
     return Engine(load_path(_db_path(args)))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.render import plain, to_json
+    from bot.render.plain import plain, to_json
 
     engine = _engine(args)
     if args.question:
@@ -70,7 +72,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.render import plain
+    from bot.render.plain import plain
 
     engine = _engine(args)
     print("sdgbot console chat: ask about the Ministry of Labor 2025 SDG review. Ctrl-D to quit.")
@@ -90,8 +92,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.app import run
-    from bot.webhook import Webhook
+    from bot.telegram.app import run
+    from bot.telegram.webhook import Webhook
 
     url = getattr(args, "webhook_url", None)
     hook = Webhook(url, args.listen, args.port) if url else None
@@ -167,7 +169,7 @@ def parser() -> argparse.ArgumentParser:
     )
     h.set_defaults(func=cmd_health)
 
-    from bot import unanswered
+    from bot.telegram import unanswered
 
     u = sub.add_parser(
         "unanswered",

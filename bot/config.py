@@ -12,8 +12,7 @@ from pathlib import Path
 from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.store import BUNDLED_DB
-
+BUNDLED_DB = Path(__file__).resolve().parent.parent / "indicators.db"  # the committed store
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,80}$")
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 

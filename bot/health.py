@@ -14,8 +14,8 @@ PROBE_ID = "8.7.1"
 def check(db: Path) -> tuple[bool, str]:
     """(healthy, one-line report). Never prints or returns the token."""
     from bot.config import SettingsError, load_settings
-    from bot.engine import Engine
-    from bot.store import load_path
+    from bot.engine.engine import Engine
+    from bot.knowledge.store import load_path
 
     started = time.perf_counter()
     try:

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
-from bot.store import BUNDLED_DB, Knowledge, load_path
+from bot.config import BUNDLED_DB
+from bot.engine.engine import Engine
+from bot.knowledge.store import load_path
+from bot.knowledge.values import Knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -41,7 +43,7 @@ def fake_settings(api, tmp_path: Path, **overrides):
 @contextlib.asynccontextmanager
 async def polling(application, *, post_init: bool = False):
     """The application as run_polling runs it (initialize, polling, start), then stopped."""
-    from bot.app import ALLOWED_UPDATES
+    from bot.telegram.app import ALLOWED_UPDATES
 
     await application.initialize()
     if post_init:

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from bot.render import to_json
+from bot.render.plain import to_json
 
 
 def _norm(text: str) -> str:

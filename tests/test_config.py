@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import RedactSecret, configure_logging, run
-from bot.config import Settings, SettingsError, load_settings
-from bot.store import BUNDLED_DB
+from bot.config import BUNDLED_DB, Settings, SettingsError, load_settings
+from bot.telegram.app import RedactSecret, configure_logging, run
 
 TOKEN = "987654321:AAFsecretsecretsecretsecretsecret12"
 ENV = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL", "SDGBOT_DB",

@@ -34,13 +34,13 @@ def test_text_format_by_default(capsys, monkeypatch):
 
 
 def test_each_answer_is_logged_without_the_question_or_the_asker(engine, capsys, tmp_path):
-    from bot.chart import Charts
-    from bot.services import Services
-    from bot.sessions import Sessions
-    from bot.unanswered import UnansweredLog
+    from bot.render.chart import Charts
+    from bot.telegram.services import Services
+    from bot.telegram.sessions import Sessions
+    from bot.telegram.unanswered import UnansweredLog
 
     logs.setup("INFO", "json")
-    services = Services(engine, Charts(engine.knowledge), Sessions(),
+    services = Services(engine, Charts(engine.card), Sessions(),
                         UnansweredLog(tmp_path / "u.jsonl"))  # fmt: skip
     services.answer("職災死亡千人率多少")
     line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])

@@ -1,0 +1,110 @@
+"""The values the engine hands to render: question kinds, matches, answers. No I/O."""
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from bot.knowledge.values import (
+    Figure,
+    Goal,
+    Indicator,
+    Passage,
+    Programme,
+    ProgrammeFigure,
+    Remark,
+)
+
+EDITION = "勞動部永續發展目標自願性檢視報告（2025 年 10 月）"
+
+
+class Kind(Enum):
+    INDICATOR = "indicator"  # one indicator (or two told apart), fields in the asked order
+    LIST = "list"  # unmet / by unit / by core goal / all
+    PROGRAMME = "programme"  # a highlight programme (推動亮點)
+    FACT = "fact"  # a report fact or a passage of the report
+    CANDIDATES = "candidates"  # did you mean: up to 3 options (not found yet)
+    NOT_FOUND = "not_found"  # the report does not cover this
+
+
+class Field(Enum):
+    """What part of an indicator a question asks for."""
+
+    TARGET = "target"
+    BASELINE = "baseline"
+    ACTUAL = "actual"
+    STATUS = "status"
+    LATEST = "latest"
+    UNIT = "unit"
+    NOTE = "note"
+
+
+@dataclass(frozen=True)
+class Match:
+    type: str  # indicator | programme | goal | passage | list | fact
+    id: str
+    score: float
+    label: str = ""  # short human label, e.g. "8.7.1 職災死亡千人率"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A figure the report prints elsewhere, with the words around it that the card quotes."""
+
+    text: str  # the quoted part of the sentence
+    figure: str  # the figure as printed, inside `text`
+
+
+@dataclass(frozen=True)
+class IndicatorCard:
+    indicator: Indicator
+    goal: Goal
+    figures: tuple[Figure, ...]
+    remarks: tuple[Remark, ...]
+    related: tuple[Quote, ...] = ()  # programme figures on the same subject, quoted
+    excerpt: str = ""  # the report's own words on what the question asked beyond the card
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    id: str
+    name: str
+    met: bool
+    actual: str  # 2024 actual as printed, components joined
+    target: str
+    goal: int = 0
+
+
+@dataclass(frozen=True)
+class Context:
+    """The subject of the previous answer, for follow-up questions."""
+
+    indicator_ids: tuple[str, ...] = ()
+    programme_id: int | None = None
+
+
+@dataclass
+class Answer:
+    kind: Kind
+    query: str
+    found: bool
+    matches: list[Match] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)  # asked fields, first shown first
+    components: list[str] = field(default_factory=list)  # asked components (就業率 …)
+    cards: list[IndicatorCard] = field(default_factory=list)
+    title: str = ""  # list title, fact heading
+    entries: list[ListEntry] = field(default_factory=list)
+    programme: Programme | None = None
+    programmes: list[Programme] = field(default_factory=list)  # the programme list
+    programme_figures: list[ProgrammeFigure] = field(default_factory=list)
+    passage: Passage | None = None
+    sentences: list[str] = field(default_factory=list)  # trimmed passage text
+    candidates: list[Match] = field(default_factory=list)
+    message: str = ""  # why not found, or a note to the user
+    suggestions: list[str] = field(default_factory=list)  # sample questions
+
+    @property
+    def context(self) -> Context:
+        if self.kind is Kind.INDICATOR:
+            return Context(indicator_ids=tuple(c.indicator.id for c in self.cards))
+        if self.kind is Kind.PROGRAMME and self.programme:
+            return Context(programme_id=self.programme.id)
+        return Context()

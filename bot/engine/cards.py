@@ -1,0 +1,336 @@
+"""Build `Answer` values from the in-memory store: cards, lists, programmes, facts. Pure."""
+
+import re
+from collections.abc import Callable
+
+from bot.engine.answer import Answer, IndicatorCard, Kind, ListEntry, Match, Quote
+from bot.engine.question import Question
+from bot.knowledge.values import Knowledge
+
+_FACT_LABELS = {
+    "minister": "部長",
+    "published": "發布日期",
+    "title": "報告名稱",
+    "period_reviewed": "檢視期間",
+    "tsdgs_approved": "臺灣永續發展目標核定日期",
+    "indicators_approved": "對應指標核定日期",
+}
+_ABOUT = (
+    "title",
+    "title_en",
+    "publisher",
+    "published",
+    "period_reviewed",
+    "tsdgs_approved",
+    "indicators_approved",
+    "national_core_goals",
+    "ministry_core_goals",
+    "ministry_indicators",
+    "minister",
+)
+
+
+SHORT_SENTENCE = 60  # characters: a sentence this short is quoted whole in an excerpt
+
+
+def snippet(clause: str, figure: str) -> str:
+    """The part of a sentence that states a figure: from its date to the figure's clause end."""
+    at = clause.find(figure)
+    if at < 0:
+        return clause
+    dates = [m.start() for m in re.finditer(r"(?:截至|至)?\s*\d{4}\s*年", clause[:at])]
+    start = dates[-1] if dates else max(clause.rfind("，", 0, at) + 1, 0)
+    return clause[start:]
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+class Cards:
+    def __init__(self, knowledge: Knowledge, canon: Callable[[str], str]):
+        self.k = knowledge
+        self.canon = canon
+        self.related = {i: self._related(i) for i in knowledge.indicators}
+        self.goal_texts = {  # the highlight programmes of each goal, searched for excerpts
+            g: [p.content for p in knowledge.programmes.values() if p.goal == g]
+            for g in knowledge.goals
+        }
+
+    def _related(self, ind_id: str) -> tuple:
+        """Programme figures about the same thing as the indicator, that it does not print."""
+        ind = self.k.indicators[ind_id]
+        printed = {f.value for figs in self.k.figures.values() for f in figs}
+        name = _bigrams(self.canon(ind.name))
+        out = []
+        for prog in self.k.programmes.values():
+            if prog.goal != ind.goal:
+                continue
+            for fig in self.k.programme_figures[prog.id]:
+                shared = len(name & _bigrams(self.canon(fig.clause)))
+                if fig.value not in printed and fig.unit != "%" and shared >= max(3, len(name) / 2):
+                    out.append(Quote(snippet(fig.clause, fig.text), fig.text))
+        return tuple(out)
+
+    def match(self, kind: str, ident: str, score: float) -> Match:
+        return Match(kind, ident, score, self.label(kind, ident))
+
+    def label(self, kind: str, ident: str) -> str:
+        if kind == "indicator":
+            return f"{ident} {self.k.indicators[ident].name}"
+        if kind == "programme":
+            return self.k.programmes[int(ident)].title
+        if kind == "goal":
+            return f"核心目標 {ident} {self.k.goals[int(ident)].title}"
+        if kind == "fact":
+            return _FACT_LABELS.get(ident) or _ABOUT_LABEL.get(ident, ident)
+        return ident
+
+    def card(self, ind_id: str, leftover: list[str] = ()) -> IndicatorCard:
+        ind = self.k.indicators[ind_id]
+        return IndicatorCard(
+            indicator=ind,
+            goal=self.k.goals[ind.goal],
+            figures=tuple(self.k.figures[ind_id]),
+            remarks=tuple(self.k.remarks[ind_id]),
+            related=self.related[ind_id],
+            excerpt=self.excerpt([ind.section_text, *self.goal_texts[ind.goal]], leftover),
+        )
+
+    def excerpt(self, texts: list[str], words: list[str]) -> str:
+        """The clause of an execution section that holds what the question asked beyond the
+        indicator itself (「跟 2021 年比成長多少」 → 較 2021 年成長 25.7%)."""
+        words = [w for w in words if not w.isascii() or len(w) > 1]
+        if not words:
+            return ""
+        best, best_hits = "", 0
+        sentences = [s for text in texts for s in re.split(r"[。；\n]", text)]
+        for sentence in sentences:
+            clauses = [c for c in re.split(r"，", sentence) if c.strip()]
+            hits = [sum(len(w) for w in words if w in self.canon(c)) for c in clauses]
+            for i, h in enumerate(hits):
+                if h > best_hits:
+                    lo, hi = i, i + 1  # with the neighbouring clauses that also answer
+                    while lo > 0 and hits[lo - 1]:
+                        lo -= 1
+                    while hi < len(clauses) and hits[hi]:
+                        hi += 1
+                    if not re.search(r"\d", "".join(clauses[lo:hi])) and hi < len(clauses):
+                        hi += 1  # a clause without its figure says little
+                    if len(sentence) <= SHORT_SENTENCE:
+                        lo, hi = 0, len(clauses)  # a short sentence is quoted whole
+                    best, best_hits = "，".join(clauses[lo:hi]).strip(), h
+        return re.sub(r"^\d+\.\s*(執行說明|面臨之機會與挑戰)：", "", best)
+
+    def indicators(
+        self,
+        question: str,
+        ids: list[str],
+        q: Question,
+        score: float,
+        scores: dict[str, float] | None = None,
+        leftover: list[str] = (),
+    ) -> Answer:
+        scores = scores or {}
+        return Answer(
+            kind=Kind.INDICATOR,
+            query=question,
+            found=True,
+            matches=[self.match("indicator", i, scores.get(i, score)) for i in ids],
+            fields=list(q.fields),
+            components=list(q.components),
+            cards=[self.card(i, leftover) for i in ids],
+        )
+
+    def listing(
+        self,
+        question: str,
+        *,
+        unmet: bool = False,
+        met: bool = False,
+        goal: int | None = None,
+        unit: str | None = None,
+        score: float = 100.0,
+        ids: list[str] | None = None,
+        subject: str = "",
+    ) -> Answer:
+        chosen = [
+            ind
+            for ind in self.k.indicators.values()
+            if (not unmet or not ind.met)
+            and (not met or ind.met)
+            and (goal is None or ind.goal == goal)
+            and (unit is None or ind.unit == unit)
+            and (ids is None or ind.id in ids)
+        ]
+        parts = []
+        if goal is not None:
+            parts.append(f"核心目標 {goal}「{self.k.goals[goal].title}」")
+        if unit:
+            parts.append(f"{unit}負責")
+        status = "未達成 2024 年目標" if unmet else "已達成 2024 年目標" if met else ""
+        title = "、".join(parts) + ("的" if parts else "") + (status + "的" if status else "")
+        title = title or (f"與「{subject}」有關的" if subject else "勞動部主責的")
+        title = f"{title}指標（{len(chosen)} 項）" if chosen else f"{title}指標：沒有符合的指標"
+        entries = [self._entry(ind.id) for ind in chosen]
+        kind = (
+            "unmet" if unmet else "met" if met else f"goal:{goal}" if goal is not None
+            else f"unit:{unit}" if unit else f"about:{subject}" if ids is not None else "all"
+        )  # fmt: skip
+        matches = [Match("list", kind, score)]
+        matches += [self.match("indicator", e.id, score) for e in entries]
+        return Answer(
+            kind=Kind.LIST,
+            query=question,
+            found=True,
+            matches=matches,
+            title=title,
+            entries=entries,
+        )
+
+    def _entry(self, ind_id: str) -> ListEntry:
+        ind = self.k.indicators[ind_id]
+
+        def printed(period: str) -> str:
+            figs = [f for f in self.k.figures[ind_id] if f.period == period]
+            return "、".join(f"{f.component} {f.text}".strip() for f in figs)
+
+        return ListEntry(
+            ind.id, ind.name, ind.met, printed("actual_2024"), printed("target_2024"), ind.goal
+        )
+
+    def programme(self, question: str, pid: int, score: float) -> Answer:
+        prog = self.k.programmes[pid]
+        return Answer(
+            kind=Kind.PROGRAMME,
+            query=question,
+            found=True,
+            matches=[self.match("programme", str(pid), score)],
+            programme=prog,
+            programme_figures=list(self.k.programme_figures[pid]),
+        )
+
+    def programme_list(self, question: str) -> Answer:
+        progs = list(self.k.programmes.values())
+        return Answer(
+            kind=Kind.LIST,
+            query=question,
+            found=True,
+            matches=[Match("list", "programmes", 100.0)],
+            title=f"推動亮點（{len(progs)} 項）",
+            programmes=progs,
+        )
+
+    def fact(self, question: str, key: str, score: float, also: tuple[str, ...] = ()) -> Answer:
+        """A report fact with the sentence it stands in; `also`: facts asked with it."""
+        facts = self.k.facts
+        if key == "title":
+            shown = {k: facts[k].text if k == "published" else facts[k].value for k in facts}
+            lines = [f"{_ABOUT_LABEL[k]}：{shown[k]}" for k in _ABOUT if k in facts]
+            lines.append(
+                "數字怎麼來：每個數字都由程式從報告原文讀出（第二章指標表、附錄一、各指標執行情形），"
+                "測試逐一核對數字與報告原文相符；報告本身的出入（如 8.3.3 附錄一計算說明誤植）"
+                "照實註明。"
+            )
+            return Answer(
+                kind=Kind.FACT,
+                query=question,
+                found=True,
+                matches=[Match("fact", key, score)],
+                title="關於本報告",
+                sentences=lines,
+            )
+        keys = [key, *(k for k in also if k in facts and k != key)]
+        label = {k: _FACT_LABELS.get(k) or _ABOUT_LABEL.get(k, k) for k in keys}
+        texts = list(dict.fromkeys(facts[k].text for k in keys))
+        return Answer(
+            kind=Kind.FACT,
+            query=question,
+            found=True,
+            matches=[Match("fact", k, score) for k in keys],
+            title="；".join(f"{label[k]}：{facts[k].value}" for k in keys),
+            sentences=texts,
+            message=facts[key].section,
+        )
+
+    def passage(
+        self, question: str, passage, words: list[str], score: float, weights: dict[str, float]
+    ) -> Answer:
+        """The passage trimmed to the sentences (or table rows) that hold most of the question."""
+        lines = [s.strip() for s in re.split(r"(?<=[。；])|\n", passage.text) if s.strip()]
+        hits = []
+        for line in lines:
+            canon = self.canon(line)
+            hits.append(sum(weights.get(w, 0) for w in words if len(w) > 1 and w in canon))
+        best = max(hits, default=0)
+        top = sorted(
+            (i for i in range(len(lines)) if best and hits[i] >= 0.75 * best),
+            key=lambda i: -hits[i],
+        )[:3]
+        keep = set(top)
+        for i in top:  # a table row's continuation rows come with it
+            keep |= {j for j in range(i + 1, min(i + 3, len(lines))) if lines[j][0] == "｜"}
+        chosen = [lines[i].lstrip("｜") for i in sorted(keep)] or lines[:2]
+        return Answer(
+            kind=Kind.FACT,
+            query=question,
+            found=True,
+            matches=[Match("passage", str(passage.id), round(score, 1))],
+            title=passage.heading,
+            passage=passage,
+            sentences=chosen + self._parts(passage),
+        )
+
+    def _parts(self, passage) -> list[str]:
+        """For a chapter or section with subsections (第三章 未來展望): their titles."""
+        below = [
+            p.heading.split(" > ")[-1]
+            for p in self.k.passages
+            if p.heading.startswith(passage.heading + " > ")
+            and p.heading.count(" > ") == passage.heading.count(" > ") + 1
+        ]
+        return ["包含：" + "；".join(below)] if below else []
+
+    def candidates(self, question: str, options: list[Match]) -> Answer:
+        """Did you mean: not an answer yet (found is false), up to 3 options to choose."""
+        return Answer(
+            kind=Kind.CANDIDATES,
+            query=question,
+            found=False,
+            matches=options,
+            candidates=options,
+            message="報告中沒有完全符合的答案。您是不是想問：",
+        )
+
+    def not_found(
+        self, question: str, message: str, samples: list[str], listing: bool = False
+    ) -> Answer:
+        covers = (
+            f"本報告涵蓋勞動部 4 項核心目標（{'、'.join(str(g) for g in self.k.goals)}）的 "
+            f"{len(self.k.indicators)} 項指標、{len(self.k.programmes)} 項推動亮點，"
+            "以及組織架構與未來展望。"
+        )
+        ids = "、".join(self.k.indicators) if listing else ""
+        return Answer(
+            kind=Kind.NOT_FOUND,
+            query=question,
+            found=False,
+            message=message,
+            title=covers + (f"指標編號：{ids}" if ids else ""),
+            suggestions=samples,
+        )
+
+
+_ABOUT_LABEL = {
+    "title": "報告",
+    "title_en": "英文名稱",
+    "publisher": "發布機關",
+    "published": "發布",
+    "period_reviewed": "檢視期間",
+    "tsdgs_approved": "臺灣永續發展目標核定",
+    "indicators_approved": "對應指標核定",
+    "national_core_goals": "全國核心目標數",
+    "ministry_core_goals": "勞動部主責核心目標數",
+    "ministry_indicators": "勞動部主責指標數",
+    "minister": "部長",
+}

@@ -1,0 +1,112 @@
+"""Recognise what a normalised question asks: indicator numbers, fields, list filters. Pure.
+
+Each recogniser returns what it found and the text with the found words blanked
+out, so what is left is the subject of the question.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from bot.engine.answer import Field
+
+# 8.7.1, 1.a.2, 1a2, 指標 4.4.3, 10.6.4; a digit middle needs the dots (so 2025 is no id).
+_ID = re.compile(
+    r"(?<![\d.\-])(\d{1,2})\s*([.．\-])\s*(\d)\s*\2\s*(\d{1,2})(?![\d.\-])"
+    r"|(?<![\d.a-z])(\d{1,2})\s*[.．\-]?\s*([a-z])\s*[.．\-]?\s*(\d)(?![\d.a-z])"
+)
+_ID_WORD = re.compile(r"指標|indicator|no\.?")
+
+# Field words, most specific first; "核心目標" names a goal, not the target field.
+FIELD_WORDS: list[tuple[Field, str]] = [
+    (Field.STATUS, r"有沒有達成|是否達成|達成率|達成|達標|達到|未達|沒達|met|achieved?|on track"),
+    (Field.TARGET, r"目標值|(?<!核心)目標(?!\s*\d)|預定|target"),
+    (Field.BASELINE, r"2021\s*年?|基準值?|基期|基線|起始值|baseline"),
+    (Field.ACTUAL, r"實際值?|實績|2024\s*年?|actual"),
+    (Field.LATEST, r"最新|2025\s*年?|目前|現在|最近|今年|latest|current|recent|now"),
+    (Field.UNIT, r"負責單位|負責|主責|主辦|承辦|哪個單位|哪個機關|誰|responsible|who|agency"),
+    (Field.NOTE, r"計算說明|計算方式|怎麼算|如何計算|計算|定義|definition|calculated|defined"),
+]
+_COMPONENTS = r"就業率|訓後就業率|推介就業率|employment rate"
+
+# 2025 年 1 月至 8 月, 今年 1 到 8 月, 截至 2025 年 7 月底: the latest period.
+_LATEST_PERIOD = re.compile(
+    r"(?:截至|至)?\s*(?:(?:2025|今)\s*年?\s*)?\d{1,2}\s*月?\s*(?:至|到|-|~|－)\s*\d{1,2}\s*月底?"
+    r"|(?:截至|至|到)\s*(?:2025\s*年\s*)?\d{1,2}\s*月底?"
+)
+# 2017 年起, 2021 年以後, 2021 到 2024 年: a counting window; its first year says which count.
+_WINDOW = re.compile(
+    r"(20[12]\d)\s*年?\s*(?:起|以來|以後|之後|開始|迄今)"
+    r"|(20[12]\d)\s*年?\s*(?:到|至|-|~|－)\s*20[12]\d\s*年?"
+)
+_CHINESE_DIGITS = {"一": 1, "四": 4, "八": 8, "十": 10}
+
+_LIST = re.compile(
+    r"哪些|哪幾|那些|列表|清單|列出|所有|全部|一覽|總覽"
+    r"|\blist\b|\ball\b|which indicators"
+)
+_UNMET = re.compile(
+    r"未達成|沒有?達成|未達標|沒有?達標|未達到|沒有?達到|沒過|未達|不及格"
+    r"|unmet|not met|missed|failed"
+)
+_MET = re.compile(r"已達成|有達成|達成的|達標的|已達標|met\b|achieved")
+_GOAL = re.compile(r"(?:核心目標|目標|goal|sdg)\s*(\d{1,2}|[一四八十])(?!\d|\s*[.．]\d|\s*%)")
+_INDICATOR_WORD = re.compile(r"對應指標|指標|indicators?")
+
+
+@dataclass
+class Question:
+    text: str  # normalised question
+    rest: str = ""  # the subject left once ids, fields and list words are blanked
+    ids: list[str] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
+    components: list[str] = field(default_factory=list)
+    wants_list: bool = False
+    unmet: bool = False
+    met: bool = False
+    goal: int | None = None
+    names_indicators: bool = False  # the question says 指標 / indicator
+    window: str = ""  # first year of a counting window the question names (2017, 2021)
+
+
+def _blank(pattern: re.Pattern | str, text: str) -> str:
+    return re.sub(pattern, " ", text)
+
+
+def analyse(text: str) -> Question:
+    q = Question(text=text)
+    rest = text
+    for m in _ID.finditer(text):
+        parts = [p for i, p in enumerate(m.groups()) if p is not None and i != 1]
+        q.ids.append(".".join(parts))
+    rest = _blank(_ID, rest)
+    if q.ids:
+        rest = _blank(_ID_WORD, rest)
+    if _LATEST_PERIOD.search(rest):
+        q.fields.append(Field.LATEST)
+        rest = _blank(_LATEST_PERIOD, rest)
+    window = _WINDOW.search(rest)
+    if window:
+        q.window = window.group(1) or window.group(2)
+        rest = _blank(_WINDOW, rest)
+    goal = _GOAL.search(rest)
+    number = goal.group(1) if goal else ""
+    if goal and (_CHINESE_DIGITS.get(number) or int(number)) <= 17:  # the UN has 17 goals
+        q.goal = _CHINESE_DIGITS.get(number) or int(number)
+        rest = rest[: goal.start()] + " " + rest[goal.end() :]
+    if _LIST.search(rest):
+        q.wants_list = True
+        rest = _blank(_LIST, rest)
+    if _UNMET.search(rest):
+        q.unmet = True
+    elif q.wants_list and _MET.search(rest):
+        q.met = True
+    for name, pattern in FIELD_WORDS:
+        if re.search(pattern, rest) and name not in q.fields:
+            q.fields.append(name)
+            rest = _blank(pattern, rest)
+    for m in re.finditer(_COMPONENTS, text):
+        q.components.append(m.group(0))
+    q.names_indicators = bool(_INDICATOR_WORD.search(rest))
+    rest = _blank(_INDICATOR_WORD, rest)  # 「指標」 says what kind of answer, not which one
+    q.rest = re.sub(r"\s+", " ", rest).strip()
+    return q

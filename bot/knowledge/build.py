@@ -1,0 +1,291 @@
+"""knowledge/ → indicators.db. The only writer of the database; deterministic.
+
+`build_rows` reads the report and the curated files into table rows (pure);
+`write` puts them in a fresh SQLite file; `check` compares a database with what
+knowledge/ builds and returns a readable diff (empty when they agree).
+"""
+
+import re
+import sqlite3
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from sqlmodel import Session, SQLModel, create_engine
+
+from bot.knowledge import extract, vocab
+from bot.knowledge.extract import Curated, ReportError
+from bot.knowledge.figures import squash
+from bot.knowledge.models import Alias, Figure, Indicator, ReportFact, Word
+from bot.knowledge.report import split_blocks
+
+REPORT_FILE = "report/mol-sdg-vdr-2025.md"
+
+# Report-level facts: key → (pattern over the report text, how to print the match).
+_FACTS = {
+    "minister": (r"勞動部部長\s*(\S+?)\s*謹識", "{0}"),
+    "tsdgs_approved": (
+        r"於\s*(\d{4})\s*年\s*(\d+)\s*月\s*(\d+)\s*日核定在地化",
+        "{0}-{1:0>2}-{2:0>2}",
+    ),
+    "indicators_approved": (
+        r"並於\s*(\d{4})\s*年\s*(\d+)\s*月\s*(\d+)\s*日核定對應指標",
+        "{0}-{1:0>2}-{2:0>2}",
+    ),
+    "national_core_goals": (r"共計\s*(\d+)\s*項核心目標", "{0}"),
+    "ministry_core_goals": (r"主責共\s*(\d+)\s*項核心目標", "{0}"),
+    "ministry_indicators": (r"項核心目標、\s*(\d+)\s*項對應指標", "{0}"),
+    "period_reviewed": (r"檢視\s*(\d{4})\s*年至\s*(\d{4})\s*年", "{0}–{1}"),
+    "un_goals": (r"包含\s*(\d+)\s*項核心目標", "{0}"),
+    "previous_review": (r"相較於\s*(\d{4})\s*年發布的\s*VDR", "{0}"),
+    "business_units": (r"下設\s*(\d+)\s*個業務單位", "{0}"),
+    "support_units": (r"(\d+)\s*個輔助單位", "{0}"),
+    "agencies": (r"(\d+)\s*個三級機關", "{0}"),
+}
+
+
+def read_curated(knowledge: Path) -> tuple[Curated, list[Alias]]:
+    curated_dir = knowledge / "curated"
+
+    def rows(name: str) -> list[list[str]]:
+        lines = (curated_dir / name).read_text(encoding="utf-8").splitlines()
+        return [ln.split("\t") for ln in lines if ln.strip() and not ln.startswith("#")]
+
+    direction, name_en = {}, {}
+    for ind_id, better, english in rows("indicators.tsv"):
+        direction[ind_id], name_en[ind_id] = better, english
+    programme_en = {frag: english for frag, english in rows("programmes.tsv")}
+    aliases = [
+        Alias(term=t.strip().lower(), target=g.strip(), source="aliases")
+        for t, g in rows("aliases.tsv")
+    ]
+    for line in rows("synonyms.txt"):
+        words = line[0].split()
+        aliases += [Alias(term=w.lower(), target=words[0], source="synonyms") for w in words[1:]]
+    for name in ("fillers", "not_covered", "terms"):
+        aliases += [
+            Alias(term=r[0].strip().lower(), target="", source=name) for r in rows(f"{name}.txt")
+        ]
+    return Curated(direction, name_en, programme_en), aliases
+
+
+def facts(parsed, text: str) -> list[ReportFact]:
+    flat = squash(text)
+    cover = parsed.cover
+    out = [
+        ReportFact(key="title", value="".join(cover[:3]), text=" ".join(cover[:3]), section="封面"),
+        ReportFact(
+            key="title_en", value=" ".join(cover[3:5]), text=" ".join(cover[3:5]), section="封面"
+        ),
+        ReportFact(key="publisher", value=cover[5], text=cover[5], section="封面"),
+    ]
+    date = re.search(r"(\d{4})年(\d{1,2})月", cover[-1])
+    if not date:
+        raise ReportError(f"no publication date on the cover: {cover}")
+    out.append(
+        ReportFact(
+            key="published", value=f"{date[1]}-{int(date[2]):02d}", text=cover[-1], section="封面"
+        )
+    )
+    blocks = [b for b in parsed.blocks if b.text]
+    for key, (pattern, shape) in _FACTS.items():
+        squashed = pattern.replace(r"\s*", "")
+        m = re.search(squashed, flat)
+        if not m:
+            raise ReportError(f"report fact {key!r} not found (pattern {pattern})")
+        where = next(
+            (b for b in blocks if re.search(squashed, squash(b.text + "".join(b.captions)))), None
+        )
+        sentence = (
+            next(
+                (s for s in re.split(r"(?<=。)", where.text) if re.search(squashed, squash(s))),
+                m.group(0),
+            )
+            if where
+            else m.group(0)
+        )
+        out.append(
+            ReportFact(
+                key=key,
+                value=shape.format(*m.groups()),
+                text=sentence.strip(),
+                section=where.heading if where else "首長的話",
+            )
+        )
+    return out
+
+
+def build_rows(knowledge: Path) -> list[SQLModel]:
+    """Everything indicators.db holds, in a fixed order."""
+    text = (knowledge / REPORT_FILE).read_text(encoding="utf-8")
+    parsed = split_blocks(text)
+    curated, aliases = read_curated(knowledge)
+    goal_rows = extract.goals(parsed)
+    chapter = extract.table_rows(parsed, "第二章")
+    appendix = {row.id: row for _, row in extract.table_rows(parsed, "附錄一")}
+    executions = {
+        i: b
+        for b in parsed.blocks
+        if "執行情形" in b.subsection
+        for i in re.findall(r"指標\s*(\S+?\.\S+?\.\d+)", b.item)
+    }
+    indicators: dict[str, Indicator] = {}
+    table: dict[str, list[Figure]] = {}
+    for seq, (block, row) in enumerate(chapter, start=1):
+        if row.id not in appendix:
+            raise ReportError(f"indicator {row.id} is missing from appendix 1")
+        if row.id not in curated.direction:
+            raise ReportError(f"indicator {row.id} has no line in curated/indicators.tsv")
+        execution = executions.get(row.id)
+        if execution is None:
+            raise ReportError(f"indicator {row.id} has no execution section")
+        goal = re.search(r"核心目標\s*(\d+)", block.section)
+        indicators[row.id] = Indicator(
+            id=row.id,
+            seq=seq,
+            goal=int(goal.group(1)),
+            name=row.name,
+            note=row.note,
+            note_appendix=appendix[row.id].note,
+            unit=row.unit,
+            status_mark=row.mark,
+            met=row.mark == "●",
+            direction=curated.direction[row.id],
+            name_en=curated.name_en[row.id],
+            section=execution.heading,
+            section_text=execution.text,
+            page=extract.page_of(execution, parsed.toc),
+        )
+        rate_unit = "千人率" if "千人率" in row.name else ""
+        table[row.id] = extract.table_figures(row, rate_unit)
+        _same_as_appendix(row, appendix[row.id])
+    for ind in indicators.values():
+        if ind.direction == "higher" and any(f.comparator == "<=" for f in table[ind.id]):
+            raise ReportError(f"indicator {ind.id}: target printed 以下 but curated as higher")
+    latest: dict[str, list[Figure]] = defaultdict(list)
+    for block in {id(b): b for b in executions.values()}.values():
+        for fig in extract.latest_figures(block, indicators, table):
+            latest[fig.indicator_id].append(fig)
+    figures = {i: table[i] + latest[i] for i in indicators}
+    progs, prog_figs = extract.programmes(parsed, curated)
+    passages = extract.passages(parsed)
+    words = vocab.dictionary(text, indicators.values(), progs, aliases)
+    rows: list[SQLModel] = [*facts(parsed, text), *goal_rows, *indicators.values()]
+    rows += [f for i in indicators for f in figures[i]]
+    rows += extract.remarks(indicators, figures, appendix)
+    rows += [*progs, *prog_figs, *passages, *aliases]
+    rows += [Word(word=w, freq=f) for w, f in words]
+    return rows
+
+
+def _same_as_appendix(row, other) -> None:
+    for field in ("baseline", "target", "actual", "mark", "unit"):
+        if squash(getattr(row, field)) != squash(getattr(other, field)):
+            raise ReportError(
+                f"indicator {row.id}: {field} differs between chapter 2 and appendix 1"
+            )
+
+
+def write(rows: list[SQLModel], db_path: Path) -> None:
+    """Write rows to a new SQLite file, replacing db_path atomically."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=db_path.parent) as tmp:
+        tmp_db = Path(tmp) / db_path.name
+        engine = create_engine(f"sqlite:///{tmp_db}")
+        SQLModel.metadata.create_all(engine)
+        with Session(engine, expire_on_commit=False) as session:
+            for row in rows:
+                session.add(row)
+            session.commit()
+        engine.dispose()
+        with sqlite3.connect(tmp_db) as conn:
+            conn.execute("VACUUM")
+        conn.close()
+        tmp_db.replace(db_path)
+
+
+SURROGATE = {"figure", "remark", "programmefigure", "alias"}  # tables whose id is a row number
+
+
+def dump(db_path: Path) -> dict[str, list[dict]]:
+    """Every table's rows as dicts (row-number ids left out), sorted, for comparing builds."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        out = {}
+        for table in sorted(tables):
+            rows = [dict(r) for r in conn.execute(f'SELECT * FROM "{table}"')]
+            if table in SURROGATE:
+                rows = [{k: v for k, v in r.items() if k != "id"} for r in rows]
+            out[table] = sorted(rows, key=repr)
+        return out
+    finally:
+        conn.close()
+
+
+_PERIOD = {"baseline_2021": "2021 年", "target_2024": "2024 年目標", "actual_2024": "2024 年實際",
+           "latest": "最新"}  # fmt: skip
+
+
+def diff(old: dict[str, list[dict]], new: dict[str, list[dict]]) -> list[str]:
+    """Readable differences: indicators added, removed or changed; figures changed; then
+    any other table's rows added or removed."""
+    lines = []
+    before = {r["id"]: r for r in old.get("indicator", [])}
+    after = {r["id"]: r for r in new.get("indicator", [])}
+    for ident in sorted(set(before) | set(after)):
+        if ident not in after:
+            lines.append(f"indicator removed: {ident} {before[ident]['name']}")
+        elif ident not in before:
+            lines.append(f"indicator added: {ident} {after[ident]['name']}")
+        else:
+            for col, value in after[ident].items():
+                if before[ident].get(col) != value and col != "section_text":
+                    lines.append(f"indicator {ident} {col}: {before[ident].get(col)!r} → {value!r}")
+
+    def figures(rows: list[dict]) -> dict:
+        return {(r["indicator_id"], r["component"], r["period"]): r for r in rows}
+
+    was, now = figures(old.get("figure", [])), figures(new.get("figure", []))
+    for key in sorted(set(was) | set(now)):
+        ident, component, period = key
+        label = (
+            f"figure {ident} {component + ' ' if component else ''}{_PERIOD.get(period, period)}"
+        )
+        old_text = (was[key]["text"], was[key]["as_of"]) if key in was else None
+        new_text = (now[key]["text"], now[key]["as_of"]) if key in now else None
+        if old_text != new_text:
+            show = [" ".join(t).strip() if t else "—" for t in (old_text, new_text)]
+            lines.append(f"{label}: {show[0]} → {show[1]}")
+    for table in sorted((set(old) | set(new)) - {"indicator", "figure"}):
+        gone = [r for r in old.get(table, []) if r not in new.get(table, [])]
+        added = [r for r in new.get(table, []) if r not in old.get(table, [])]
+        key = next((k for k in ("id", "key", "number", "word") if table not in SURROGATE
+                    and any(k in r for r in gone + added)), None)  # fmt: skip
+        if key:
+            changed = {r[key] for r in gone} & {r[key] for r in added}
+            for row in (r for r in added if r[key] in changed):
+                name = row.get("heading") or row.get("title") or row.get("value") or ""
+                lines.append(f"{table} {row[key]} changed: {str(name)[:80]}")
+            gone = [r for r in gone if r[key] not in changed]
+            added = [r for r in added if r[key] not in changed]
+        if gone or added:
+            lines.append(f"{table}: {len(gone)} row(s) removed, {len(added)} added")
+            lines += [f"  - {_show(r)}" for r in gone[:5]] + [f"  + {_show(r)}" for r in added[:5]]
+    return lines
+
+
+def _show(row: dict) -> str:
+    text = " | ".join(str(v) for v in row.values())
+    return text if len(text) < 160 else text[:157] + "..."
+
+
+def check(knowledge: Path, db_path: Path) -> list[str]:
+    """Differences between db_path and what knowledge/ builds (empty when they agree)."""
+    if not db_path.exists():
+        return [f"{db_path} does not exist; run `sdgbot build`"]
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "fresh.db"
+        write(build_rows(knowledge), fresh)
+        return diff(dump(db_path), dump(fresh))

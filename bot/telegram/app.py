@@ -1,0 +1,225 @@
+"""Wiring in one place: settings → engine → application → handlers; and `run` (long polling).
+
+Nothing here answers questions: the engine does (bot.engine.engine), bot.render.html lays
+the answers out and bot.telegram.handlers translates between Telegram and the engine.
+"""
+
+import gc
+import logging
+import sys
+from pathlib import Path
+
+from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    Application,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.engine.engine import Engine
+from bot.knowledge.store import load_path
+from bot.render.chart import Charts
+from bot.render.html import COMMANDS
+from bot.telegram import handlers
+from bot.telegram.delivery import Bot, Request, RetryingLimiter
+from bot.telegram.flood import FloodGuard
+from bot.telegram.ordering import PerChatProcessor
+from bot.telegram.sessions import Sessions
+from bot.telegram.unanswered import UnansweredLog
+from bot.telegram.webhook import Webhook, check_url
+from bot.telegram.webhook import run as serve_webhook
+
+log = logging.getLogger(__name__)
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+BOOTSTRAP_RETRIES = 8  # getMe / deleteWebhook at start: retried, 1 s ×1.5 apart (PTB: 0)
+
+
+class RedactSecret(logging.Filter):
+    """Replace the token in every log record, tracebacks included."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secret:
+            return True
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg, record.args = message.replace(self.secret, "<token>"), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self.secret in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.secret, "<token>")
+        if record.stack_info and self.secret in record.stack_info:
+            record.stack_info = record.stack_info.replace(self.secret, "<token>")
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    """Level from the settings; httpx kept quiet (it logs URLs); the token redacted."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    root.setLevel(settings.log_level)
+    logging.getLogger("httpx").setLevel(max(settings.log_level, logging.WARNING))
+    logging.getLogger("httpcore").setLevel(max(settings.log_level, logging.WARNING))
+    token = settings.token() or ""
+    for handler in root.handlers:
+        if not any(isinstance(f, RedactSecret) for f in handler.filters):
+            handler.addFilter(RedactSecret(token))
+
+
+async def post_init(application: Application) -> None:
+    """Register the command menu: Traditional Chinese by default, English for `en`."""
+    zh = [BotCommand(name, desc) for name, desc, _, _ in COMMANDS]
+    en = [BotCommand(name, desc) for name, _, desc, _ in COMMANDS]
+    try:
+        await application.bot.set_my_commands(zh, scope=BotCommandScopeDefault())
+        await application.bot.set_my_commands(en, language_code="en")
+    except TelegramError as exc:  # the menu is a convenience; the bot works without it
+        log.warning("setMyCommands failed: %s", exc)
+
+
+def build_application(
+    settings: Settings,
+    engine: Engine,
+    *,
+    rate_limiter: BaseRateLimiter | None = None,
+    flood: FloodGuard | None = None,
+    request: Request | None = None,
+) -> Application:
+    """The Application with every service and handler; nothing is started here.
+
+    Defaults: Telegram's flood limits paced and calls that were not delivered sent again
+    (bot.telegram.delivery), the flood guard (bot.telegram.flood), chats handled
+    concurrently (bot.telegram.ordering).
+    """
+    if settings.telegram_bot_token is None:
+        raise SettingsError("TELEGRAM_BOT_TOKEN is not set")
+
+    # 1. Services the handlers share, built once.
+    services = handlers.Services(
+        engine=engine,
+        charts=Charts(engine.card),
+        sessions=Sessions(),
+        unanswered=UnansweredLog(settings.sdgbot_unanswered),
+    )
+
+    # 2. The application: token, optional local Bot API server, retries and flood limits,
+    #    start-up hook. Chats are handled concurrently, each chat's updates one at a time
+    #    and in order (follow-ups depend on it).
+    defaults = Defaults(
+        allow_sending_without_reply=True,  # the question may be deleted before we answer
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
+    urls = {
+        "base_url": settings.telegram_base_url,
+        "base_file_url": settings.telegram_base_file_url,
+    }
+    bot = Bot(
+        settings.token(),
+        request=request or Request(),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),  # one long poll at a time
+        defaults=defaults,
+        rate_limiter=rate_limiter or RetryingLimiter(),
+        **{name: url for name, url in urls.items() if url},  # else api.telegram.org
+    )
+    application = (
+        Application.builder()
+        .bot(bot)
+        .concurrent_updates(PerChatProcessor())
+        .post_init(post_init)
+        .build()
+    )
+
+    # 3. Services reach handlers through bot_data (handlers.services is the accessor).
+    application.bot_data[handlers.SERVICES] = services
+
+    # 4. Handlers. Group -1: the flood guard, which stops a throttled update here.
+    #    Group 0, first match wins: commands, unknown commands, private questions,
+    #    group replies and mentions, buttons, inline queries; then the error handler.
+    application.add_handler((FloodGuard() if flood is None else flood).handler(), group=-1)
+    new = filters.UpdateType.MESSAGE
+    names = [name for name, _, _, _ in COMMANDS]
+    application.add_handler(CommandHandler(names, handlers.on_command, filters=new))
+    application.add_handler(MessageHandler(new & filters.COMMAND, handlers.on_unknown_command))
+    application.add_handler(
+        MessageHandler(new & filters.ChatType.PRIVATE & filters.TEXT, handlers.on_private_text)
+    )
+    application.add_handler(
+        MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT, handlers.on_group_text)
+    )
+    application.add_handler(CallbackQueryHandler(handlers.on_callback))
+    application.add_handler(InlineQueryHandler(handlers.on_inline))
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+def freeze_startup_objects() -> None:
+    """The engine's ~180,000 objects live as long as the process: take them out of the
+    garbage collector's sight (gc.freeze), so its full passes stay cheap under load."""
+    gc.collect()
+    gc.freeze()
+
+
+def run(db: Path, webhook: Webhook | None = None) -> int:
+    """Long polling (or a webhook server) until SIGINT/SIGTERM. 2 when the settings are
+    missing or invalid."""
+    try:
+        settings = load_settings(sdgbot_db=db)
+    except SettingsError as exc:
+        print(f"sdgbot: {exc}", file=sys.stderr)
+        return 2
+    if settings.telegram_bot_token is None:
+        print(
+            "sdgbot: TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather and run\n"
+            "  TELEGRAM_BOT_TOKEN=123456:ABC... sdgbot run\n"
+            "or try the bot in the console with `sdgbot chat`.",
+            file=sys.stderr,
+        )
+        return 2
+    if webhook and (problem := check_url(webhook.url)):
+        print(f"sdgbot: {problem}", file=sys.stderr)
+        return 2
+    if webhook and settings.telegram_webhook_secret is None:
+        print("sdgbot: webhook mode needs TELEGRAM_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    configure_logging(settings)
+    engine = Engine(load_path(settings.sdgbot_db))  # read once, held in memory
+    application = build_application(settings, engine)
+    freeze_startup_objects()
+    try:
+        if webhook:
+            log.info("webhook on %s:%s (database %s)", webhook.listen, webhook.port,
+                     settings.sdgbot_db)  # fmt: skip
+            serve_webhook(
+                application,
+                webhook,
+                secret=settings.telegram_webhook_secret.get_secret_value(),
+                allowed=ALLOWED_UPDATES,
+                retries=BOOTSTRAP_RETRIES,
+            )
+        else:
+            log.info("polling for updates (database %s)", settings.sdgbot_db)
+            application.run_polling(
+                allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES
+            )
+    except InvalidToken:  # its message would print the token: say it in our words
+        print("sdgbot: Telegram rejected TELEGRAM_BOT_TOKEN; get a new one from @BotFather.",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    except TelegramError as exc:
+        secret = settings.token() or ""
+        print(f"sdgbot: could not start: {str(exc).replace(secret, '<token>')}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,284 @@
+"""python-telegram-bot handlers: translate between Telegram and the engine. Thin.
+
+Every handler reads its services through `services(context)` (put in `bot_data`
+by bot.telegram.app), asks the engine for an `Answer`, and sends what bot.render.html makes
+of it. No layout, no SQL, no globals here.
+"""
+
+import asyncio
+import hashlib
+import logging
+
+from telegram import InputFile, Message, MessageEntity, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.engine.answer import Answer, Kind
+from bot.engine.engine import SAMPLES
+from bot.render import html as ui
+from bot.telegram.actions import COMMANDS, ident, resolve
+from bot.telegram.services import Services
+
+log = logging.getLogger(__name__)
+SERVICES = "services"
+PENDING_MAX = 2_000  # "none of these" questions kept for their buttons
+ARG_MAX = 1_000  # characters of a command's argument read (no more fit a question)
+Ctx = ContextTypes.DEFAULT_TYPE
+COMMAND_NAMES = frozenset(name for name, *_ in ui.COMMANDS)
+
+
+def services(context: Ctx) -> Services:
+    """The typed accessor for the services in bot_data."""
+    return context.bot_data[SERVICES]
+
+
+def _key(s: Services, msg: Message) -> bytes:
+    return s.sessions.key(msg.chat.id, msg.message_thread_id if msg.is_topic_message else None)
+
+
+def _note(s: Services, msg: Message, answer: Answer) -> str | None:
+    """Remember what an answer means: follow-up context, counts, unanswered, button key."""
+    if answer.found:
+        s.sessions.put(_key(s, msg), answer.context)
+    if answer.kind is Kind.INDICATOR:
+        s.asked.update(c.indicator.id for c in answer.cards)
+    if answer.kind is Kind.NOT_FOUND:
+        s.unanswered.record(answer.query, "not_found")
+    if answer.kind is not Kind.CANDIDATES:
+        return None
+    key = hashlib.blake2b(answer.query.encode(), digest_size=6).hexdigest()
+    s.pending[key] = answer.query
+    s.pending.move_to_end(key)
+    while len(s.pending) > PENDING_MAX:
+        s.pending.popitem(last=False)
+    return key
+
+
+async def send_answer(msg: Message, context: Ctx, answer: Answer, *, quote: bool = True) -> None:
+    """Reply with the answer: split messages, the keyboard under the last one."""
+    markup = ui.keyboard(answer, none_key=_note(services(context), msg, answer))
+    chunks = ui.messages(answer)
+    for i, text in enumerate(chunks):
+        last = i == len(chunks) - 1
+        await msg.reply_html(
+            text, reply_markup=markup if last else None, do_quote=None if quote and not i else False
+        )
+
+
+async def ask(update: Update, context: Ctx, question: str) -> None:
+    s = services(context)
+    msg = update.effective_message
+    await send_answer(msg, context, s.answer(question, s.sessions.get(_key(s, msg))))
+
+
+# -- messages -----------------------------------------------------------------------
+
+
+def _ours(msg: Message, context: Ctx) -> bool:
+    """Sent through our own inline mode (an answer already): never a question."""
+    return bool(msg.via_bot and msg.via_bot.id == context.bot.id)
+
+
+async def on_private_text(update: Update, context: Ctx) -> None:
+    msg = update.effective_message
+    if msg and msg.text and not _ours(msg, context):
+        await ask(update, context, msg.text)
+
+
+async def on_group_text(update: Update, context: Ctx) -> None:
+    """Replies to the bot's own messages and @mentions of the bot; all else is ignored."""
+    msg = update.effective_message
+    text = _group_question(msg, context) if msg else None
+    if text:
+        await ask(update, context, text)
+
+
+def _group_question(msg: Message, context: Ctx) -> str | None:
+    """The question of a group message that replies to or mentions the bot (the mention
+    taken out), or None when the message is not for the bot."""
+    if not msg.text or _ours(msg, context) or not msg.from_user or msg.from_user.is_bot:
+        return None
+    parent = msg.reply_to_message
+    replied = bool(
+        parent
+        and parent.from_user
+        and parent.from_user.id == context.bot.id
+        and not parent.forum_topic_created
+    )
+    handle = f"@{context.bot.username}".lower()
+    entities = msg.parse_entities([MessageEntity.MENTION])
+    mentions = [e for e, text in entities.items() if text.lower() == handle]
+    if not (replied or mentions):
+        return None
+    units = msg.text.encode("utf-16-le")  # entity offsets count UTF-16 code units
+    for e in sorted(mentions, key=lambda e: -e.offset):
+        units = units[: e.offset * 2] + " ".encode("utf-16-le") + units[(e.offset + e.length) * 2 :]
+    text = units.decode("utf-16-le")
+    return text if text.strip() else None
+
+
+def addressed(update: Update, context: Ctx) -> bool:
+    """Would a handler answer this update? Buttons, private text, and in groups our commands,
+    replies to us and mentions of us (bot.telegram.flood counts only these)."""
+    if update.callback_query:
+        return True
+    msg = update.message
+    if msg is None or not msg.text or _ours(msg, context):
+        return False
+    if msg.chat.type == "private":
+        return True
+    if msg.text.startswith("/"):
+        name, _, suffix = msg.text.split(maxsplit=1)[0][1:].partition("@")
+        if suffix:
+            return suffix.lower() == (context.bot.username or "").lower()
+        return name.lower() in COMMAND_NAMES
+    return _group_question(msg, context) is not None
+
+
+async def on_command(update: Update, context: Ctx) -> None:
+    """Every registered command; a bad or missing argument gets a short usage line."""
+    msg = update.effective_message
+    head, *rest = (msg.text or "").split(maxsplit=1)
+    name, arg = head[1:].split("@")[0].lower(), (rest[0][:ARG_MAX].strip() if rest else "")
+    s = services(context)
+    if name == "start":
+        await msg.reply_html(
+            ui.start_html(context.bot.username or ""),
+            reply_markup=ui.start_keyboard(SAMPLES),
+        )
+    elif name == "help":
+        await msg.reply_html(ui.help_html())
+    elif name == "q" and arg:
+        await ask(update, context, arg)
+    elif name == "chart" and ident(arg) in s.engine.knowledge.indicators:
+        await send_chart(msg, context, ident(arg))
+    elif name in COMMANDS:
+        action, fixed = COMMANDS[name]
+        answer = resolve(s.engine, action, fixed or arg)
+        await (send_answer(msg, context, answer) if answer else msg.reply_html(ui.usage_html(name)))
+    else:
+        await msg.reply_html(ui.usage_html(name))
+
+
+async def on_unknown_command(update: Update, context: Ctx) -> None:
+    """Private chats always; groups only when the command names this bot."""
+    msg = update.effective_message
+    head = (msg.text or "").split(maxsplit=1)[0]
+    if msg.chat.type == "private" or head.lower().endswith(f"@{context.bot.username}".lower()):
+        await msg.reply_html(ui.usage_html(head[1:].split("@")[0]))
+
+
+async def send_chart(msg: Message, context: Ctx, ident: str) -> None:
+    """The chart as a PNG upload the first time, by Telegram file_id after that."""
+    s = services(context)
+    caption = ui.chart_caption(s.engine.indicator(ident).cards[0])
+    photo = s.photo_ids.get(ident)
+    if photo is None:
+        png = await asyncio.to_thread(s.charts.png, ident)  # ~0.1 s once, then cached
+        photo = InputFile(png, filename=f"{ident}.png")
+    sent = await msg.reply_photo(photo, caption=caption, parse_mode=ParseMode.HTML, do_quote=False)
+    if sent.photo:
+        s.photo_ids[ident] = sent.photo[-1].file_id
+
+
+# -- buttons ------------------------------------------------------------------------
+
+
+async def on_callback(update: Update, context: Ctx) -> None:
+    """Every button press is answered (answerCallbackQuery), whatever happens."""
+    notice: str | None = None
+    try:
+        notice = await _on_button(update, context)
+    except Exception:
+        notice = ui.ERROR_HTML  # plain text too; the error handler logs the exception
+        raise
+    finally:
+        try:
+            await update.callback_query.answer(notice)
+        except TelegramError as exc:  # e.g. the query is too old: nothing more to do
+            log.warning("answerCallbackQuery failed: %s", exc)
+
+
+async def _on_button(update: Update, context: Ctx) -> str | None:
+    query = update.callback_query
+    s = services(context)
+    action, arg = ui.parse_data(query.data or "")
+    msg = query.message if isinstance(query.message, Message) else None
+    if msg is None:
+        return ui.EXPIRED_TEXT
+    if action == "c" and arg in s.engine.knowledge.indicators:
+        await send_chart(msg, context, arg)
+        return None
+    if action in ("s", "o"):  # a sample question or a list entry: a new message
+        sample = SAMPLES[int(arg)] if arg.isdigit() and int(arg) < len(SAMPLES) else None
+        answer = s.answer(sample) if sample else resolve(s.engine, *ui.parse_data(arg))
+        if answer:
+            await send_answer(msg, context, answer, quote=False)
+        return None if answer else ui.EXPIRED_TEXT
+    if action == "n":
+        question = s.pending.get(arg)  # kept: the same question may wait in other chats
+        if question is None:
+            return ui.EXPIRED_TEXT
+        s.unanswered.record(question, "none_of_these")
+        await query.edit_message_text(ui.recorded_html(question), parse_mode=ParseMode.HTML)
+        return "已記錄"
+    answer = resolve(s.engine, action, arg)  # a did-you-mean choice: edit the message
+    if answer is None:
+        return ui.EXPIRED_TEXT
+    markup = ui.keyboard(answer, none_key=_note(s, msg, answer))
+    first, *rest = ui.messages(answer)
+    await query.edit_message_text(
+        first, parse_mode=ParseMode.HTML, reply_markup=None if rest else markup
+    )
+    for i, text in enumerate(rest):
+        last = i == len(rest) - 1
+        await msg.reply_html(text, do_quote=False, reply_markup=markup if last else None)
+    return None
+
+
+# -- inline mode --------------------------------------------------------------------
+
+
+async def on_inline(update: Update, context: Ctx) -> None:
+    """Up to 10 articles, the same for every user; an empty query shows the useful ones."""
+    s = services(context)
+    text = " ".join(update.inline_query.query.split())[:256]
+    if text:
+        answers = [s.answer(text)]
+        if answers[0].kind is Kind.CANDIDATES:
+            data = [ui.parse_data(ui.choice_data(m) or "") for m in answers[0].candidates]
+            answers = [a for a in (resolve(s.engine, *d) for d in data) if a is not None]
+    else:
+        top = [i for i, _ in s.asked.most_common(9)]
+        top += [i for i in s.engine.knowledge.indicators if i not in top][: 9 - len(top)]
+        answers = [s.engine.listing(unmet=True)] + [s.engine.indicator(i) for i in top]
+    await update.inline_query.answer(ui.inline_articles(answers), cache_time=60, is_personal=False)
+
+
+# -- errors -------------------------------------------------------------------------
+
+
+def _transient(error: BaseException | None) -> bool:
+    """Network trouble, flood limits, a garbled answer from Telegram: telling the user
+    would only add traffic (or a second message after an answer that did arrive)."""
+    if isinstance(error, RetryAfter):
+        return True
+    if isinstance(error, TelegramError) and isinstance(error.__cause__, ValueError):
+        return True  # malformed JSON from Telegram: the call itself may well have worked
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
+async def on_error(update: object, context: Ctx) -> None:
+    """Log every exception (bot.telegram.app's log filter redacts the token) and apologise."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s", update_id, exc_info=context.error)
+    if _transient(context.error) or not isinstance(update, Update):
+        return
+    msg = update.effective_message
+    if msg is None or update.callback_query is not None:
+        return  # a button press was already answered with the apology
+    try:
+        await msg.reply_html(ui.ERROR_HTML, do_quote=False)
+    except TelegramError as exc:
+        log.warning("could not tell the user about the error: %s", exc)

@@ -1,0 +1,74 @@
+"""Follow-up context per chat (per topic in forums), in memory, with a TTL and a size cap.
+
+Only the engine's `Context` (indicator ids / programme id) is kept: no text, no user
+ids or names; chats are keyed by a digest salted per process (`Sessions.key`).
+Entries expire after `ttl` seconds and the least recently used entry
+is dropped when more than `max_size` chats are held.
+"""
+
+import hashlib
+import os
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from bot.engine.answer import Context
+
+SessionKey = bytes  # a salted digest of (chat id, topic id): no raw ids are held
+
+
+class Sessions:
+    def __init__(
+        self,
+        *,
+        ttl: float = 30 * 60,
+        max_size: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if ttl <= 0 or max_size <= 0:
+            raise ValueError("ttl and max_size must be positive")
+        self.ttl = ttl
+        self.max_size = max_size
+        self._clock = clock
+        self._items: OrderedDict[SessionKey, tuple[float, Context]] = OrderedDict()
+        self._salt = os.urandom(16)
+
+    def key(self, chat_id: int, thread_id: int | None = None) -> SessionKey:
+        """The key of a chat, or of a forum topic within it."""
+        raw = f"{chat_id}:{thread_id if thread_id is not None else ''}".encode()
+        return hashlib.blake2b(raw, key=self._salt, digest_size=12).digest()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: SessionKey) -> Context | None:
+        item = self._items.get(key)
+        if item is None:
+            return None
+        expires, context = item
+        if expires <= self._clock():
+            del self._items[key]
+            return None
+        self._items.move_to_end(key)
+        return context
+
+    def put(self, key: SessionKey, context: Context) -> None:
+        """Remember the subject of the last answer; an empty context forgets it."""
+        if context == Context():
+            self._items.pop(key, None)
+            return
+        self._items[key] = (self._clock() + self.ttl, context)
+        self._items.move_to_end(key)
+        while len(self._items) > self.max_size:
+            self._items.popitem(last=False)
+
+    def clear(self, key: SessionKey) -> None:
+        self._items.pop(key, None)
+
+    def prune(self) -> int:
+        """Drop expired entries; return how many were dropped."""
+        now = self._clock()
+        expired = [k for k, (expires, _) in self._items.items() if expires <= now]
+        for key in expired:
+            del self._items[key]
+        return len(expired)

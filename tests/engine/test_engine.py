@@ -1,0 +1,153 @@
+"""The engine end to end over the bundled store: kinds, zones, fields, follow-ups."""
+
+import json
+
+import pytest
+
+from bot.engine.answer import Field, Kind
+from bot.render.plain import plain
+from tests.conftest import DATA
+
+
+def ask(engine, question, context=None):
+    answer = engine.answer(question, context=context)
+    return answer, plain(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "職災死亡千人率多少",
+        "职灾死亡千人率",
+        "工作意外死掉的比例",
+        "8.7.1",
+        "指標 8.7.1",
+        "occupational fatality rate",
+        "職災死往千人率",
+    ],
+)
+def test_the_same_card_for_every_way_of_asking(engine, question):
+    answer, text = ask(engine, question)
+    assert answer.kind is Kind.INDICATOR and answer.found
+    assert answer.matches[0].id == "8.7.1"
+    assert "0.022" in text and "0.019 以下" in text and "未達成" in text
+
+
+@pytest.mark.parametrize("form", ["1.a.2", "1a2", "指標 1.a.2", "指標１．ａ．２", "1 a 2"])
+def test_indicator_number_forms(engine, form):
+    assert engine.answer(form).matches[0].id == "1.a.2"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "天氣預報",
+        "股票推薦",
+        "qwerty",
+        "1.2.3",
+        "9.9.9",
+        "😀",
+        "基本工資多少",
+        "失業率",
+        "",
+        "   ",
+        "？？？",
+    ],
+)
+def test_out_of_scope_is_not_found_and_offers_no_figure(engine, question):
+    answer, text = ask(engine, question)
+    assert not answer.found and answer.kind is Kind.NOT_FOUND
+    assert answer.cards == [] and answer.entries == []
+    assert "報告" in text
+
+
+def test_card_content(engine):
+    _, text = ask(engine, "勞保年金")
+    assert "1,931,013 人" in text and "190 萬人" in text and "1,536,268 人" in text
+    assert "202 萬 57 人" in text and "截至 2025 年 7 月底" in text
+    assert "勞動保險司" in text and "核心目標 1" in text and "出處" in text
+    assert "2025 年 10 月" in text  # edition stamp
+    assert "高於目標 31,013 人" in text
+
+
+def test_asked_field_comes_first(engine):
+    answer, text = ask(engine, "勞保年金最新人數")
+    assert answer.fields[0] is Field.LATEST
+    body = text.splitlines()
+    assert body[2].startswith("・最新")
+    answer, text = ask(engine, "職災死亡千人率誰負責")
+    assert text.splitlines()[1] == "負責單位：職業安全衛生署"
+
+
+def test_multi_part_indicator_shows_every_part(engine):
+    _, text = ask(engine, "4.4.3")
+    assert "【青年】" in text and "【失業者】" in text
+    assert "27,701 人" in text and "42,464 人" in text
+    _, text = ask(engine, "8.5.2")
+    assert "186,465 人" in text and "84.13%" in text
+
+
+def test_two_equal_matches_are_both_shown_and_told_apart(engine):
+    answer, text = ask(engine, "微型創業貸款")
+    assert {m.id for m in answer.matches} == {"1.4.3", "8.3.3"}
+    assert "2017 年起累計" in text and "2021 年累計" in text
+    answer, text = ask(engine, "推介身心障礙者就業")
+    assert {m.id for m in answer.matches} == {"8.5.3", "10.2.2"}
+    assert "同一組數字" in text
+
+
+def test_lists(engine):
+    answer, text = ask(engine, "未達成的指標有哪些")
+    assert answer.kind is Kind.LIST
+    assert [e.id for e in answer.entries] == ["8.7.1", "8.7.2"]
+    answer, _ = ask(engine, "勞動力發展署負責哪些指標")
+    assert len(answer.entries) == 14
+    answer, _ = ask(engine, "核心目標 10 的指標")
+    assert [e.id for e in answer.entries] == ["10.2.2", "10.3.1", "10.6.4"]
+    answer, text = ask(engine, "所有指標")
+    assert len(answer.entries) == 20 and "○ 8.7.1" in text
+
+
+def test_programme_and_facts(engine):
+    answer, text = ask(engine, "勞工職業災害保險及保護法")
+    assert answer.kind is Kind.PROGRAMME and "2022 年 5 月 1 日" in text
+    answer, text = ask(engine, "部長是誰")
+    assert answer.kind is Kind.FACT and "洪申翰" in text
+    answer, text = ask(engine, "勞動部有幾個三級機關")
+    assert answer.kind is Kind.FACT and "5 個三級機關" in text and "第 2 頁" in text
+    answer, text = ask(engine, "未來展望")
+    assert answer.found and "第三章" in text
+
+
+def test_candidates_for_a_vague_question(engine):
+    answer, _ = ask(engine, "職災")
+    assert answer.kind in (Kind.CANDIDATES, Kind.INDICATOR)
+    ids = [m.id for m in answer.matches]
+    assert "8.7.1" in ids and "8.7.2" in ids
+    assert len(answer.candidates) <= 3
+
+
+def test_follow_ups_use_the_previous_subject(engine):
+    first = engine.answer("職災死亡千人率")
+    for follow in ["那目標呢？", "2021年呢", "誰負責", "最新的呢"]:
+        answer = engine.answer(follow, context=first.context)
+        assert answer.matches[0].id == "8.7.1", follow
+    answer = engine.answer("勞保年金", context=first.context)
+    assert answer.matches[0].id == "1.3.1"  # a new subject replaces the context
+    assert engine.answer("那目標呢？").found is False  # no context, nothing to follow
+
+
+def test_dev_and_own_question_sets(engine):
+    """The shipped question sets through the same scoring rules as the eval script."""
+    from tests.scoring import score
+
+    sets = (
+        ("dev_questions.jsonl", 0.95),
+        ("questions.jsonl", 0.95),
+        ("blind_questions.jsonl", 0.9),
+        ("blind2_questions.jsonl", 0.9),
+    )
+    for name, floor in sets:
+        questions = [json.loads(line) for line in (DATA / name).read_text().splitlines() if line]
+        passed = sum(score(q, engine) for q in questions)
+        assert passed / len(questions) >= floor, (name, passed, len(questions))

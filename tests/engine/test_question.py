@@ -1,0 +1,50 @@
+"""Recognising indicator numbers, fields, list filters, periods and windows."""
+
+import pytest
+
+from bot.engine.answer import Field
+from bot.engine.question import analyse
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("8.7.1", ["8.7.1"]),
+        ("指標 4.4.3 目標", ["4.4.3"]),
+        ("1a2", ["1.a.2"]),
+        ("1.a.2", ["1.a.2"]),
+        ("1-4-3 負責單位", ["1.4.3"]),
+        ("10.6.4", ["10.6.4"]),
+        ("2025年1-8月", []),
+        ("2.353", []),
+        ("2021-2024", []),
+    ],
+)
+def test_indicator_numbers(text, ids):
+    assert analyse(text).ids == ids
+
+
+def test_fields_in_order_of_kind():
+    q = analyse("勞保年金 2021年 目標 誰負責")
+    assert {Field.BASELINE, Field.TARGET, Field.UNIT} <= set(q.fields)
+    assert q.rest == "勞保年金"
+
+
+def test_goal_numbers_and_not_goals():
+    assert analyse("核心目標8的指標").goal == 8
+    assert analyse("目標八底下的指標清單").goal == 8
+    assert analyse("訓後就業率目標84%").goal is None  # a target of 84 %, not goal 84
+    assert analyse("sdg 10 indicators").goal == 10
+
+
+def test_lists_and_filters():
+    q = analyse("未達成2024年目標的指標有哪些")
+    assert q.wants_list and q.unmet and q.names_indicators
+    assert analyse("已達成的指標有哪些").met
+
+
+def test_latest_period_and_counting_window():
+    q = analyse("今年1到8月辦了幾場創業課程")
+    assert Field.LATEST in q.fields and "8" not in q.rest
+    assert analyse("2017年以來微型創業貸款").window == "2017"
+    assert analyse("失業者職訓 2021到2024年累計").window == "2021"

@@ -1,0 +1,62 @@
+"""Normalising, rewriting, segmenting and mending questions."""
+
+import pytest
+
+from bot.engine.text import Rewriter, normalise, stem
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("职灾死亡千人率", "職災死亡千人率"),  # Simplified → Traditional
+        ("ＩＣＴ職訓", "ict職訓"),  # full-width letters
+        ("@sdgbot 勞保年金", "勞保年金"),  # leading mention
+        ("/q@sdgbot 勞保年金", "勞保年金"),  # command with the bot's name
+        ("勞保\u200b年金\u202e", "勞保年金"),  # zero-width and bidi marks
+        ("指標８．７．１？", "指標8.7.1"),  # full-width digits, punctuation
+        ("", ""),
+    ],
+)
+def test_normalise(raw, expected):
+    assert normalise(raw) == expected
+
+
+def test_normalise_cuts_long_questions_but_not_report_text():
+    assert len(normalise("字" * 10_000)) == 500
+    assert len(normalise("字" * 10_000, limit=None)) == 10_000
+
+
+def test_rewriter_longest_first_and_once():
+    rewrite = Rewriter([("低收入戶", "低收入戶"), ("低收", "低收入戶"), ("窮人", "低收入戶")])
+    assert rewrite("窮人就業") == "低收入戶就業"
+    assert rewrite("低收入戶就業") == "低收入戶就業"  # not 低收入戶入戶
+    assert rewrite("低收就業") == "低收入戶就業"
+
+
+def test_stem():
+    assert [stem(w) for w in ["jobs", "disabilities", "officers", "ict", "class"]] == [
+        "job", "disability", "officer", "ict", "class"]  # fmt: skip
+
+
+def test_segmenter_keeps_report_terms_whole(engine):
+    words = engine.segmenter.cut("失業者職前訓練訓後就業率")
+    assert "職前訓練" in words and "訓後就業率" in words
+
+
+@pytest.mark.parametrize(
+    ("typed", "mended"),
+    [
+        ("職災死往千人率", "職災死亡千人率"),
+        ("創業研習課成開了幾場", "創業研習課程開了幾場"),
+        ("勞保年今", "勞保年金"),
+    ],
+)
+def test_speller_mends_one_wrong_character(engine, typed, mended):
+    assert engine.speller(typed) == mended
+
+
+@pytest.mark.parametrize(
+    "text", ["職業安全衛生法修正", "青年職訓人數", "失業率", "職災死亡人數", "天氣預報"]
+)
+def test_speller_leaves_real_words_alone(engine, text):
+    assert engine.speller(text) == text

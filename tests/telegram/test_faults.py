@@ -1,0 +1,199 @@
+"""Faults injected by the fake Bot API, end to end: the bot retries what surely did not
+arrive, never sends an answer twice, loses no update, and keeps polling.
+
+Each test checks what the user got (exactly one answer) and that polling survived (a
+later update is answered). The retry rules are bot.telegram.delivery's.
+"""
+
+import asyncio
+import os
+import signal
+import sys
+import time
+
+import pytest
+
+from bot.render import html as ui
+from bot.telegram.app import ALLOWED_UPDATES, build_application
+from bot.telegram.delivery import Request, RetryingLimiter
+from tests.conftest import fake_settings
+from tests.fake_bot_api import TOKEN, Call, FakeBotApi, Reply, fail_times
+from tests.telegram.test_app_e2e import ROOT, new_user, settle, to
+from tests.tg_updates import private_text
+
+QUESTION = "職災死亡千人率多少"
+READ_TIMEOUT = 0.5  # seconds the bot waits for an answer to a call (PTB: 5)
+LONG_POLL = 0.5  # seconds a getUpdates waits for updates (sdgbot run: 10)
+
+
+def flood(seconds: int) -> Reply:
+    return Reply(status=429, payload={
+        "ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {seconds}",
+        "parameters": {"retry_after": seconds},
+    })  # fmt: skip
+
+
+SERVER_ERRORS = {
+    500: Reply(status=500, payload={"ok": False, "error_code": 500,
+                                    "description": "Internal Server Error"}),
+    502: Reply(status=502, body=b"<html><body><h1>502 Bad Gateway</h1></body></html>"),
+}  # fmt: skip
+
+
+@pytest.fixture
+async def bot(api, engine, tmp_path):
+    settings = fake_settings(api, tmp_path)
+    application = build_application(
+        settings,
+        engine,
+        rate_limiter=RetryingLimiter(backoff=0.1),  # production: 0.5 s, doubled each time
+        request=Request(read_timeout=READ_TIMEOUT),
+    )
+    await application.initialize()
+    await application.updater.start_polling(
+        poll_interval=0, timeout=LONG_POLL, allowed_updates=ALLOWED_UPDATES
+    )
+    await application.start()
+    yield application
+    await application.updater.stop()
+    await application.stop()
+    await application.shutdown()
+
+
+def sent_to(api: FakeBotApi, user: dict) -> list[Call]:
+    return [c for c in api.calls if to(user["id"])(c)]
+
+
+async def ask(api: FakeBotApi, bot, *, count: int = 1, user: dict | None = None) -> list[Call]:
+    """A new user asks QUESTION; wait for `count` sendMessage tries and for the bot to
+    settle (which also proves that polling goes on); the user's sendMessage calls."""
+    user = user or new_user()
+    await api.push(private_text(QUESTION, user=user))
+    await api.wait_for("sendMessage", count, where=to(user["id"]), timeout=15)
+    await settle(api, bot)
+    return sent_to(api, user)
+
+
+class WhenPending:
+    """A hook for getUpdates that waits until an update is queued, then answers `reply`
+    once: the fault hits a getUpdates that would have carried the update."""
+
+    def __init__(self, api: FakeBotApi, reply: Reply) -> None:
+        self.api, self.reply, self.hit = api, reply, 0
+
+    async def __call__(self, call: Call) -> Reply | None:
+        if call.method != "getUpdates" or self.hit:
+            return None
+        self.hit = -1
+        deadline = time.monotonic() + 5
+        while not self.api.pending and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        self.hit = self.api.pending  # updates it kept from the bot
+        return self.reply
+
+
+async def fault_get_updates(api: FakeBotApi, bot, reply: Reply) -> None:
+    """`reply` to the getUpdates that carries a question; the question is answered once."""
+    hook = WhenPending(api, reply)
+    api.faults.append(hook)
+    await asyncio.sleep(LONG_POLL + 0.2)  # the poll under way ends; the next meets the hook
+    tries = await ask(api, bot)
+    assert hook.hit == 1  # the fault held back the question ...
+    assert [c.status for c in tries] == [200]  # ... which was answered all the same, once
+
+
+async def test_429_waits_retry_after_then_delivers_once(bot, api):
+    api.faults.append(fail_times("sendMessage", flood(1)))
+    tries = await ask(api, bot, count=2)
+    assert [c.status for c in tries] == [429, 200]
+    assert tries[0].params["text"] == tries[1].params["text"]
+    assert tries[1].at - tries[0].at >= 1.0  # retry_after, honoured
+
+
+@pytest.mark.parametrize("status", sorted(SERVER_ERRORS))
+async def test_5xx_is_sent_again_and_delivered_once(bot, api, status):
+    """A 5xx means Telegram did not carry the call out: sending again cannot duplicate."""
+    api.faults.append(fail_times("sendMessage", SERVER_ERRORS[status], times=2))
+    tries = await ask(api, bot, count=3)
+    assert [c.status for c in tries] == [status, status, 200]
+    assert len({c.params["text"] for c in tries}) == 1
+    assert ui.ERROR_HTML not in [c.params["text"] for c in tries]
+
+
+async def test_a_lasting_5xx_gives_up_quietly_and_polling_goes_on(bot, api, caplog):
+    api.faults.append(fail_times("sendMessage", SERVER_ERRORS[500], times=4))
+    tries = await ask(api, bot, count=4)
+    assert [c.status for c in tries] == [500] * 4  # the first try and 3 more, then no more
+    assert "not delivered" in caplog.text
+    later = await ask(api, bot)  # the next question is answered as usual
+    assert [c.status for c in later] == [200]
+
+
+async def test_a_timeout_is_never_sent_again(bot, api, caplog):
+    """The answer arrives after the bot stopped waiting: Telegram may have sent it, so the
+    bot does not send it again (nor an apology)."""
+    api.faults.append(fail_times("sendMessage", Reply(delay=READ_TIMEOUT + 1.0)))
+    user = new_user()
+    await ask(api, bot, user=user)
+    await asyncio.sleep(READ_TIMEOUT + 1.5)  # the delayed call has been recorded by now
+    assert [c.status for c in sent_to(api, user)] == [200]  # one try, never repeated
+    assert "TimedOut" in caplog.text
+    later = await ask(api, bot)
+    assert [c.status for c in later] == [200]
+
+
+async def test_a_dropped_connection_during_get_updates_loses_nothing(bot, api):
+    """The answer to getUpdates never arrives: the offset was not moved on, so the same
+    updates come again on the next call."""
+    await fault_get_updates(api, bot, Reply(drop=True))
+
+
+@pytest.mark.parametrize("status", sorted(SERVER_ERRORS))
+async def test_5xx_on_get_updates_loses_nothing(bot, api, status):
+    await fault_get_updates(api, bot, SERVER_ERRORS[status])
+
+
+async def test_malformed_json_from_get_updates_once(bot, api):
+    await fault_get_updates(api, bot, Reply(status=200, body=b'{"ok": true, "result": [{'))
+
+
+async def test_malformed_json_in_answer_to_send_message_once(bot, api, caplog):
+    """The message was probably sent: no second try, no apology; the next one works."""
+    api.faults.append(fail_times("sendMessage", Reply(status=200, body=b"<html>oops")))
+    tries = await ask(api, bot)
+    assert len(tries) == 1 and tries[0].params["text"] != ui.ERROR_HTML
+    assert "Invalid server response" in caplog.text
+    later = await ask(api, bot)
+    assert [c.status for c in later] == [200]
+
+
+async def test_failed_get_me_and_delete_webhook_at_start_up_are_retried(api, tmp_path):
+    """`sdgbot run`: getMe meets a 429 and a dropped connection, deleteWebhook a 502 and a
+    dropped connection; the bot still comes up, answers, and stops on SIGTERM."""
+    api.faults += [
+        fail_times("getMe", flood(1)),  # the rate limiter waits and sends again
+        fail_times("getMe", Reply(drop=True)),  # bootstrap retries
+        fail_times("deleteWebhook", SERVER_ERRORS[502]),  # sent again: not delivered
+        fail_times("deleteWebhook", Reply(drop=True)),  # bootstrap retries
+    ]
+    env = dict(os.environ, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
+               SDGBOT_UNANSWERED=str(tmp_path / "u.jsonl"))  # fmt: skip
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await api.wait_for("setMyCommands", 2, timeout=60)
+        user = new_user()
+        await api.push(private_text(QUESTION, user=user))
+        [msg] = await api.wait_for("sendMessage", where=to(user["id"]), timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
+    assert [c.status for c in api.of("getMe")] == [429, 200]  # the drop left no record
+    assert [c.status for c in api.of("deleteWebhook")] == [502, 200]
+    assert "0.022" in msg.params["text"]

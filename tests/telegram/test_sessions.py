@@ -1,0 +1,60 @@
+"""Follow-up context per chat: TTL, size cap, per-topic keys, no raw ids."""
+
+import pytest
+
+from bot.engine.answer import Context
+from bot.telegram.sessions import Sessions
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_put_get_and_expire():
+    clock = Clock()
+    s = Sessions(ttl=60, clock=clock)
+    key = s.key(42)
+    s.put(key, Context(indicator_ids=("8.7.1",)))
+    assert s.get(key) == Context(indicator_ids=("8.7.1",))
+    clock.now += 59
+    assert s.get(key) is not None
+    clock.now += 2
+    assert s.get(key) is None and len(s) == 0
+
+
+def test_size_cap_drops_the_least_recently_used():
+    s = Sessions(max_size=2)
+    a, b, c = s.key(1), s.key(2), s.key(3)
+    s.put(a, Context(programme_id=1))
+    s.put(b, Context(programme_id=2))
+    s.get(a)  # a is now the most recent
+    s.put(c, Context(programme_id=3))
+    assert s.get(b) is None and s.get(a) is not None and s.get(c) is not None
+
+
+def test_topics_of_one_chat_are_separate_and_keys_hold_no_raw_id():
+    s = Sessions()
+    chat = -1001234567890
+    assert s.key(chat, 7) != s.key(chat, 8) != s.key(chat)
+    assert str(abs(chat)).encode() not in s.key(chat) and isinstance(s.key(chat), bytes)
+    assert Sessions().key(chat) != s.key(chat)  # salted per process
+
+
+def test_empty_context_forgets_and_prune_drops_expired():
+    clock = Clock()
+    s = Sessions(ttl=10, clock=clock)
+    s.put(s.key(1), Context(indicator_ids=("1.3.1",)))
+    s.put(s.key(1), Context())
+    assert s.get(s.key(1)) is None
+    s.put(s.key(2), Context(indicator_ids=("1.3.1",)))
+    clock.now += 11
+    assert s.prune() == 1 and len(s) == 0
+
+
+def test_bad_limits_are_refused():
+    with pytest.raises(ValueError):
+        Sessions(ttl=0)
