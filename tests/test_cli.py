@@ -51,7 +51,7 @@ def test_batch_contract_one_json_line_per_question_in_order():
         "score": results[0]["matches"][0]["score"],
     }
     assert results[1]["found"] is False and results[2]["found"] is False
-    assert set(results[3]) == {"query", "found", "matches", "answer"}
+    assert set(results[3]) == {"query", "found", "zone", "matches", "answer"}
 
 
 def test_build_check_passes_on_the_committed_database(capsys):

@@ -21,7 +21,7 @@ class Kind(Enum):
     LIST = "list"  # unmet / by unit / by core goal / all
     PROGRAMME = "programme"  # a highlight programme (推動亮點)
     FACT = "fact"  # a report fact or a passage of the report
-    CANDIDATES = "candidates"  # did you mean: up to 3 options (not found yet)
+    CANDIDATES = "candidates"  # did you mean: up to 3 options with their headline figures
     NOT_FOUND = "not_found"  # the report does not cover this
 
 
@@ -43,6 +43,7 @@ class Match:
     id: str
     score: float
     label: str = ""  # short human label, e.g. "8.7.1 職災死亡千人率"
+    headline: str = ""  # the label with its headline figure and status, for did-you-mean
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,13 @@ class Answer:
     candidates: list[Match] = field(default_factory=list)
     message: str = ""  # why not found, or a note to the user
     suggestions: list[str] = field(default_factory=list)  # sample questions
+
+    @property
+    def zone(self) -> str:
+        """answer, choices (did you mean) or none (not in the report)."""
+        if not self.found:
+            return "none"
+        return "choices" if self.kind is Kind.CANDIDATES else "answer"
 
     @property
     def context(self) -> Context:

@@ -73,7 +73,15 @@ class Cards:
         return tuple(out)
 
     def match(self, kind: str, ident: str, score: float) -> Match:
-        return Match(kind, ident, score, self.label(kind, ident))
+        return Match(kind, ident, score, self.label(kind, ident), self.headline(kind, ident))
+
+    def headline(self, kind: str, ident: str) -> str:
+        """「8.7.1 職災死亡千人率 2024：0.022（目標 0.019 以下）○」: what a choice stands for."""
+        if kind != "indicator":
+            return self.label(kind, ident)
+        entry = self._entry(ident)
+        mark = "●" if entry.met else "○"
+        return f"{ident} {entry.name} 2024：{entry.actual}（目標 {entry.target}）{mark}"
 
     def label(self, kind: str, ident: str) -> str:
         if kind == "indicator":
@@ -153,6 +161,7 @@ class Cards:
         score: float = 100.0,
         ids: list[str] | None = None,
         subject: str = "",
+        count: bool = False,
     ) -> Answer:
         chosen = [
             ind
@@ -172,6 +181,17 @@ class Cards:
         title = "、".join(parts) + ("的" if parts else "") + (status + "的" if status else "")
         title = title or (f"與「{subject}」有關的" if subject else "勞動部主責的")
         title = f"{title}指標（{len(chosen)} 項）" if chosen else f"{title}指標：沒有符合的指標"
+        if count:  # 有幾項指標達成: the count first, then which
+            scope = [
+                i
+                for i in self.k.indicators.values()
+                if (goal is None or i.goal == goal) and (unit is None or i.unit == unit)
+            ]
+            n_met = sum(i.met for i in scope)
+            title = (
+                f"{len(scope)} 項指標中，{n_met} 項已達成、{len(scope) - n_met} 項未達成 "
+                f"2024 年目標。\n{title}"
+            )
         entries = [self._entry(ind.id) for ind in chosen]
         kind = (
             "unmet" if unmet else "met" if met else f"goal:{goal}" if goal is not None
@@ -292,11 +312,12 @@ class Cards:
         return ["包含：" + "；".join(below)] if below else []
 
     def candidates(self, question: str, options: list[Match]) -> Answer:
-        """Did you mean: not an answer yet (found is false), up to 3 options to choose."""
+        """Did you mean: the report answers it, but which of up to 3 things is meant is unclear;
+        each option carries its headline figure."""
         return Answer(
             kind=Kind.CANDIDATES,
             query=question,
-            found=False,
+            found=True,
             matches=options,
             candidates=options,
             message="報告中沒有完全符合的答案。您是不是想問：",

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.engine import question as questions
-from bot.engine.answer import Answer, Context, IndicatorCard, Match
+from bot.engine.answer import Answer, Context, IndicatorCard, Kind, Match
 from bot.engine.cards import Cards
 from bot.engine.match import Index, PassageIndex, Scored, Target
 from bot.engine.text import Rewriter, Segmenter, Speller, normalise
@@ -59,6 +59,11 @@ class Engine:
         self.speller = Speller(known, self.segmenter, report)
         self.owners = [self._owner(p) for p in knowledge.passages]
         self.values = {i: {f.value for f in figs} for i, figs in knowledge.figures.items()}
+        self.years = {  # the years each indicator's figures and texts are printed for
+            i.id: {"2021", "2024", "2025"}
+            | set(re.findall(r"(20[0-4]\d)\s*年", f"{i.note} {i.section_text}"))
+            for i in knowledge.indicators.values()
+        }
         self.windows = {  # the year each indicator's count starts, from its calculation note
             i.id: m.group(1)
             for i in knowledge.indicators.values()
@@ -126,6 +131,30 @@ class Engine:
         if not text:
             return self.cards.not_found(question, "請輸入想問的問題，例如指標名稱或編號。", SAMPLES)
         q = questions.analyse(self.rewrite(self.speller(text)))
+        if q.bad_ids and not q.ids:
+            return self.cards.not_found(
+                question, f"報告中沒有指標 {'、'.join(q.bad_ids)}。", SAMPLES, listing=True
+            )
+        return self._unprinted_year(self._answer(question, context, q), q)
+
+    def _unprinted_year(self, answer: Answer, q) -> Answer:
+        """A year the report prints no figure of for the indicator (2022, 2023, a 2030
+        target) is not answered with the card: say what is missing and what it prints."""
+        if answer.kind is not Kind.INDICATOR or not q.years:
+            return answer
+        ids = [c.indicator.id for c in answer.cards]
+        missing = [y for y in q.years if all(y not in self.years[i] for i in ids)]
+        if not missing:
+            return answer
+        first = answer.cards[0].indicator
+        printed = "、".join(sorted(self.years[first.id]))
+        message = (
+            f"報告沒有列出指標 {first.id} {first.name} {'、'.join(missing)} 年的數值；"
+            f"報告列出的年份是 {printed}（2021 年基準、2024 年目標與實際、2025 年最新）。"
+        )
+        return self.cards.not_found(answer.query, message, [f"{first.id} {first.name}"])
+
+    def _answer(self, question: str, context: Context | None, q) -> Answer:
         words = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers and not _NUMERIC(w)]
         if q.window:
             words.append(q.window)  # 2017 年起 / 2021 年以後: which count is meant
@@ -327,7 +356,9 @@ class Engine:
                        and s.target.type in ("indicator", "programme", "fact")]  # fmt: skip
             if subject:
                 return None  # 「職災受傷的比率有沒有達標」 asks about one indicator
-        return self.cards.listing(question, unmet=q.unmet, met=q.met, goal=goal, unit=unit)
+        return self.cards.listing(
+            question, unmet=q.unmet, met=q.met, goal=goal, unit=unit, count=q.count
+        )
 
     def _follow_up(self, question: str, q, context: Context) -> Answer | None:
         if context.indicator_ids:

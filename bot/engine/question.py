@@ -46,11 +46,15 @@ _LIST = re.compile(
 )
 _UNMET = re.compile(
     r"未達成|沒有?達成|未達標|沒有?達標|未達到|沒有?達到|沒過|未達|不及格"
-    r"|unmet|not met|missed|failed"
+    r"|unmet|not met|missed|failed|fell short|short of"
 )
-_MET = re.compile(r"已達成|有達成|達成的|達標的|已達標|met\b|achieved")
+_MET = re.compile(r"達成|達標|達到目標|\bmet\b|achieved|\bhit\b|reached")
 _GOAL = re.compile(r"(?:核心目標|目標|goal|sdg)\s*(\d{1,2}|[一四八十])(?!\d|\s*[.．]\d|\s*%)")
 _INDICATOR_WORD = re.compile(r"對應指標|指標|indicators?")
+_YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
+# 8.7.1.1, 1.a.2.3: shaped like an indicator number with a part too many
+_LONG_ID = re.compile(r"(?<![\d.])\d{1,2}(?:\s*[.．]\s*[0-9a-z]{1,2}){3,}(?![\d.])")
+_COUNT = re.compile(r"幾項|幾個|幾成|多少項|多少個|how many|number of")
 
 
 @dataclass
@@ -66,6 +70,9 @@ class Question:
     goal: int | None = None
     names_indicators: bool = False  # the question says 指標 / indicator
     window: str = ""  # first year of a counting window the question names (2017, 2021)
+    years: list[str] = field(default_factory=list)  # every year the question names
+    bad_ids: list[str] = field(default_factory=list)  # 8.7.1.1: no indicator is numbered so
+    count: bool = False  # 幾項 / how many
 
 
 def _blank(pattern: re.Pattern | str, text: str) -> str:
@@ -75,10 +82,14 @@ def _blank(pattern: re.Pattern | str, text: str) -> str:
 def analyse(text: str) -> Question:
     q = Question(text=text)
     rest = text
+    q.bad_ids = [re.sub(r"\s", "", m.group(0)) for m in _LONG_ID.finditer(text)]
+    rest = _blank(_LONG_ID, rest)
+    q.count = bool(_COUNT.search(text))
     for m in _ID.finditer(text):
         parts = [p for i, p in enumerate(m.groups()) if p is not None and i != 1]
         q.ids.append(".".join(parts))
     rest = _blank(_ID, rest)
+    q.years = list(dict.fromkeys(_YEAR.findall(rest)))
     if q.ids:
         rest = _blank(_ID_WORD, rest)
     if _LATEST_PERIOD.search(rest):
@@ -98,8 +109,9 @@ def analyse(text: str) -> Question:
         rest = _blank(_LIST, rest)
     if _UNMET.search(rest):
         q.unmet = True
-    elif q.wants_list and _MET.search(rest):
+    elif (q.wants_list or q.count) and _MET.search(rest):
         q.met = True
+        q.wants_list = True  # 有幾項指標達成: the met ones, counted
     for name, pattern in FIELD_WORDS:
         if re.search(pattern, rest) and name not in q.fields:
             q.fields.append(name)

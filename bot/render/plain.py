@@ -179,7 +179,7 @@ def lines(answer: Answer) -> list[str]:
             out.append(f"出處：{where(answer.message, None)}")
     elif answer.kind is Kind.CANDIDATES:
         out.append(answer.message)
-        out += [f"{i}. {m.label}" for i, m in enumerate(answer.candidates, start=1)]
+        out += [f"{i}. {m.headline or m.label}" for i, m in enumerate(answer.candidates, start=1)]
     else:
         out += [clean(answer.message), answer.title]
         if answer.suggestions:
@@ -198,6 +198,7 @@ def to_json(answer: Answer) -> dict:
     return {
         "query": answer.query,
         "found": answer.found,
+        "zone": answer.zone,
         "matches": [{"type": m.type, "id": m.id, "score": m.score} for m in answer.matches],
         "answer": plain(answer),
     }

@@ -39,7 +39,7 @@ def _key(s: Services, msg: Message) -> bytes:
 
 def _note(s: Services, msg: Message, answer: Answer) -> str | None:
     """Remember what an answer means: follow-up context, counts, unanswered, button key."""
-    if answer.found:
+    if answer.found and answer.kind is not Kind.CANDIDATES:
         s.sessions.put(_key(s, msg), answer.context)
     if answer.kind is Kind.INDICATOR:
         s.asked.update(c.indicator.id for c in answer.cards)

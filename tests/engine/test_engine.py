@@ -125,6 +125,10 @@ def test_candidates_for_a_vague_question(engine):
     ids = [m.id for m in answer.matches]
     assert "8.7.1" in ids and "8.7.2" in ids
     assert len(answer.candidates) <= 3
+    if answer.kind is Kind.CANDIDATES:  # a choice is an answer: each with its headline figure
+        assert answer.found and answer.zone == "choices"
+        first = answer.candidates[0]
+        assert first.headline.startswith(first.label) and "2024：" in first.headline
 
 
 def test_follow_ups_use_the_previous_subject(engine):

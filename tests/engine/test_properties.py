@@ -105,14 +105,17 @@ def valid(answer: Answer, question: str) -> None:
     assert isinstance(answer, Answer)
     assert answer.query == question
     assert isinstance(answer.found, bool) and isinstance(answer.kind, Kind)
-    assert answer.found == (answer.kind not in (Kind.NOT_FOUND, Kind.CANDIDATES))
+    assert answer.found == (answer.kind is not Kind.NOT_FOUND)
+    assert answer.zone == {Kind.NOT_FOUND: "none", Kind.CANDIDATES: "choices"}.get(
+        answer.kind, "answer"
+    )
     for m in answer.matches:
         assert m.type in TYPES and isinstance(m.score, float) and 0 <= m.score <= 110
     assert len(answer.candidates) <= 3
     text = plain(answer)
     assert text and "\ue000" not in text and "\ue001" not in text
     data = to_json(answer)
-    assert set(data) == {"query", "found", "matches", "answer"}
+    assert set(data) == {"query", "found", "zone", "matches", "answer"}
     for chunk in ui.messages(answer):  # Telegram HTML: parses, fits one message
         assert telegram_html_to_text(chunk).strip()
         assert utf16_len(chunk) <= ui.LIMIT

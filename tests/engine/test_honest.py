@@ -1,0 +1,47 @@
+"""Honest answers: years and ids the report does not print are refused, counts are counted."""
+
+import pytest
+
+from bot.engine.answer import Kind
+from bot.render.plain import plain, to_json
+
+
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [("職災死亡千人率 2023 年是多少", "2023"), ("2030年職災死亡千人率要降到多少", "2030"),
+     ("2022年劳保年金请领人数多少", "2022"), ("ICT 職訓 youth 2023 參訓幾人", "2023")],
+)  # fmt: skip
+def test_a_year_the_report_does_not_print_is_not_answered_with_the_card(engine, question, year):
+    answer = engine.answer(question)
+    assert not answer.found and answer.zone == "none"
+    text = plain(answer)
+    assert f"{year} 年" in text and "2021" in text and "2024" in text  # what it does print
+    assert "0.022" not in text and "1,931,013" not in text  # no figure offered as the answer
+
+
+@pytest.mark.parametrize("question", ["職災死亡千人率 2024 年", "勞保年金 2021 年", "8.7.1 2025"])
+def test_printed_years_are_answered(engine, question):
+    answer = engine.answer(question)
+    assert answer.found and answer.kind is Kind.INDICATOR
+
+
+@pytest.mark.parametrize("question", ["8.7.1.1", "1.a.2.3", "指標 4.4.3.2"])
+def test_an_id_with_a_part_too_many_is_no_indicator(engine, question):
+    answer = engine.answer(question)
+    assert not answer.found and "報告中沒有指標" in plain(answer)
+
+
+def test_how_many_met_is_counted_first(engine):
+    answer = engine.answer("有幾項指標達成2024年目標")
+    assert answer.found and answer.kind is Kind.LIST
+    first = plain(answer).splitlines()[0]
+    assert "20 項指標中，18 項已達成、2 項未達成" in first
+    assert {"8.7.1", "8.7.2"}.isdisjoint(m.id for m in answer.matches)
+
+
+def test_did_you_mean_is_an_answer_with_figures_in_the_contract(engine):
+    answer = engine.answer("職災")
+    data = to_json(answer)
+    assert data["zone"] in ("answer", "choices") and data["found"]
+    if data["zone"] == "choices":
+        assert "2024：" in data["answer"] and "8.7.1" in [m["id"] for m in data["matches"]]
