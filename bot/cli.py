@@ -53,6 +53,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from bot.render.plain import plain, to_json
 
     engine = _engine(args)
+    if args.question and args.explain:
+        print(explain(engine, " ".join(args.question)))
+        return 0
     if args.question:
         answer = engine.answer(" ".join(args.question))
         print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else plain(answer))
@@ -69,6 +72,24 @@ def cmd_ask(args: argparse.Namespace) -> int:
         else:
             print(json.dumps(to_json(answer), ensure_ascii=False), flush=True)
     return 0
+
+
+def explain(engine, question: str, top: int = 8) -> str:
+    """The scored candidates behind an answer, best first, with every feature and weight."""
+    decision = engine.explain(question)
+    w = engine.weights
+    lines = [
+        f"question: {question}",
+        f"zone: {decision.zone}  (answer ≥ {w.answer:g}, choices ≥ {w.choices:g})",
+    ]
+    if decision.off_topic:
+        lines.append(f"off topic: {'、'.join(decision.off_topic)}")
+    for value, c in decision.ranked[:top]:
+        lines.append(f"{value:8.3f}  {c.type} {c.id}")
+        for name, x in sorted(c.features.items()):
+            weight = w.weights.get(name, 0.0)
+            lines.append(f"            {name:28} {x:7.3f} × {weight:7.3f} = {x * weight:7.3f}")
+    return "\n".join(lines)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -144,6 +165,11 @@ def parser() -> argparse.ArgumentParser:
         help="print JSON (always so when reading questions from stdin)",
     )
     a.add_argument("--plain", action="store_true", help="plain text when reading stdin")
+    a.add_argument(
+        "--explain",
+        action="store_true",
+        help="print the scored candidates, their features and weights, and the zone",
+    )
     a.set_defaults(func=cmd_ask)
 
     c = sub.add_parser(

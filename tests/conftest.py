@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 REPORT = KNOWLEDGE / "report" / "mol-sdg-vdr-2025.md"
 DATA = Path(__file__).resolve().parent / "data"
+VAGUE = "青年"  # a bare topic word: the `vague` fixture makes it a did-you-mean answer
 
 
 @pytest.fixture
@@ -81,6 +82,22 @@ def knowledge() -> Knowledge:
 @pytest.fixture(scope="session")
 def engine(knowledge: Knowledge) -> Engine:
     return Engine(knowledge)
+
+
+@pytest.fixture
+def vague(engine, monkeypatch) -> str:
+    """VAGUE answered with did-you-mean choices whatever the fitted weights decide, for tests
+    of how choices are shown and pressed (the decision itself is tested in test_decide)."""
+    real = engine.answer
+
+    def answer(question: str, context=None):
+        if question != VAGUE:
+            return real(question, context)
+        options = [engine.cards.match("indicator", i, 80.0) for i in ("8.6.1", "8.6.2", "4.4.3")]
+        return engine.cards.candidates(question, options)
+
+    monkeypatch.setattr(engine, "answer", answer)
+    return VAGUE
 
 
 @pytest.fixture(scope="session")

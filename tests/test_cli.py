@@ -85,3 +85,11 @@ def test_health_reports_ok(capsys, monkeypatch):
 def test_health_fails_on_a_missing_store(tmp_path, capsys):
     assert cli.main(["--db", str(tmp_path / "none.db"), "health"]) == 1
     assert "unhealthy" in capsys.readouterr().out
+
+
+def test_explain_prints_the_candidates_and_the_zone(capsys):
+    assert cli.main(["ask", "--explain", "職災死亡千人率多少"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1].startswith("zone: answer")
+    assert "indicator 8.7.1" in out.splitlines()[2]  # the best candidate first
+    assert "indicator:score" in out and " × " in out

@@ -5,27 +5,18 @@ list filters) → segment and rewrite (text) → rank (match) → classify → a
 """
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 
+from bot.engine import candidates
 from bot.engine import question as questions
 from bot.engine.answer import Answer, Context, IndicatorCard, Kind, Match
 from bot.engine.cards import Cards
+from bot.engine.decide import Decision, Weights, choosable, decide
 from bot.engine.match import Index, PassageIndex, Scored, Target
 from bot.engine.text import Rewriter, Segmenter, Speller, normalise
 from bot.knowledge.values import Knowledge
 
-CONFIDENT = 62.0  # a single best match at or above this is answered
-TIE = 4.0  # indicators this close to the best are shown together
-INDICATOR_MARGIN = 15.0  # an indicator this close to a programme is preferred
-SURE_PRECISION = 0.85  # the target explains this share of the question's weight
-GENERIC_IDF = 1.0  # a word this common among the report's passages names nothing in particular
-DISTINCTIVE_IDF = 1.9  # a passage answer must share a word this rare (in ≤ ~8 of 61 passages)
 WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the counting window
-AMBIGUOUS = 10.0  # three or more answers this close to the best: ask which one
-CANDIDATE = 38.0  # at or above this, offered as "did you mean"
-PASSAGE_SHARE = 0.7  # a passage holding this share of the question answers a report fact
-PASSAGE_LEAD = 0.25  # ... even over a confident target, when it holds this much more
 
 _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「1」, 「2.5」
 
@@ -33,8 +24,12 @@ SAMPLES = ["職災死亡千人率多少", "勞保年金有多少人領", "未達
 
 
 class Engine:
-    def __init__(self, knowledge: Knowledge):
+    GENERIC_IDF = 1.0  # a word this common among the report's passages names nothing in particular
+    DISTINCTIVE_IDF = 1.9  # a word this rare (in ≤ ~8 of 61 passages) makes a passage distinctive
+
+    def __init__(self, knowledge: Knowledge, weights: Weights | None = None):
         self.knowledge = knowledge
+        self.weights = weights or Weights.load()
         by_source: dict[str, list] = {}
         for alias in knowledge.aliases:
             by_source.setdefault(alias.source, []).append(alias)
@@ -155,18 +150,19 @@ class Engine:
         return self.cards.not_found(answer.query, message, [f"{first.id} {first.name}"])
 
     def _answer(self, question: str, context: Context | None, q) -> Answer:
-        words = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers and not _NUMERIC(w)]
-        if q.window:
-            words.append(q.window)  # 2017 年起 / 2021 年以後: which count is meant
         if q.ids:
-            known = [i for i in dict.fromkeys(q.ids) if i in self.knowledge.indicators]
-            if known:
-                target = self.index.find("indicator", known[0])
-                leftover = self.index.unexplained(words, target) if target else []
-                return self.cards.indicators(question, known[:3], q, 100.0, leftover=leftover)
-            return self.cards.not_found(
-                question, f"報告中沒有指標 {'、'.join(q.ids)}。", SAMPLES, listing=True
-            )
+            return self._by_id(question, q)
+        decision = self.explain_q(q, question, context)
+        return self._build(question, decision)
+
+    def explain(self, question: str, context: Context | None = None) -> Decision:
+        """The scored candidates behind an answer, best first (sdgbot ask --explain)."""
+        text = normalise(question)
+        q = questions.analyse(self.rewrite(self.speller(text)))
+        return self.explain_q(q, question, context)
+
+    def explain_q(self, q, question: str, context: Context | None) -> Decision:
+        words = self._words(q)
         resolved = self.index.resolve(words)
         ranked = self.index.rank(resolved) if words else []
         if q.window:
@@ -176,64 +172,38 @@ class Engine:
             ranked = self._by_figures(ranked, numbers)
         off_topic = [w for w in words if w in self.not_covered]
         off_topic += [t for t in self.not_covered if " " in t and t in q.text]
-        top = ranked[0] if ranked else None
-        if off_topic and (top is None or top.precision < 0.9):
+        found = candidates.generate(self, question, q, words, ranked, context, off_topic)
+        return decide(found, self.weights, off_topic)
+
+    def _words(self, q) -> list[str]:
+        words = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers and not _NUMERIC(w)]
+        if q.window:
+            words.append(q.window)  # 2017 年起 / 2021 年以後: which count is meant
+        return words
+
+    def _by_id(self, question: str, q) -> Answer:
+        known = [i for i in dict.fromkeys(q.ids) if i in self.knowledge.indicators]
+        if not known:
             return self.cards.not_found(
-                question, f"這份報告沒有談到「{'、'.join(off_topic)}」。", SAMPLES
+                question, f"報告中沒有指標 {'、'.join(q.ids)}。", SAMPLES, listing=True
             )
-        named = any(s.precision >= 0.99 and s.coverage >= 0.99 for s in ranked[:3])
-        generic = not named and all(
-            self.passages.idf.get(w, 99.0) < GENERIC_IDF for w in words if len(w) > 1
-        )
-        if q.names_indicators and generic and not q.fields:
-            q.wants_list = True  # 「勞動部的指標」: indicators, and nothing more specific
-        elif (
-            generic
-            and any(len(w) > 1 for w in words)
-            and not (q.fields or q.wants_list or q.unmet or q.goal)
-        ):
-            return self.cards.fact(question, "title", 100.0)  # 「勞動部」: what the report is
-        listy = q.unmet or q.wants_list or q.names_indicators
-        if listy or (q.goal is not None and q.goal in self.knowledge.goals):
-            listing = self._listing(question, q, [] if generic else ranked, words, generic)
-            if listing:
-                return listing
-        if (
-            context
-            and (q.fields or q.components or not words)
-            and (top is None or top.score < CANDIDATE)
-        ):
-            follow = self._follow_up(question, q, context)
-            if follow:
-                return follow
-        content = [w for w in words if len(w) > 1 or not w.isascii()]
-        best = self._best_passage(content)
-        index, share = (best[0][0], best[0][2]) if best else (None, 0.0)
-        if index is not None and not self.passages.distinctive(index, content, DISTINCTIVE_IDF):
-            index, share = None, 0.0  # 「失業給付」: only common words shared, not this topic
-        owner = self.owners[index] if index is not None else ""
-        passage = self.knowledge.passages[index] if index is not None else None
-        own_section = (
-            top is not None
-            and passage is not None
-            and top.target.type == "indicator"
-            and passage.heading == self.knowledge.indicators[top.target.id].section
-        )
-        if top and self._sure(top):
-            leads = share >= PASSAGE_SHARE and share >= top.precision + PASSAGE_LEAD
-            if passage and leads and not owner:  # the report's text says more than any target
-                return self._passage_answer(question, passage, content, share)
-            contenders = self._contenders(ranked)
-            if len(contenders) >= 3:
-                return self.cards.candidates(question, [self._match(s) for s in contenders[:3]])
-            return self._confident(question, q, ranked, words)
-        if own_section and share >= 0.5 and top.score >= CANDIDATE:
-            return self._confident(question, q, ranked, words)  # the card quotes its section
-        if passage and share >= PASSAGE_SHARE:
-            return self._passage_answer(question, passage, content, share)
-        close = [s for s in ranked if s.score >= CANDIDATE and s.target.type != "unit"]
-        if close:
-            return self.cards.candidates(question, [self._match(s) for s in close[:3]])
+        target = self.index.find("indicator", known[0])
+        leftover = self.index.unexplained(self._words(q), target) if target else []
+        return self.cards.indicators(question, known[:3], q, 100.0, leftover=leftover)
+
+    def _build(self, question: str, decision: Decision) -> Answer:
+        if decision.zone == "answer":
+            return decision.best.build()
+        if decision.zone == "choices":
+            options = [  # scored by the ranking (0–100), as every match is
+                self.cards.match(c.type, c.id, round(100 * c.features.get(f"{c.type}:score", 0), 1))
+                for c in choosable(decision.ranked)
+            ]
+            return self.cards.candidates(question, options)
+        if decision.off_topic:
+            return self.cards.not_found(
+                question, f"這份報告沒有談到「{'、'.join(decision.off_topic)}」。", SAMPLES
+            )
         return self.cards.not_found(question, "這份報告沒有談到這個問題。", SAMPLES)
 
     def _by_window(self, ranked: list[Scored], year: str) -> list[Scored]:
@@ -258,70 +228,7 @@ class Engine:
             out.append(s)
         return sorted(out, key=lambda s: (-s.score, -s.coverage, s.target.type != "indicator"))
 
-    @staticmethod
-    def _sure(top: Scored) -> bool:
-        """Confident: a good score or nearly all of the question explained; a unit or a goal
-        must explain most of the question (「職安署」, not 「職業安全衛生法」)."""
-        if top.target.type in ("unit", "goal") and top.precision < 0.8:
-            return False
-        return top.score >= CONFIDENT or top.precision >= SURE_PRECISION
-
-    @staticmethod
-    def _contenders(ranked: list[Scored]) -> list[Scored]:
-        """Distinct answers about as good as the best one (「職災」, 「青年」), indicators first."""
-        top = ranked[0].score
-        close = [
-            s
-            for s in ranked
-            if s.score >= top - AMBIGUOUS and s.target.type in ("indicator", "programme")
-        ]
-        return sorted(close, key=lambda s: (s.target.type != "indicator", -s.score))
-
-    def _confident(self, question: str, q, ranked: list[Scored], words: list[str]) -> Answer:
-        top = ranked[0]
-        if top.target.type == "programme":
-            # a programme and an indicator on the same figure: the indicator card says more
-            near = [
-                s
-                for s in ranked
-                if s.target.type == "indicator"
-                and s.score >= max(CONFIDENT, top.score - INDICATOR_MARGIN)
-            ]
-            if near:
-                ranked = near
-                top = near[0]
-        kind = top.target.type
-        handlers: dict[str, Callable[[], Answer]] = {
-            "indicator": lambda: self.cards.indicators(
-                question,
-                [
-                    s.target.id
-                    for s in ranked
-                    if s.target.type == "indicator" and s.score >= top.score - TIE
-                ][:3],
-                q,
-                score=top.score,
-                scores={s.target.id: s.score for s in ranked if s.target.type == "indicator"},
-                leftover=self.index.unexplained(words, top.target),
-            ),
-            "programme": lambda: self.cards.programme(question, int(top.target.id), top.score),
-            "goal": lambda: self.cards.listing(question, goal=int(top.target.id), score=top.score),
-            "unit": lambda: self.cards.listing(question, unit=top.target.id, score=top.score),
-            "list": lambda: self.cards.programme_list(question),
-            "fact": lambda: self.cards.fact(
-                question,
-                top.target.id,
-                top.score,
-                also=tuple(
-                    s.target.id
-                    for s in ranked[1:3]
-                    if s.target.type == "fact" and s.score >= top.score - TIE
-                ),
-            ),
-        }
-        return handlers[kind]()
-
-    def _listing(
+    def listing_for(
         self, question: str, q, ranked: list[Scored], words: list[str], generic: bool
     ) -> Answer | None:
         """A list of indicators: unmet / met, of a unit or a core goal named whole, all of
@@ -351,23 +258,18 @@ class Engine:
                 return None  # 「青年職訓的指標」: that one indicator; 「對應指標核定日期」: a fact
         elif not q.wants_list and not filtered:
             return None
-        if not q.wants_list and not unit and goal is None:
-            subject = [s for s in ranked if s.score >= CONFIDENT
-                       and s.target.type in ("indicator", "programme", "fact")]  # fmt: skip
-            if subject:
-                return None  # 「職災受傷的比率有沒有達標」 asks about one indicator
         return self.cards.listing(
             question, unmet=q.unmet, met=q.met, goal=goal, unit=unit, count=q.count
         )
 
-    def _follow_up(self, question: str, q, context: Context) -> Answer | None:
+    def follow_up(self, question: str, q, context: Context) -> Answer | None:
         if context.indicator_ids:
             return self.cards.indicators(question, list(context.indicator_ids), q, score=100.0)
         if context.programme_id is not None:
             return self.cards.programme(question, context.programme_id, 100.0)
         return None
 
-    def _best_passage(self, content: list[str]) -> list[tuple[int, float, float]]:
+    def best_passage(self, content: list[str]) -> list[tuple[int, float, float]]:
         """The passage holding most of the question; among equals, the one whose own heading
         names it (「未來展望」 → chapter 3 itself, not its last subsection)."""
         ranked = [r for r in self.passages.rank(content) if self.owners[r[0]] != "table"]
@@ -381,7 +283,7 @@ class Engine:
 
         return [min(ties, key=named)]
 
-    def _passage_answer(self, question: str, passage, content: list[str], share: float):
+    def passage_answer(self, question: str, passage, content: list[str], share: float):
         return self.cards.passage(question, passage, content, share * 100, self.passages.idf)
 
     def _match(self, scored: Scored) -> Match:

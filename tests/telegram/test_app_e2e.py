@@ -127,9 +127,9 @@ async def test_inline_query(bot, api):
     assert {"i:8.7.1", "i:8.7.2"} <= {r["id"] for r in call.params["results"]}
 
 
-async def test_did_you_mean_button_press(bot, api):
+async def test_did_you_mean_button_press(vague, bot, api):
     user = new_user()
-    [msg] = await answers(bot, api, private_text("青年", user=user), user["id"])
+    [msg] = await answers(bot, api, private_text(vague, user=user), user["id"])
     data = msg.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     press = callback(data, on=msg.result, user=user)
     await api.push(press)

@@ -138,8 +138,8 @@ async def test_our_own_inline_results_are_not_questions(app, api):
     assert await feed(app, api, private_text("8.7.1 職災死亡千人率", via_bot=BOT)) == []
 
 
-async def test_did_you_mean_button_edits_the_message(app, api):
-    [msg] = await feed(app, api, private_text("青年"))
+async def test_did_you_mean_button_edits_the_message(vague, app, api):
+    [msg] = await feed(app, api, private_text(vague))
     rows = msg.params["reply_markup"]["inline_keyboard"]
     assert rows[-1][0]["text"] == ui.NONE_LABEL and len(rows) <= 4
     choice = rows[0][0]["callback_data"]
@@ -150,14 +150,14 @@ async def test_did_you_mean_button_edits_the_message(app, api):
     assert choice.split(":")[1] in edit.params["text"]
 
 
-async def test_none_of_these_records_the_question(app, api, tmp_path):
-    [msg] = await feed(app, api, private_text("青年"))
+async def test_none_of_these_records_the_question(vague, app, api, tmp_path):
+    [msg] = await feed(app, api, private_text(vague))
     none = msg.params["reply_markup"]["inline_keyboard"][-1][0]["callback_data"]
     calls = await feed(app, api, callback(none, on=msg.result))
     assert [c.method for c in calls] == ["editMessageText", "answerCallbackQuery"]
     assert "已記錄" in calls[0].params["text"]
     record = json.loads((tmp_path / "unanswered.jsonl").read_text(encoding="utf-8"))
-    assert record["q"] == "青年" and record["reason"] == "none_of_these"
+    assert record["q"] == vague and record["reason"] == "none_of_these"
     assert set(record) == {"q", "reason", "ts"}
     stale = callback("n:000000000000", on=msg.result)  # a key from before a restart
     [again] = await feed(app, api, stale)

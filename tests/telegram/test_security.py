@@ -185,7 +185,7 @@ async def test_a_100_kb_argument_is_answered_politely(app, api, command):
     assert len(msg.params["text"]) <= 4096
 
 
-async def test_no_user_ids_or_names_are_kept(app, api, settings):
+async def test_no_user_ids_or_names_are_kept(vague, app, api, settings):
     user = {"id": 8765432109, "is_bot": False, "first_name": "Zanzibar",
             "last_name": "Quokka", "username": "zanzibar_quokka"}  # fmt: skip
     group = {"id": -1009988776655, "type": "supergroup", "title": "Quokka Fans"}
@@ -198,7 +198,7 @@ async def test_no_user_ids_or_names_are_kept(app, api, settings):
     ]
     for update in updates:
         await feed(app, api, update)
-    [candidates] = await feed(app, api, private_text("青年", user=user))
+    [candidates] = await feed(app, api, private_text(vague, user=user))
     keyboard = candidates.params["reply_markup"]["inline_keyboard"]
     for row in keyboard[:1] + keyboard[-1:]:  # a did-you-mean choice, "none of these"
         await feed(app, api, callback(row[0]["callback_data"], on=candidates.result, user=user))

@@ -1,0 +1,179 @@
+"""Every answer a question could get, as candidates with the evidence for each. Pure.
+
+Features are plain numbers named `<type>:<feature>`, so one weight per type and
+feature; decide.py scores them and tools/fit_weights.py fits the weights:
+
+- bias, score (the ranking's 0–1 score), precision (share of the question the
+  candidate explains), coverage (share of its name the question holds), exact
+  (both nearly whole), lead (its score above the best other indicator or programme);
+- what the question says: fields (a field or component is asked), list_cue (哪些 /
+  未達成 / 幾項), count, off_topic (a subject the report does not cover), generic
+  (only common words), ambiguous (three or more targets about as good), short
+  (one or two words);
+- for passages: distinctive (a rare shared word), own_section (the section of the
+  best indicator), owned (an indicator's or programme's text), named (its heading
+  holds a question word); for follow-ups: no_words, top (the best target's score).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.engine.decide import Candidate
+
+if TYPE_CHECKING:
+    from bot.engine.engine import Engine
+    from bot.engine.match import Scored
+    from bot.engine.question import Question
+
+TOP_TARGETS = 8  # ranked targets offered as candidates
+NEAR = 0.10  # targets within this score of the best count as contenders
+TIE = 0.04  # indicators this close to the best are shown together
+
+
+def _common(c: dict[str, float], kind: str, q: Question, cues: dict[str, float]) -> None:
+    c[f"{kind}:bias"] = 1.0
+    for name, value in cues.items():
+        if value:
+            c[f"{kind}:{name}"] = value
+
+
+def generate(
+    engine: Engine,
+    question: str,
+    q: Question,
+    words: list[str],
+    ranked: list[Scored],
+    context,
+    off_topic: list[str],
+) -> list[Candidate]:
+    named = any(s.precision >= 0.99 and s.coverage >= 0.99 for s in ranked[:3])
+    generic = not named and all(
+        engine.passages.idf.get(w, 99.0) < engine.GENERIC_IDF for w in words if len(w) > 1
+    )
+    if q.names_indicators and generic and not q.fields:
+        q.wants_list = True  # 「勞動部的指標」: indicators, and nothing more specific
+    best = ranked[0].score / 100 if ranked else 0.0
+    choosable = [s for s in ranked if s.target.type in ("indicator", "programme")]
+    contenders = [s for s in choosable if s.score / 100 >= best - NEAR - 1e-9]
+    cues = {
+        "fields": float(bool(q.fields or q.components)),
+        "list_cue": float(bool(q.wants_list or q.unmet or q.met or q.count)),
+        "count": float(q.count),
+        "off_topic": float(bool(off_topic)),
+        "generic": float(generic),
+        "short": float(len([w for w in words if len(w) > 1]) <= 2),
+    }
+    out: list[Candidate] = []
+    seen: set[tuple[str, str]] = set()
+    for s in ranked[:TOP_TARGETS]:
+        key = (s.target.type, s.target.id)
+        if key in seen:
+            continue
+        seen.add(key)
+        kind = s.target.type
+        rival = next((r.score for r in choosable if r.target != s.target), 0.0)
+        f: dict[str, float] = {
+            f"{kind}:lead": max(-1.0, min(1.0, (s.score - rival) / 100)),
+            f"{kind}:score": s.score / 100,
+            f"{kind}:precision": s.precision,
+            f"{kind}:coverage": s.coverage,
+            f"{kind}:exact": float(s.precision >= 0.99 and s.coverage >= 0.99),
+            f"{kind}:ambiguous": float(len(contenders) >= 3 and s in contenders),
+        }
+        _common(f, kind, q, cues)
+        out.append(
+            Candidate(kind, s.target.id, f, _target_builder(engine, question, q, s, ranked, words))
+        )
+    passage, section_share = _passage(engine, question, q, words, ranked, cues)
+    out += passage
+    if section_share and out and out[0].type == "indicator":
+        out[0].features["indicator:own_section"] = section_share  # the card quotes its section
+    listing = engine.listing_for(question, q, [] if generic else ranked, words, generic)
+    if listing is not None:
+        f = {
+            "listing:unmet": float(q.unmet or q.met),
+            "listing:names_indicators": float(q.names_indicators),
+            "listing:goal": float(q.goal is not None),
+        }
+        _common(f, "listing", q, cues)
+        out.append(Candidate("listing", listing.matches[0].id, f, lambda: listing))
+    if context is not None and (q.fields or q.components or not words):
+        follow = engine.follow_up(question, q, context)
+        if follow is not None:
+            f = {"follow:no_words": float(not words), "follow:top": best}
+            _common(f, "follow", q, cues)
+            out.append(Candidate("follow", "context", f, lambda: follow))
+    if generic and any(len(w) > 1 for w in words):
+        f = {}
+        _common(f, "title", q, cues)
+        out.append(
+            Candidate("title", "title", f, lambda: engine.cards.fact(question, "title", 100.0))
+        )
+    return out
+
+
+def _target_builder(engine: Engine, question: str, q, top: Scored, ranked: list, words: list):
+    kind, ident = top.target.type, top.target.id
+    cards = engine.cards
+    if kind == "indicator":
+        ids = [
+            s.target.id
+            for s in ranked
+            if s.target.type == "indicator" and s.score >= top.score - TIE * 100
+        ]
+        ids = [ident] + [i for i in ids if i != ident]
+        scores = {s.target.id: s.score for s in ranked if s.target.type == "indicator"}
+        return lambda: cards.indicators(
+            question,
+            ids[:3],
+            q,
+            score=top.score,
+            scores=scores,
+            leftover=engine.index.unexplained(words, top.target),
+        )
+    if kind == "programme":
+        return lambda: cards.programme(question, int(ident), top.score)
+    if kind == "goal":
+        return lambda: cards.listing(question, goal=int(ident), score=top.score)
+    if kind == "unit":
+        return lambda: cards.listing(question, unit=ident, score=top.score)
+    if kind == "list":
+        return lambda: cards.programme_list(question)
+    also = tuple(
+        s.target.id
+        for s in ranked[1:3]
+        if s.target.type == "fact" and s.score >= top.score - TIE * 100
+    )
+    return lambda: cards.fact(question, ident, top.score, also=also)
+
+
+def _passage(engine: Engine, question: str, q, words: list, ranked: list, cues: dict):
+    content = [w for w in words if len(w) > 1 or not w.isascii()]
+    best = engine.best_passage(content)
+    if not best:
+        return [], 0.0
+    index, _, share = best[0]
+    passage = engine.knowledge.passages[index]
+    owner = engine.owners[index]
+    top = ranked[0] if ranked else None
+    own_section = (
+        top is not None
+        and top.target.type == "indicator"
+        and passage.heading == engine.knowledge.indicators[top.target.id].section
+    )
+    heading = engine.canon(passage.heading.split(" > ")[-1])
+    f = {
+        "passage:score": share,
+        "passage:distinctive": float(
+            engine.passages.distinctive(index, content, engine.DISTINCTIVE_IDF)
+        ),
+        "passage:own_section": float(own_section),
+        "passage:owned": float(owner in ("indicator", "programme")),
+        "passage:named": float(any(w in heading for w in content)),
+        "passage:lead": max(0.0, share - (top.precision if top else 0.0)),
+    }
+    _common(f, "passage", q, cues)
+    build = lambda: engine.passage_answer(question, passage, content, share)  # noqa: E731
+    section_share = share if own_section and f["passage:distinctive"] else 0.0
+    return [Candidate("passage", str(passage.id), f, build)], section_share

@@ -1,0 +1,86 @@
+"""One decision: every possible answer is a candidate scored by one linear function.
+
+    score(candidate) = Σ weight[feature] × value        (features: see candidates.py)
+
+The best candidate is answered when its score reaches `answer`; between `choices`
+and `answer` the user is offered the best few as "did you mean"; below `choices`
+the report does not answer the question. The weights and both thresholds are fitted
+by tools/fit_weights.py on the training part of the question sets and live only in
+weights.json beside this module; nothing here is tuned by hand.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.engine.answer import Answer
+
+WEIGHTS_FILE = Path(__file__).resolve().parent / "weights.json"
+
+
+@dataclass(frozen=True)
+class Weights:
+    weights: dict[str, float]
+    answer: float  # threshold: answered at or above
+    choices: float  # threshold: did you mean at or above (and below `answer`)
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_FILE) -> "Weights":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(dict(data["weights"]), float(data["answer"]), float(data["choices"]))
+
+    def dump(self, path: Path, note: dict | None = None) -> None:
+        data = {
+            "answer": round(self.answer, 4),
+            "choices": round(self.choices, 4),
+            "weights": {k: round(v, 4) for k, v in sorted(self.weights.items()) if v},
+            "fitted": note or {},
+        }
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+@dataclass
+class Candidate:
+    """One possible answer: what it is, the evidence for it, and how to build it."""
+
+    type: str  # indicator | programme | goal | unit | fact | passage | list | follow | title
+    id: str
+    features: dict[str, float]
+    build: Callable[[], Answer] = field(repr=False, compare=False)
+    label: str = ""
+
+
+def score(features: dict[str, float], weights: dict[str, float]) -> float:
+    return sum(weights.get(name, 0.0) * value for name, value in features.items())
+
+
+@dataclass(frozen=True)
+class Decision:
+    zone: str  # answer | choices | none
+    ranked: list[tuple[float, Candidate]]  # best first
+    off_topic: tuple[str, ...] = ()  # words naming a subject the report does not cover
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.ranked[0][1] if self.ranked else None
+
+
+def decide(candidates: list[Candidate], w: Weights, off_topic: list[str] = ()) -> Decision:
+    ranked = sorted(
+        ((round(score(c.features, w.weights), 4), c) for c in candidates),
+        key=lambda pair: -pair[0],
+    )
+    top = ranked[0][0] if ranked else float("-inf")
+    zone = "answer" if top >= w.answer else "choices" if top >= w.choices else "none"
+    if zone == "choices" and not choosable(ranked):
+        zone = "none"
+    return Decision(zone, ranked, tuple(off_topic))
+
+
+CHOOSABLE = ("indicator", "programme")
+
+
+def choosable(ranked: list[tuple[float, Candidate]]) -> list[Candidate]:
+    """What "did you mean" offers: the best indicators and programmes, best first."""
+    return [c for _, c in ranked if c.type in CHOOSABLE][:3]
