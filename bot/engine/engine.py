@@ -262,6 +262,12 @@ class Engine:
                 ranked = near
                 top = near[0]
         kind = top.target.type
+        if kind == "indicator" and not q.fields:  # asks nothing the card holds: a programme may
+            pid = self.cards.owned.elsewhere(
+                top.target.id, self.index.unexplained(words, top.target)
+            )
+            if pid is not None:
+                return self.cards.programme(question, pid, top.score)
         handlers: dict[str, Callable[[], Answer]] = {
             "indicator": lambda: self.cards.indicators(
                 question,
