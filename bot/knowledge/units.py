@@ -97,11 +97,12 @@ def pieces(paragraphs: list[str], bullets: Iterable[str] = ()) -> list[Piece]:
 
 def rows(table: list[list[str]]) -> list[Piece]:
     """Table rows as `header：cell` pairs joined by ｜. A header with empty cells takes the
-    row below as its second line (2024 年 → 目标值、實際值); a repeated header is skipped;
-    a row whose first cells are empty continues the row above (附錄二's stakeholder)."""
+    row below as its second line (2024 年 over 目標值 → 2024 年目標值); a repeated header
+    is skipped; a row whose first cells are empty continues the row above (附錄二's
+    stakeholder)."""
     if not table:
         return []
-    header, out, previous = table[0], [], table[0]
+    header, out, previous = table[0], [], []
     skip = 1
     if "" in header and len(table) > 1:
         header = _merge(header, table[1])
