@@ -12,7 +12,8 @@ feature; decide.py scores them and tools/fit_weights.py fits the weights:
   (one or two words);
 - for passages: distinctive (a rare shared word), own_section (the section of the
   best indicator), owned (an indicator's or programme's text), named (its heading
-  holds a question word); for follow-ups: no_words, top (the best target's score).
+  holds a question word); for follow-ups: no_words, top (the best target's score);
+  for programmes: elsewhere (its text answers what the best indicator's card lacks).
 """
 
 from __future__ import annotations
@@ -85,6 +86,13 @@ def generate(
         out.append(
             Candidate(kind, s.target.id, f, _target_builder(engine, question, q, s, ranked, words))
         )
+    top_indicator = next((s for s in ranked if s.target.type == "indicator"), None)
+    if top_indicator is not None and not q.fields:  # asks nothing its card holds
+        leftover = engine.index.unexplained(words, top_indicator.target)
+        pid = engine.cards.owned.elsewhere(top_indicator.target.id, leftover)
+        for c in out:
+            if c.type == "programme" and pid is not None and c.id == str(pid):
+                c.features["programme:elsewhere"] = 1.0  # its text answers what the card lacks
     passage, section_share = _passage(engine, question, q, words, ranked, cues)
     out += passage
     if section_share and out and out[0].type == "indicator":

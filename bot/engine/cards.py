@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 
 from bot.engine.answer import Answer, IndicatorCard, Kind, ListEntry, Match, Quote
+from bot.engine.owned import Owned
 from bot.engine.question import Question
 from bot.knowledge.values import Knowledge
 
@@ -30,9 +31,6 @@ _ABOUT = (
 )
 
 
-SHORT_SENTENCE = 60  # characters: a sentence this short is quoted whole in an excerpt
-
-
 def snippet(clause: str, figure: str) -> str:
     """The part of a sentence that states a figure: from its date to the figure's clause end."""
     at = clause.find(figure)
@@ -51,14 +49,12 @@ class Cards:
     def __init__(self, knowledge: Knowledge, canon: Callable[[str], str]):
         self.k = knowledge
         self.canon = canon
+        self.owned = Owned(knowledge, canon)
         self.related = {i: self._related(i) for i in knowledge.indicators}
-        self.goal_texts = {  # the highlight programmes of each goal, searched for excerpts
-            g: [p.content for p in knowledge.programmes.values() if p.goal == g]
-            for g in knowledge.goals
-        }
 
     def _related(self, ind_id: str) -> tuple:
-        """Programme figures about the same thing as the indicator, that it does not print."""
+        """Programme figures about the same thing as the indicator, that it does not print,
+        quoted only where the quote shows no other indicator's figure."""
         ind = self.k.indicators[ind_id]
         printed = {f.value for figs in self.k.figures.values() for f in figs}
         name = _bigrams(self.canon(ind.name))
@@ -69,7 +65,9 @@ class Cards:
             for fig in self.k.programme_figures[prog.id]:
                 shared = len(name & _bigrams(self.canon(fig.clause)))
                 if fig.value not in printed and fig.unit != "%" and shared >= max(3, len(name) / 2):
-                    out.append(Quote(snippet(fig.clause, fig.text), fig.text))
+                    quote = snippet(fig.clause, fig.text)
+                    if not self.owned.foreign(quote, ind_id):
+                        out.append(Quote(quote, fig.text))
         return tuple(out)
 
     def match(self, kind: str, ident: str, score: float) -> Match:
@@ -102,33 +100,8 @@ class Cards:
             figures=tuple(self.k.figures[ind_id]),
             remarks=tuple(self.k.remarks[ind_id]),
             related=self.related[ind_id],
-            excerpt=self.excerpt([ind.section_text, *self.goal_texts[ind.goal]], leftover),
+            excerpt=self.owned.excerpt(ind_id, leftover),
         )
-
-    def excerpt(self, texts: list[str], words: list[str]) -> str:
-        """The clause of an execution section that holds what the question asked beyond the
-        indicator itself (「跟 2021 年比成長多少」 → 較 2021 年成長 25.7%)."""
-        words = [w for w in words if not w.isascii() or len(w) > 1]
-        if not words:
-            return ""
-        best, best_hits = "", 0
-        sentences = [s for text in texts for s in re.split(r"[。；\n]", text)]
-        for sentence in sentences:
-            clauses = [c for c in re.split(r"，", sentence) if c.strip()]
-            hits = [sum(len(w) for w in words if w in self.canon(c)) for c in clauses]
-            for i, h in enumerate(hits):
-                if h > best_hits:
-                    lo, hi = i, i + 1  # with the neighbouring clauses that also answer
-                    while lo > 0 and hits[lo - 1]:
-                        lo -= 1
-                    while hi < len(clauses) and hits[hi]:
-                        hi += 1
-                    if not re.search(r"\d", "".join(clauses[lo:hi])) and hi < len(clauses):
-                        hi += 1  # a clause without its figure says little
-                    if len(sentence) <= SHORT_SENTENCE:
-                        lo, hi = 0, len(clauses)  # a short sentence is quoted whole
-                    best, best_hits = "，".join(clauses[lo:hi]).strip(), h
-        return re.sub(r"^\d+\.\s*(執行說明|面臨之機會與挑戰)：", "", best)
 
     def indicators(
         self,

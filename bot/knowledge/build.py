@@ -2,7 +2,7 @@
 
 `build_rows` reads the report and the curated files into table rows (pure);
 `write` puts them in a fresh SQLite file; `check` compares a database with what
-knowledge/ builds and returns a readable diff (empty when they agree).
+knowledge/ builds and returns a readable diff (compare.py; empty when they agree).
 """
 
 import re
@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sqlmodel import Session, SQLModel, create_engine
 
-from bot.knowledge import extract, vocab
+from bot.knowledge import extract, units, vocab
+from bot.knowledge.compare import diff, dump
 from bot.knowledge.extract import Curated, ReportError
 from bot.knowledge.figures import squash
 from bot.knowledge.models import Alias, Figure, Indicator, ReportFact, Word
@@ -169,11 +170,13 @@ def build_rows(knowledge: Path) -> list[SQLModel]:
     figures = {i: table[i] + latest[i] for i in indicators}
     progs, prog_figs = extract.programmes(parsed, curated)
     passages = extract.passages(parsed)
+    titles = {p.title: p.id for p in progs}
+    unit_rows = units.units(passages, indicators, figures, titles)
     words = vocab.dictionary(text, indicators.values(), progs, aliases)
     rows: list[SQLModel] = [*facts(parsed, text), *goal_rows, *indicators.values()]
     rows += [f for i in indicators for f in figures[i]]
     rows += extract.remarks(indicators, figures, appendix)
-    rows += [*progs, *prog_figs, *passages, *aliases]
+    rows += [*progs, *prog_figs, *(p for _, p in passages), *unit_rows, *aliases]
     rows += [Word(word=w, freq=f) for w, f in words]
     return rows
 
@@ -202,83 +205,6 @@ def write(rows: list[SQLModel], db_path: Path) -> None:
             conn.execute("VACUUM")
         conn.close()
         tmp_db.replace(db_path)
-
-
-SURROGATE = {"figure", "remark", "programmefigure", "alias"}  # tables whose id is a row number
-
-
-def dump(db_path: Path) -> dict[str, list[dict]]:
-    """Every table's rows as dicts (row-number ids left out), sorted, for comparing builds."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        out = {}
-        for table in sorted(tables):
-            rows = [dict(r) for r in conn.execute(f'SELECT * FROM "{table}"')]
-            if table in SURROGATE:
-                rows = [{k: v for k, v in r.items() if k != "id"} for r in rows]
-            out[table] = sorted(rows, key=repr)
-        return out
-    finally:
-        conn.close()
-
-
-_PERIOD = {"baseline_2021": "2021 年", "target_2024": "2024 年目標", "actual_2024": "2024 年實際",
-           "latest": "最新"}  # fmt: skip
-
-
-def diff(old: dict[str, list[dict]], new: dict[str, list[dict]]) -> list[str]:
-    """Readable differences: indicators added, removed or changed; figures changed; then
-    any other table's rows added or removed."""
-    lines = []
-    before = {r["id"]: r for r in old.get("indicator", [])}
-    after = {r["id"]: r for r in new.get("indicator", [])}
-    for ident in sorted(set(before) | set(after)):
-        if ident not in after:
-            lines.append(f"indicator removed: {ident} {before[ident]['name']}")
-        elif ident not in before:
-            lines.append(f"indicator added: {ident} {after[ident]['name']}")
-        else:
-            for col, value in after[ident].items():
-                if before[ident].get(col) != value and col != "section_text":
-                    lines.append(f"indicator {ident} {col}: {before[ident].get(col)!r} → {value!r}")
-
-    def figures(rows: list[dict]) -> dict:
-        return {(r["indicator_id"], r["component"], r["period"]): r for r in rows}
-
-    was, now = figures(old.get("figure", [])), figures(new.get("figure", []))
-    for key in sorted(set(was) | set(now)):
-        ident, component, period = key
-        label = (
-            f"figure {ident} {component + ' ' if component else ''}{_PERIOD.get(period, period)}"
-        )
-        old_text = (was[key]["text"], was[key]["as_of"]) if key in was else None
-        new_text = (now[key]["text"], now[key]["as_of"]) if key in now else None
-        if old_text != new_text:
-            show = [" ".join(t).strip() if t else "—" for t in (old_text, new_text)]
-            lines.append(f"{label}: {show[0]} → {show[1]}")
-    for table in sorted((set(old) | set(new)) - {"indicator", "figure"}):
-        gone = [r for r in old.get(table, []) if r not in new.get(table, [])]
-        added = [r for r in new.get(table, []) if r not in old.get(table, [])]
-        key = next((k for k in ("id", "key", "number", "word") if table not in SURROGATE
-                    and any(k in r for r in gone + added)), None)  # fmt: skip
-        if key:
-            changed = {r[key] for r in gone} & {r[key] for r in added}
-            for row in (r for r in added if r[key] in changed):
-                name = row.get("heading") or row.get("title") or row.get("value") or ""
-                lines.append(f"{table} {row[key]} changed: {str(name)[:80]}")
-            gone = [r for r in gone if r[key] not in changed]
-            added = [r for r in added if r[key] not in changed]
-        if gone or added:
-            lines.append(f"{table}: {len(gone)} row(s) removed, {len(added)} added")
-            lines += [f"  - {_show(r)}" for r in gone[:5]] + [f"  + {_show(r)}" for r in added[:5]]
-    return lines
-
-
-def _show(row: dict) -> str:
-    text = " | ".join(str(v) for v in row.values())
-    return text if len(text) < 160 else text[:157] + "..."
 
 
 def check(knowledge: Path, db_path: Path) -> list[str]:

@@ -325,9 +325,10 @@ def programmes(parsed: Parsed, curated: Curated) -> tuple[list[Programme], list[
     return progs, figs
 
 
-def passages(parsed: Parsed) -> list[Passage]:
-    """Every block with text or a table, in order, with its heading path and page."""
-    out = []
+def passages(parsed: Parsed) -> list[tuple[Block, Passage]]:
+    """Every block with text or a table, in order, with the passage it is: its heading
+    path, text and page."""
+    out: list[tuple[Block, Passage]] = []
     for block in parsed.blocks:
         text = block.text
         if block.table_rows:
@@ -340,15 +341,14 @@ def passages(parsed: Parsed) -> list[Passage]:
         if not text or block.chapter == "目錄":
             continue
         path = block.path
-        out.append(
-            Passage(
-                id=len(out) + 1,
-                chapter=path[0],
-                section=path[1] if len(path) > 1 else "",
-                subsection=" > ".join(path[2:]),
-                heading=block.heading,
-                text=text,
-                page=page_of(block, parsed.toc),
-            )
+        passage = Passage(
+            id=len(out) + 1,
+            chapter=path[0],
+            section=path[1] if len(path) > 1 else "",
+            subsection=" > ".join(path[2:]),
+            heading=block.heading,
+            text=text,
+            page=page_of(block, parsed.toc),
         )
+        out.append((block, passage))
     return out

@@ -14,6 +14,8 @@ _CELL_PART = re.compile(
     rf"(?:(?P<component>[\u4e00-\u9fff]+)\s*)?{_NUMBER}\s*(?P<unit>{_UNITS})?\s*(?P<le>以下)?"
 )
 _ID = re.compile(r"指標\s*(\d{1,2}\.[0-9a-z]\.\d)\s*[:：]\s*")
+_ANY_NUMBER = re.compile(rf"(?<![\d.,]){_NUMBER}\s*(?P<unit>{_UNITS})?(?![\d.,])")
+_INDICATOR_NUMBER = re.compile(r"(?<![\d.])\d{1,2}\.[0-9a-z]\.\d(?![\d.])")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,24 @@ def prose_figures(text: str) -> list[tuple[Printed, int, int]]:
         printed = Printed(value=number_value(m), unit=canonical_unit(m["unit"]), text=m.group(0))
         found.append((printed, m.start(), m.end()))
     return found
+
+
+def printed_numbers(text: str) -> list[Printed]:
+    """Every figure-like number in a text: one with a unit, in 萬 form, with a thousands
+    comma or a decimal point ("2.353", "15 萬 1,174 場次", "79.12%"); not a bare year,
+    count of months or age ("2024 年", "近 3 年"), nor an indicator number ("8.7.1")."""
+    found = []
+    for m in _ANY_NUMBER.finditer(_INDICATOR_NUMBER.sub(" ", text)):
+        if not (m["unit"] or m["wan"] or re.search(r"[,.]", m["num"])):
+            continue
+        unit = canonical_unit(m["unit"] or "")
+        found.append(Printed(value=number_value(m), unit=unit, text=m.group(0).strip()))
+    return found
+
+
+def same_figure(printed: Printed, value: float, unit: str) -> bool:
+    """A printed number is a stored figure: the same value, and a percentage only as one."""
+    return abs(printed.value - value) < 1e-9 and (printed.unit == "%") == (unit == "%")
 
 
 @dataclass(frozen=True)

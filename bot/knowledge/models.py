@@ -107,6 +107,20 @@ class Passage(SQLModel, table=True):
     page: int | None = None
 
 
+class Unit(SQLModel, table=True):
+    """A unit of the report's prose (units.py): what a card may quote whole, and its owner."""
+
+    id: int = Field(primary_key=True)  # order in the report
+    text: str  # as printed, tidied; a list's lines and a row's pairs joined
+    kind: str  # sentence | item | list | row
+    section: str  # heading path of its passage, joined with " > "
+    page: int | None = None
+    position: int  # order within its passage, from 0
+    passage_id: int = Field(foreign_key="passage.id", index=True)
+    owner_type: str  # indicator | programme | section
+    owner_id: str  # indicator ids joined by "," (see values.owners), programme id, or section
+
+
 class Alias(SQLModel, table=True):
     """Hand-written vocabulary from knowledge/curated: a term and what it stands for."""
 

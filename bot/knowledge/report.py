@@ -37,6 +37,7 @@ class Block:
     item: str = ""
     paragraphs: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)  # photo captions
+    bullets: list[str] = field(default_factory=list)  # paragraphs printed as `-` bullets
     table_rows: list[list[str]] = field(default_factory=list)
 
     @property
@@ -85,11 +86,16 @@ def split_blocks(markdown: str) -> Parsed:
     toc_chapter = ""
     pending_toc = ""
     paragraph: list[str] = []
+    bulleted = False  # the paragraph being read is a `-` bullet
 
     def flush_paragraph() -> None:
+        nonlocal bulleted
         if paragraph and current is not None:
             current.paragraphs.append(tidy(" ".join(paragraph)))
+            if bulleted:
+                current.bullets.append(current.paragraphs[-1])
         paragraph.clear()
+        bulleted = False
 
     def start(**changes: str) -> None:
         nonlocal current
@@ -146,8 +152,9 @@ def split_blocks(markdown: str) -> Parsed:
         elif not bullet:
             flush_paragraph()
         else:
-            if re.match(r"^\d+\.\s", bullet):
-                flush_paragraph()  # a numbered list entry starts its own paragraph
+            if re.match(r"^\d+\.\s", bullet) or bullet != text:
+                flush_paragraph()  # a numbered or bulleted entry starts its own paragraph
+                bulleted = bullet != text
             paragraph.append(bullet)
     flush_paragraph()
     for block in blocks:

@@ -55,6 +55,7 @@ def load(*, engine: Engine) -> values.Knowledge:
             programme_figures=pfigs,
             passages=_rows(session, models.Passage, values.Passage, models.Passage.id),
             aliases=_rows(session, models.Alias, values.Alias, models.Alias.id),
+            units=_rows(session, models.Unit, values.Unit, models.Unit.id),
             words={w.word: w.freq for w in session.exec(select(models.Word))},
         )
 

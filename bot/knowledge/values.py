@@ -99,6 +99,31 @@ class Passage:
     page: int | None = None
 
 
+OWNER_SEP = ","  # between the indicator ids of a unit owned by several
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    id: int
+    text: str
+    kind: str
+    section: str
+    position: int
+    passage_id: int
+    owner_type: str
+    owner_id: str
+    page: int | None = None
+
+
+def owners(unit: Unit) -> tuple[str, ...]:
+    """Who owns a unit: one or more indicator ids (a sentence of a shared execution
+    subsection that names both indicators, or neither), else the one programme id or
+    section path."""
+    if unit.owner_type == "indicator":
+        return tuple(unit.owner_id.split(OWNER_SEP))
+    return (unit.owner_id,)
+
+
 @dataclass(frozen=True, slots=True)
 class Alias:
     term: str
@@ -120,4 +145,5 @@ class Knowledge:
     programme_figures: dict[int, list[ProgrammeFigure]]
     passages: list[Passage]
     aliases: list[Alias]
+    units: list[Unit] = field(default_factory=list)  # in report order
     words: dict[str, int] = field(default_factory=dict)  # the segmentation dictionary
