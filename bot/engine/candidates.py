@@ -97,6 +97,7 @@ def generate(
     out += passage
     if section_share and out and out[0].type == "indicator":
         out[0].features["indicator:own_section"] = section_share  # the card quotes its section
+    out += _unit(engine, question, q, words, cues)
     listing = engine.listing_for(question, q, [] if generic else ranked, words, generic)
     if listing is not None:
         f = {
@@ -154,6 +155,35 @@ def _target_builder(engine: Engine, question: str, q, top: Scored, ranked: list,
         if s.target.type == "fact" and s.score >= top.score - TIE * 100
     )
     return lambda: cards.fact(question, ident, top.score, also=also)
+
+
+SECOND = 0.8  # a neighbouring unit holding this share of the best one's evidence is quoted too
+
+
+def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Candidate]:
+    hits = engine.units.rank(words, q.rest)
+    if not hits:
+        return []
+    best = hits[0]
+    units = engine.knowledge.units
+    unit = units[best.index]
+    chosen = [unit]
+    evidence = best.words + best.chars
+    for h in hits[1:3]:
+        other = units[h.index]
+        if other.passage_id == unit.passage_id and h.words + h.chars >= SECOND * evidence:
+            chosen.append(other)
+    chosen.sort(key=lambda u: u.id)
+    f = {
+        "unit:words": best.words,
+        "unit:chars": best.chars,
+        "unit:bm25": best.bm25,
+        f"unit:owner_{unit.owner_type}": 1.0,
+        "unit:lead": evidence - (hits[1].words + hits[1].chars if len(hits) > 1 else 0.0),
+    }
+    _common(f, "unit", q, cues)
+    score = 50 * evidence
+    return [Candidate("unit", str(unit.id), f, lambda: engine.cards.units(question, chosen, score))]
 
 
 def _passage(engine: Engine, question: str, q, words: list, ranked: list, cues: dict):

@@ -274,6 +274,21 @@ class Cards:
             sentences=chosen + self._parts(passage),
         )
 
+    def units(self, question: str, chosen: list, score: float) -> Answer:
+        """Report text quoted whole, unit by unit (a sentence, a list with all its items, a
+        table row), under the section it stands in."""
+        first = chosen[0]
+        passage = next((p for p in self.k.passages if p.id == first.passage_id), None)
+        return Answer(
+            kind=Kind.FACT,
+            query=question,
+            found=True,
+            matches=[Match("passage", str(first.passage_id), round(score, 1))],
+            title=first.section,
+            passage=passage,
+            sentences=[u.text for u in chosen],
+        )
+
     def _parts(self, passage) -> list[str]:
         """For a chapter or section with subsections (第三章 未來展望): their titles."""
         below = [

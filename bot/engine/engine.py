@@ -13,6 +13,7 @@ from bot.engine.answer import Answer, Context, IndicatorCard, Kind, Match
 from bot.engine.cards import Cards
 from bot.engine.decide import Decision, Weights, choosable, decide
 from bot.engine.match import Index, PassageIndex, Scored, Target
+from bot.engine.retrieve import UnitIndex
 from bot.engine.text import Rewriter, Segmenter, Speller, normalise
 from bot.knowledge.values import Knowledge
 
@@ -49,6 +50,10 @@ class Engine:
             self._targets(by_source.get("aliases", [])), self.segmenter, self.passages.idf
         )
         self.cards = Cards(knowledge, self.canon)
+        self.units = UnitIndex(
+            [self.canon(f"{u.section.split(' > ')[-1]} {u.text}") for u in knowledge.units],
+            self.segmenter,
+        )
         known = set(self.index.idf) | {a.term for a in knowledge.aliases if a.term}
         report = "".join(self.canon(p.text).replace(" ", "") for p in knowledge.passages)
         self.speller = Speller(known, self.segmenter, report)

@@ -1,0 +1,82 @@
+"""Report facts at sentence level: BM25 over the build's units, by words and by characters.
+
+Each unit (a sentence, a list item, a colon-introduced list, a table row) is indexed
+twice: by the words jieba cuts from it and by its character bigrams. The bigrams do
+not depend on jieba cutting a question the way it cut the report (「加保方式」 and
+「加保」, 「罰則」 inside 「提高罰則」), so a question in other words still finds the
+sentence that holds its characters. Both scores are features of the decision.
+"""
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.engine.text import Segmenter
+
+K1, B = 1.2, 0.75
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+
+
+def bigrams(text: str) -> list[str]:
+    return [run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
+
+
+class _Bm25:
+    def __init__(self, docs: list[Counter]):
+        self.docs = docs
+        self.lengths = [sum(d.values()) for d in docs]
+        self.avg = sum(self.lengths) / max(len(docs), 1)
+        df = Counter(t for d in docs for t in d)
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self.postings: dict[str, list[int]] = {}
+        for i, d in enumerate(docs):
+            for t in d:
+                self.postings.setdefault(t, []).append(i)
+
+    def scores(self, terms: list[str]) -> tuple[dict[int, float], dict[int, float], float]:
+        """BM25 per doc, the idf share of the terms each doc holds, and the terms' idf sum."""
+        weights = {t: self.idf[t] for t in dict.fromkeys(terms) if t in self.idf}
+        total = sum(weights.values()) or 1.0
+        bm25: dict[int, float] = {}
+        held: dict[int, float] = {}
+        for t, idf in weights.items():
+            for i in self.postings[t]:
+                tf = self.docs[i][t]
+                norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[i] / self.avg))
+                bm25[i] = bm25.get(i, 0.0) + idf * norm
+                held[i] = held.get(i, 0.0) + idf
+        return bm25, {i: h / total for i, h in held.items()}, total
+
+
+@dataclass(frozen=True)
+class Hit:
+    index: int  # position in the unit list
+    words: float  # idf share of the question's words the unit holds
+    chars: float  # idf share of the question's character bigrams it holds
+    bm25: float  # both BM25 scores, each over the best possible for the question
+
+
+class UnitIndex:
+    def __init__(self, texts: list[str], segmenter: Segmenter):
+        self.segmenter = segmenter
+        self.by_word = _Bm25(
+            [Counter(w for w in segmenter.cut_all(t) if len(w) > 1) for t in texts]
+        )
+        self.by_char = _Bm25([Counter(bigrams(t)) for t in texts])
+
+    def rank(self, words: list[str], text: str, limit: int = 5) -> list[Hit]:
+        """The units best holding the question (its content words and its characters)."""
+        terms = [w for w in words if len(w) > 1]
+        w_bm25, w_held, w_total = self.by_word.scores(terms)
+        c_bm25, c_held, c_total = self.by_char.scores(bigrams(text))
+        ceiling = (K1 + 1) * (w_total + c_total) or 1.0
+        found = set(w_bm25) | set(c_bm25)
+        hits = [
+            Hit(i, w_held.get(i, 0.0), c_held.get(i, 0.0),
+                (w_bm25.get(i, 0.0) + c_bm25.get(i, 0.0)) / ceiling)
+            for i in found
+        ]  # fmt: skip
+        hits.sort(key=lambda h: (-(h.words + h.chars), -h.bm25, h.index))
+        return hits[:limit]
