@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlmodel import Session, SQLModel, create_engine
 
-from bot.knowledge import extract, vocab
+from bot.knowledge import extract, sounds, vocab
 from bot.knowledge.extract import Curated, ReportError
 from bot.knowledge.figures import squash
 from bot.knowledge.models import Alias, Figure, Indicator, ReportFact, Word
@@ -175,6 +175,9 @@ def build_rows(knowledge: Path) -> list[SQLModel]:
     rows += extract.remarks(indicators, figures, appendix)
     rows += [*progs, *prog_figs, *passages, *aliases]
     rows += [Word(word=w, freq=f) for w, f in words]
+    curated_text = [a.term + a.target for a in aliases]
+    rows += sounds.pinyin_rows([text, *curated_text])
+    rows += sounds.bridge_rows(knowledge)
     return rows
 
 
@@ -205,6 +208,7 @@ def write(rows: list[SQLModel], db_path: Path) -> None:
 
 
 SURROGATE = {"figure", "remark", "programmefigure", "alias"}  # tables whose id is a row number
+_KEYS = ("id", "key", "number", "word", "char", "english")  # natural keys, to say what changed
 
 
 def dump(db_path: Path) -> dict[str, list[dict]]:
@@ -261,7 +265,7 @@ def diff(old: dict[str, list[dict]], new: dict[str, list[dict]]) -> list[str]:
     for table in sorted((set(old) | set(new)) - {"indicator", "figure"}):
         gone = [r for r in old.get(table, []) if r not in new.get(table, [])]
         added = [r for r in new.get(table, []) if r not in old.get(table, [])]
-        key = next((k for k in ("id", "key", "number", "word") if table not in SURROGATE
+        key = next((k for k in _KEYS if table not in SURROGATE
                     and any(k in r for r in gone + added)), None)  # fmt: skip
         if key:
             changed = {r[key] for r in gone} & {r[key] for r in added}

@@ -56,6 +56,8 @@ def load(*, engine: Engine) -> values.Knowledge:
             passages=_rows(session, models.Passage, values.Passage, models.Passage.id),
             aliases=_rows(session, models.Alias, values.Alias, models.Alias.id),
             words={w.word: w.freq for w in session.exec(select(models.Word))},
+            pinyin=_rows(session, models.Pinyin, values.Pinyin, models.Pinyin.char),
+            bridge=_rows(session, models.Bridge, values.Bridge, models.Bridge.english),
         )
 
 

@@ -107,6 +107,18 @@ class Alias:
     id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Pinyin:
+    char: str
+    readings: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bridge:
+    english: str
+    words: str
+
+
 @dataclass
 class Knowledge:
     """Everything the engine needs, held in memory, in report order."""
@@ -121,3 +133,5 @@ class Knowledge:
     passages: list[Passage]
     aliases: list[Alias]
     words: dict[str, int] = field(default_factory=dict)  # the segmentation dictionary
+    pinyin: list[Pinyin] = field(default_factory=list)  # character → toneless readings
+    bridge: list[Bridge] = field(default_factory=list)  # English → the report's words
