@@ -5,14 +5,16 @@ list filters) → segment and rewrite (text) → rank (match) → classify → a
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from bot.engine import question as questions
 from bot.engine.answer import Answer, Context, IndicatorCard, Match
+from bot.engine.bridge import Bridge
 from bot.engine.cards import Cards
 from bot.engine.match import Index, PassageIndex, Scored, Target
-from bot.engine.text import Rewriter, Segmenter, Speller, normalise
+from bot.engine.text import Homophones, Rewriter, Segmenter, Speller, has_cjk, normalise
+from bot.knowledge.english import stem
 from bot.knowledge.values import Knowledge
 
 CONFIDENT = 62.0  # a single best match at or above this is answered
@@ -29,6 +31,12 @@ PASSAGE_LEAD = 0.25  # ... even over a confident target, when it holds this much
 
 _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「1」, 「2.5」
 
+
+def _with_stems(terms: Iterable[str]) -> set[str]:
+    out = set(terms)
+    return out | {stem(t) for t in out if t.isascii() and " " not in t}
+
+
 SAMPLES = ["職災死亡千人率多少", "勞保年金有多少人領", "未達成的指標有哪些"]
 
 
@@ -44,8 +52,9 @@ class Engine:
         self.rewrite = Rewriter(
             [(a.target, a.target) for a in synonyms] + [(a.term, a.target) for a in synonyms]
         )
-        self.fillers = {a.term for a in by_source.get("fillers", [])}
-        self.not_covered = {a.term for a in by_source.get("not_covered", [])}
+        # English terms also as the segmenter stems them: does → doe, wages → wage
+        self.fillers = _with_stems(a.term for a in by_source.get("fillers", []))
+        self.not_covered = _with_stems(a.term for a in by_source.get("not_covered", []))
         self.segmenter = Segmenter(knowledge.words)
         self.passages = PassageIndex(
             [self.canon(f"{p.heading} {p.text}") for p in knowledge.passages], self.segmenter
@@ -57,6 +66,23 @@ class Engine:
         known = set(self.index.idf) | {a.term for a in knowledge.aliases if a.term}
         report = "".join(self.canon(p.text).replace(" ", "") for p in knowledge.passages)
         self.speller = Speller(known, self.segmenter, report)
+        heard = (known | set(self.passages.idf)) - self.fillers - self.not_covered
+        self.homophones = Homophones(
+            {w: knowledge.words.get(w, 1) for w in heard if all(has_cjk(c) for c in w)},
+            {p.char: tuple(p.readings.split()) for p in knowledge.pinyin},
+            self.segmenter,
+            report,
+        )
+        curated_english = [a for a in knowledge.aliases if a.term.isascii()]
+        self.bridge = Bridge(
+            {b.english: self._report_word(b.words) for b in knowledge.bridge},
+            keep=[
+                " ".join(self.segmenter.cut(a.term))
+                for a in curated_english
+                if a.source in ("aliases", "not_covered")
+            ],
+            known=[w for w in self.index.idf if w.isascii()],
+        )
         self.owners = [self._owner(p) for p in knowledge.passages]
         self.values = {i: {f.value for f in figs} for i, figs in knowledge.figures.items()}
         self.windows = {  # the year each indicator's count starts, from its calculation note
@@ -85,6 +111,11 @@ class Engine:
         if found is None:
             found = self._canon[text] = self.rewrite(normalise(text, limit=None))
         return found
+
+    def _report_word(self, words: str) -> tuple[str, ...]:
+        """What an English word of the bridge stands for: the report's word for it that the
+        report uses most (the first), in the form questions are matched in."""
+        return tuple(self.segmenter.cut(self.canon(words.split()[0])))
 
     def _targets(self, aliases: list) -> list[Target]:
         k = self.knowledge
@@ -125,8 +156,9 @@ class Engine:
         text = normalise(question)
         if not text:
             return self.cards.not_found(question, "請輸入想問的問題，例如指標名稱或編號。", SAMPLES)
-        q = questions.analyse(self.rewrite(self.speller(text)))
-        words = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers and not _NUMERIC(w)]
+        q = questions.analyse(self.rewrite(self.speller(self.homophones(text))))
+        tokens = self.segmenter.cut(q.rest)
+        words = [w for w in self.bridge(tokens) if w not in self.fillers and not _NUMERIC(w)]
         if q.window:
             words.append(q.window)  # 2017 年起 / 2021 年以後: which count is meant
         if q.ids:
@@ -177,7 +209,9 @@ class Engine:
             follow = self._follow_up(question, q, context)
             if follow:
                 return follow
-        content = [w for w in words if len(w) > 1 or not w.isascii()]
+        chinese = self.bridge(tokens, everything=True)  # the passages are all Chinese
+        content = [w for w in chinese if w not in self.fillers and not _NUMERIC(w)]
+        content = [w for w in [*content, q.window] if len(w) > 1 or not w.isascii()]
         best = self._best_passage(content)
         index, share = (best[0][0], best[0][2]) if best else (None, 0.0)
         if index is not None and not self.passages.distinctive(index, content, DISTINCTIVE_IDF):
