@@ -115,7 +115,9 @@ class Engine:
     def _report_word(self, words: str) -> tuple[str, ...]:
         """What an English word of the bridge stands for: the report's word for it that the
         report uses most (the first), in the form questions are matched in."""
-        return tuple(self.segmenter.cut(self.canon(words.split()[0])))
+        forms = [tuple(self.segmenter.cut(self.canon(w))) for w in words.split()]
+        named = [f for f in forms if all(p in self.index.idf for p in f)]
+        return (named or forms)[0]
 
     def _targets(self, aliases: list) -> list[Target]:
         k = self.knowledge
@@ -157,7 +159,7 @@ class Engine:
         if not text:
             return self.cards.not_found(question, "請輸入想問的問題，例如指標名稱或編號。", SAMPLES)
         q = questions.analyse(self.rewrite(self.speller(self.homophones(text))))
-        tokens = self.segmenter.cut(q.rest)
+        tokens = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers]
         words = [w for w in self.bridge(tokens) if w not in self.fillers and not _NUMERIC(w)]
         if q.window:
             words.append(q.window)  # 2017 年起 / 2021 年以後: which count is meant
