@@ -6,9 +6,10 @@ for it. The engine calls the bridge on a question's tokens after segmentation, s
 English or mixed question is matched with the words the report itself uses.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from bot.knowledge.english import STOP_STEMS
+from bot.knowledge.values import Bridge as BridgeRow
 
 
 def _latin(token: str) -> bool:
@@ -35,6 +36,24 @@ class Bridge:
         self.known = set(known)
         phrases = [*self.table, *self.keep]
         self.longest = max((p.count(" ") + 1 for p in phrases), default=1)
+
+    @classmethod
+    def from_rows(
+        cls,
+        rows: Iterable[BridgeRow],
+        form: Callable[[str], tuple[str, ...]],
+        *,
+        named: Collection[str],
+        keep: Iterable[str],
+    ) -> "Bridge":
+        """The bridge over the stored rows. An English word stands for the first of its
+        report words (most used in the report) that the targets use, else the first; `form`
+        puts a word in the engine's form, `named` holds the targets' words."""
+        table = {}
+        for row in rows:
+            forms = [form(word) for word in row.words.split()]
+            table[row.english] = next((f for f in forms if all(p in named for p in f)), forms[0])
+        return cls(table, keep=keep, known=[w for w in named if w.isascii()])
 
     def __call__(self, tokens: list[str], *, everything: bool = False) -> list[str]:
         out: list[str] = []

@@ -5,7 +5,7 @@ list filters) → segment and rewrite (text) → rank (match) → classify → a
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 
 from bot.engine import question as questions
@@ -13,8 +13,7 @@ from bot.engine.answer import Answer, Context, IndicatorCard, Match
 from bot.engine.bridge import Bridge
 from bot.engine.cards import Cards
 from bot.engine.match import Index, PassageIndex, Scored, Target
-from bot.engine.text import Homophones, Rewriter, Segmenter, Speller, has_cjk, normalise
-from bot.knowledge.english import stem
+from bot.engine.text import Homophones, Rewriter, Segmenter, Speller, normalise, with_stems
 from bot.knowledge.values import Knowledge
 
 CONFIDENT = 62.0  # a single best match at or above this is answered
@@ -30,11 +29,6 @@ PASSAGE_SHARE = 0.7  # a passage holding this share of the question answers a re
 PASSAGE_LEAD = 0.25  # ... even over a confident target, when it holds this much more
 
 _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「1」, 「2.5」
-
-
-def _with_stems(terms: Iterable[str]) -> set[str]:
-    out = set(terms)
-    return out | {stem(t) for t in out if t.isascii() and " " not in t}
 
 
 SAMPLES = ["職災死亡千人率多少", "勞保年金有多少人領", "未達成的指標有哪些"]
@@ -53,8 +47,8 @@ class Engine:
             [(a.target, a.target) for a in synonyms] + [(a.term, a.target) for a in synonyms]
         )
         # English terms also as the segmenter stems them: does → doe, wages → wage
-        self.fillers = _with_stems(a.term for a in by_source.get("fillers", []))
-        self.not_covered = _with_stems(a.term for a in by_source.get("not_covered", []))
+        self.fillers = with_stems(a.term for a in by_source.get("fillers", []))
+        self.not_covered = with_stems(a.term for a in by_source.get("not_covered", []))
         self.segmenter = Segmenter(knowledge.words)
         self.passages = PassageIndex(
             [self.canon(f"{p.heading} {p.text}") for p in knowledge.passages], self.segmenter
@@ -68,20 +62,14 @@ class Engine:
         self.speller = Speller(known, self.segmenter, report)
         heard = (known | set(self.passages.idf)) - self.fillers - self.not_covered
         self.homophones = Homophones(
-            {w: knowledge.words.get(w, 1) for w in heard if all(has_cjk(c) for c in w)},
-            {p.char: tuple(p.readings.split()) for p in knowledge.pinyin},
-            self.segmenter,
-            report,
+            {w: knowledge.words.get(w, 1) for w in heard}, knowledge.pinyin, self.segmenter, report
         )
-        curated_english = [a for a in knowledge.aliases if a.term.isascii()]
-        self.bridge = Bridge(
-            {b.english: self._report_word(b.words) for b in knowledge.bridge},
-            keep=[
-                " ".join(self.segmenter.cut(a.term))
-                for a in curated_english
-                if a.source in ("aliases", "not_covered")
-            ],
-            known=[w for w in self.index.idf if w.isascii()],
+        curated = [a.term for a in by_source.get("aliases", []) + by_source.get("not_covered", [])]
+        self.bridge = Bridge.from_rows(
+            knowledge.bridge,
+            lambda word: tuple(self.segmenter.cut(self.canon(word))),
+            named=self.index.idf,
+            keep=[" ".join(self.segmenter.cut(t)) for t in curated if t.isascii()],
         )
         self.owners = [self._owner(p) for p in knowledge.passages]
         self.values = {i: {f.value for f in figs} for i, figs in knowledge.figures.items()}
@@ -111,13 +99,6 @@ class Engine:
         if found is None:
             found = self._canon[text] = self.rewrite(normalise(text, limit=None))
         return found
-
-    def _report_word(self, words: str) -> tuple[str, ...]:
-        """What an English word of the bridge stands for: the report's word for it that the
-        report uses most (the first), in the form questions are matched in."""
-        forms = [tuple(self.segmenter.cut(self.canon(w))) for w in words.split()]
-        named = [f for f in forms if all(p in self.index.idf for p in f)]
-        return (named or forms)[0]
 
     def _targets(self, aliases: list) -> list[Target]:
         k = self.knowledge

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 import jieba
 
 from bot.knowledge.english import stem
+from bot.knowledge.values import Pinyin
 from bot.knowledge.vocab import converter
 
 jieba.setLogLevel(logging.WARNING)
@@ -49,6 +50,12 @@ def normalise(question: str, limit: int | None = MAX_QUESTION) -> str:
 
 def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
+
+
+def with_stems(terms: Iterable[str]) -> set[str]:
+    """The terms, and their English ones as the segmenter stems them too (does → doe)."""
+    out = set(terms)
+    return out | {stem(t) for t in out if t.isascii() and " " not in t}
 
 
 class Rewriter:
@@ -166,12 +173,9 @@ class Homophones:
     COMBINATIONS = 16  # readings tried per span: polyphonic characters multiply them
 
     def __init__(
-        self,
-        known: Mapping[str, int],
-        readings: Mapping[str, tuple[str, ...]],
-        segmenter: "Segmenter",
-        report: str,
+        self, known: Mapping[str, int], pinyin: Iterable[Pinyin], segmenter: Segmenter, report: str
     ):
+        readings = {p.char: tuple(p.readings.split()) for p in pinyin}
         self.readings = readings
         self.segmenter = segmenter
         self.report = report

