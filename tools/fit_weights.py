@@ -28,7 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import BUNDLED_DB  # noqa: E402
-from bot.engine import question as questions  # noqa: E402
 from bot.engine.decide import WEIGHTS_FILE, Weights, choosable, score  # noqa: E402
 from bot.engine.engine import Engine  # noqa: E402
 from bot.engine.text import normalise  # noqa: E402
@@ -72,7 +71,7 @@ def prepare(engine: Engine, check) -> list[Case]:
             item = json.loads(line)
             held = zlib.crc32(item["id"].encode()) % 4 == 0
             text = normalise(item["q"])
-            q = questions.analyse(engine.rewrite(engine.speller(text))) if text else None
+            q = engine.analyse(text) if text else None
             if q is None or q.ids or (q.bad_ids and not q.ids):
                 ok, _ = check(item, to_json(engine.answer(item["q"])))
                 cases.append(Case(path.name, held, bool(item.get("oos")), ok, [], [], [], []))

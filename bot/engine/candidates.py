@@ -44,6 +44,7 @@ def generate(
     question: str,
     q: Question,
     words: list[str],
+    content: list[str],
     ranked: list[Scored],
     context,
     off_topic: list[str],
@@ -93,11 +94,11 @@ def generate(
         for c in out:
             if c.type == "programme" and pid is not None and c.id == str(pid):
                 c.features["programme:elsewhere"] = 1.0  # its text answers what the card lacks
-    passage, section_share = _passage(engine, question, q, words, ranked, cues)
+    passage, section_share = _passage(engine, question, q, content, ranked, cues)
     out += passage
     if section_share and out and out[0].type == "indicator":
         out[0].features["indicator:own_section"] = section_share  # the card quotes its section
-    out += _unit(engine, question, q, words, cues)
+    out += _unit(engine, question, q, content, cues)
     listing = engine.listing_for(question, q, [] if generic else ranked, words, generic)
     if listing is not None:
         f = {
@@ -186,8 +187,7 @@ def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Can
     return [Candidate("unit", str(unit.id), f, lambda: engine.cards.units(question, chosen, score))]
 
 
-def _passage(engine: Engine, question: str, q, words: list, ranked: list, cues: dict):
-    content = [w for w in words if len(w) > 1 or not w.isascii()]
+def _passage(engine: Engine, question: str, q, content: list, ranked: list, cues: dict):
     best = engine.best_passage(content)
     if not best:
         return [], 0.0

@@ -10,16 +10,18 @@ from dataclasses import replace
 from bot.engine import candidates
 from bot.engine import question as questions
 from bot.engine.answer import Answer, Context, IndicatorCard, Kind, Match
+from bot.engine.bridge import Bridge
 from bot.engine.cards import Cards
 from bot.engine.decide import Decision, Weights, choosable, decide
 from bot.engine.match import Index, PassageIndex, Scored, Target
 from bot.engine.retrieve import UnitIndex
-from bot.engine.text import Rewriter, Segmenter, Speller, normalise
+from bot.engine.text import Homophones, Rewriter, Segmenter, Speller, normalise, with_stems
 from bot.knowledge.values import Knowledge
 
 WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the counting window
 
 _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「1」, 「2.5」
+
 
 SAMPLES = ["職災死亡千人率多少", "勞保年金有多少人領", "未達成的指標有哪些"]
 
@@ -40,8 +42,9 @@ class Engine:
         self.rewrite = Rewriter(
             [(a.target, a.target) for a in synonyms] + [(a.term, a.target) for a in synonyms]
         )
-        self.fillers = {a.term for a in by_source.get("fillers", [])}
-        self.not_covered = {a.term for a in by_source.get("not_covered", [])}
+        # English terms also as the segmenter stems them: does → doe, wages → wage
+        self.fillers = with_stems(a.term for a in by_source.get("fillers", []))
+        self.not_covered = with_stems(a.term for a in by_source.get("not_covered", []))
         self.segmenter = Segmenter(knowledge.words)
         self.passages = PassageIndex(
             [self.canon(f"{p.heading} {p.text}") for p in knowledge.passages], self.segmenter
@@ -57,6 +60,17 @@ class Engine:
         known = set(self.index.idf) | {a.term for a in knowledge.aliases if a.term}
         report = "".join(self.canon(p.text).replace(" ", "") for p in knowledge.passages)
         self.speller = Speller(known, self.segmenter, report)
+        heard = (known | set(self.passages.idf)) - self.fillers - self.not_covered
+        self.homophones = Homophones(
+            {w: knowledge.words.get(w, 1) for w in heard}, knowledge.pinyin, self.segmenter, report
+        )
+        curated = [a.term for a in by_source.get("aliases", []) + by_source.get("not_covered", [])]
+        self.bridge = Bridge.from_rows(
+            knowledge.bridge,
+            lambda word: tuple(self.segmenter.cut(self.canon(word))),
+            named=self.index.idf,
+            keep=[" ".join(self.segmenter.cut(t)) for t in curated if t.isascii()],
+        )
         self.owners = [self._owner(p) for p in knowledge.passages]
         self.values = {i: {f.value for f in figs} for i, figs in knowledge.figures.items()}
         self.years = {  # the years each indicator's figures and texts are printed for
@@ -130,7 +144,7 @@ class Engine:
         text = normalise(question)
         if not text:
             return self.cards.not_found(question, "請輸入想問的問題，例如指標名稱或編號。", SAMPLES)
-        q = questions.analyse(self.rewrite(self.speller(text)))
+        q = self.analyse(text)
         if q.bad_ids and not q.ids:
             return self.cards.not_found(
                 question, f"報告中沒有指標 {'、'.join(q.bad_ids)}。", SAMPLES, listing=True
@@ -162,9 +176,11 @@ class Engine:
 
     def explain(self, question: str, context: Context | None = None) -> Decision:
         """The scored candidates behind an answer, best first (sdgbot ask --explain)."""
-        text = normalise(question)
-        q = questions.analyse(self.rewrite(self.speller(text)))
-        return self.explain_q(q, question, context)
+        return self.explain_q(self.analyse(normalise(question)), question, context)
+
+    def analyse(self, text: str) -> questions.Question:
+        """A normalised question with its typos mended and synonyms rewritten, recognised."""
+        return questions.analyse(self.rewrite(self.speller(self.homophones(text))))
 
     def explain_q(self, q, question: str, context: Context | None) -> Decision:
         words = self._words(q)
@@ -177,14 +193,25 @@ class Engine:
             ranked = self._by_figures(ranked, numbers)
         off_topic = [w for w in words if w in self.not_covered]
         off_topic += [t for t in self.not_covered if " " in t and t in q.text]
-        found = candidates.generate(self, question, q, words, ranked, context, off_topic)
+        off_topic = [w for w in off_topic if not any(w != t and w in t for t in off_topic)]
+        content = self._content(q)
+        found = candidates.generate(self, question, q, words, content, ranked, context, off_topic)
         return decide(found, self.weights, off_topic)
 
     def _words(self, q) -> list[str]:
-        words = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers and not _NUMERIC(w)]
+        tokens = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers]
+        words = [w for w in self.bridge(tokens) if w not in self.fillers and not _NUMERIC(w)]
         if q.window:
             words.append(q.window)  # 2017 年起 / 2021 年以後: which count is meant
         return words
+
+    def _content(self, q) -> list[str]:
+        """The question's words for the report's text, which is all Chinese: every English
+        word through the bridge."""
+        tokens = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers]
+        chinese = self.bridge(tokens, everything=True)
+        content = [w for w in chinese if w not in self.fillers and not _NUMERIC(w)]
+        return [w for w in [*content, q.window] if w and (len(w) > 1 or not w.isascii())]
 
     def _by_id(self, question: str, q) -> Answer:
         known = [i for i in dict.fromkeys(q.ids) if i in self.knowledge.indicators]

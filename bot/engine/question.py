@@ -106,6 +106,7 @@ def analyse(text: str) -> Question:
         rest = rest[: goal.start()] + " " + rest[goal.end() :]
     if _LIST.search(rest):
         q.wants_list = True
+        q.names_indicators = "which indicators" in rest  # the list word holds it
         rest = _blank(_LIST, rest)
     if _UNMET.search(rest):
         q.unmet = True
@@ -118,7 +119,7 @@ def analyse(text: str) -> Question:
             rest = _blank(pattern, rest)
     for m in re.finditer(_COMPONENTS, text):
         q.components.append(m.group(0))
-    q.names_indicators = bool(_INDICATOR_WORD.search(rest))
+    q.names_indicators = q.names_indicators or bool(_INDICATOR_WORD.search(rest))
     rest = _blank(_INDICATOR_WORD, rest)  # 「指標」 says what kind of answer, not which one
     q.rest = re.sub(r"\s+", " ", rest).strip()
     return q

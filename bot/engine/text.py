@@ -2,17 +2,21 @@
 
 The jieba dictionary comes from indicators.db (see vocab.py): a few thousand
 Traditional words, so the tokenizer starts in milliseconds instead of loading
-jieba's 349k-word Simplified dictionary.
+jieba's 349k-word Simplified dictionary. English words are stemmed as the build
+stems its English (bot/knowledge/english.py).
 """
 
 import io
+import itertools
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import jieba
 
+from bot.knowledge.english import stem
+from bot.knowledge.values import Pinyin
 from bot.knowledge.vocab import converter
 
 jieba.setLogLevel(logging.WARNING)
@@ -48,6 +52,12 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+def with_stems(terms: Iterable[str]) -> set[str]:
+    """The terms, and their English ones as the segmenter stems them too (does → doe)."""
+    out = set(terms)
+    return out | {stem(t) for t in out if t.isascii() and " " not in t}
+
+
 class Rewriter:
     """Replace words by another, longest first, in one pass (so nothing is rewritten twice)."""
 
@@ -64,18 +74,6 @@ class Rewriter:
         if not self.pattern:
             return text
         return self.pattern.sub(lambda m: self.table[m.group(0)], text)
-
-
-def stem(word: str) -> str:
-    """A light English stemmer, enough to match plural and singular: jobs → job,
-    disabilities → disability, officers → officer."""
-    if not word.isalpha() or len(word) <= 3:
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
 
 
 class Segmenter:
@@ -141,17 +139,8 @@ class Speller:
                 text = text.replace(run, mended)
         return text
 
-    def _stray(self, run: str) -> set[int]:
-        """Positions of characters the segmenter left on their own."""
-        out, at = set(), 0
-        for token in self.segmenter.cut(run):
-            if len(token) == 1:
-                out.add(at)
-            at += len(token)
-        return out
-
     def _mend(self, run: str) -> str:
-        stray = self._stray(run)
+        stray = _stray(self.segmenter, run)
         if not stray:
             return run
         for n in range(min(8, len(run)), 3, -1):
@@ -167,3 +156,91 @@ class Speller:
                         (word,) = fits
                         return run[:start] + word + run[start + n :]
         return run
+
+
+class Homophones:
+    """Mend a homophone typo: a span the segmenter cannot read, typed with characters that
+    sound like a known word's (失業著 → 失業者, 勞保年今 → 勞保年金, 職災死網 → 職災死亡).
+
+    Readings are the stored toneless pinyin of each character (built with pypinyin; none
+    of it is imported here). A span of 2 to 6 characters is mended only when it is not a
+    known word and never occurs in the report, the characters to change are stray ones
+    (the segmenter found no word for them), and a known word of the same length sounds
+    the same; among those, the one that changes fewest characters, then the most frequent.
+    """
+
+    LONGEST, SHORTEST = 6, 2
+    COMBINATIONS = 16  # readings tried per span: polyphonic characters multiply them
+
+    def __init__(
+        self, known: Mapping[str, int], pinyin: Iterable[Pinyin], segmenter: Segmenter, report: str
+    ):
+        readings = {p.char: tuple(p.readings.split()) for p in pinyin}
+        self.readings = readings
+        self.segmenter = segmenter
+        self.report = report
+        self.known = known
+        sounds: dict[str, set[str]] = {}
+        for word in known:
+            if self.SHORTEST <= len(word) <= self.LONGEST and all(c in readings for c in word):
+                for key in self._keys(word):
+                    sounds.setdefault(key, set()).add(word)
+        self.sounds = sounds
+
+    def _keys(self, span: str) -> list[str]:
+        """The span's possible toneless pinyin: every reading combination, up to a limit."""
+        options = [self.readings.get(c, ()) for c in span]
+        if not all(options):
+            return []
+        combos = itertools.islice(itertools.product(*options), self.COMBINATIONS)
+        return [" ".join(c) for c in combos]
+
+    def __call__(self, text: str) -> str:
+        for run in sorted(set(_CJK_RUN.findall(text)), key=len, reverse=True):
+            mended = self._mend(run)
+            if mended != run:
+                text = text.replace(run, mended)
+        return text
+
+    def _mend(self, run: str) -> str:
+        for _ in range(3):  # a question may hold more than one typo
+            stray = _stray(self.segmenter, run)
+            found = self._best(run, stray) if stray else None
+            if found is None:
+                break
+            start, word = found
+            run = run[:start] + word + run[start + len(word) :]
+        return run
+
+    def _best(self, run: str, stray: set[int]) -> tuple[int, str] | None:
+        for n in range(min(self.LONGEST, len(run)), self.SHORTEST - 1, -1):
+            fits = []
+            for start in range(len(run) - n + 1):
+                span = run[start : start + n]
+                if span in self.known or span in self.segmenter.words or span in self.report:
+                    continue
+                for word in {w for key in self._keys(span) for w in self.sounds.get(key, ())}:
+                    changed = [i for i in range(n) if word[i] != span[i]]
+                    if (
+                        changed
+                        and 2 * len(changed) <= n - 1 + (n > 4)
+                        and all(start + i in stray for i in changed)
+                    ):
+                        fits.append((len(changed), -self.known[word], start, word))
+            if fits:
+                _, _, start, word = min(fits)
+                return start, word
+        return None
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+
+
+def _stray(segmenter: Segmenter, run: str) -> set[int]:
+    """Positions of the characters the segmenter left on their own."""
+    out, at = set(), 0
+    for token in segmenter.cut(run):
+        if len(token) == 1:
+            out.add(at)
+        at += len(token)
+    return out

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlmodel import Session, SQLModel, create_engine
 
-from bot.knowledge import extract, units, vocab
+from bot.knowledge import extract, sounds, units, vocab
 from bot.knowledge.compare import diff, dump
 from bot.knowledge.extract import Curated, ReportError
 from bot.knowledge.figures import squash
@@ -178,6 +178,9 @@ def build_rows(knowledge: Path) -> list[SQLModel]:
     rows += extract.remarks(indicators, figures, appendix)
     rows += [*progs, *prog_figs, *(p for _, p in passages), *unit_rows, *aliases]
     rows += [Word(word=w, freq=f) for w, f in words]
+    curated_text = [a.term + a.target for a in aliases]
+    rows += sounds.pinyin_rows([text, *curated_text])
+    rows += sounds.bridge_rows(knowledge)
     return rows
 
 

@@ -4,6 +4,7 @@ told readably (indicators, figures and units by what they are; other tables by r
 import sqlite3
 from pathlib import Path
 
+KEYS = ("id", "key", "number", "word", "char", "english")  # natural keys: say what changed
 SURROGATE = {"figure", "remark", "programmefigure", "alias"}  # tables whose id is a row number
 
 
@@ -62,7 +63,7 @@ def diff(old: dict[str, list[dict]], new: dict[str, list[dict]]) -> list[str]:
     for table in sorted((set(old) | set(new)) - {"indicator", "figure", "unit"}):
         gone = [r for r in old.get(table, []) if r not in new.get(table, [])]
         added = [r for r in new.get(table, []) if r not in old.get(table, [])]
-        key = next((k for k in ("id", "key", "number", "word") if table not in SURROGATE
+        key = next((k for k in KEYS if table not in SURROGATE
                     and any(k in r for r in gone + added)), None)  # fmt: skip
         if key:
             changed = {r[key] for r in gone} & {r[key] for r in added}

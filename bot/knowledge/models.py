@@ -135,3 +135,19 @@ class Word(SQLModel, table=True):
 
     word: str = Field(primary_key=True)
     freq: int
+
+
+class Pinyin(SQLModel, table=True):
+    """How a character sounds, tones left out: the report's characters and jieba's common
+    ones, so a homophone typo (失業著 for 失業者) can be heard as the word meant."""
+
+    char: str = Field(primary_key=True)
+    readings: str  # toneless pinyin, most common reading first, space separated: "zhu zhe"
+
+
+class Bridge(SQLModel, table=True):
+    """An English word or phrase and the report's Chinese words for it, from CC-CEDICT
+    (knowledge/derived/cedict_bridge.tsv, CC BY-SA 4.0)."""
+
+    english: str = Field(primary_key=True)  # lower case, stemmed: "unemploy person"
+    words: str  # Traditional words, space separated, most used in the report first

@@ -57,6 +57,8 @@ def load(*, engine: Engine) -> values.Knowledge:
             aliases=_rows(session, models.Alias, values.Alias, models.Alias.id),
             units=_rows(session, models.Unit, values.Unit, models.Unit.id),
             words={w.word: w.freq for w in session.exec(select(models.Word))},
+            pinyin=_rows(session, models.Pinyin, values.Pinyin, models.Pinyin.char),
+            bridge=_rows(session, models.Bridge, values.Bridge, models.Bridge.english),
         )
 
 

@@ -132,6 +132,18 @@ class Alias:
     id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Pinyin:
+    char: str
+    readings: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bridge:
+    english: str
+    words: str
+
+
 @dataclass
 class Knowledge:
     """Everything the engine needs, held in memory, in report order."""
@@ -147,3 +159,5 @@ class Knowledge:
     aliases: list[Alias]
     units: list[Unit] = field(default_factory=list)  # in report order
     words: dict[str, int] = field(default_factory=dict)  # the segmentation dictionary
+    pinyin: list[Pinyin] = field(default_factory=list)  # character → toneless readings
+    bridge: list[Bridge] = field(default_factory=list)  # English → the report's words

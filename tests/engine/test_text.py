@@ -60,3 +60,45 @@ def test_speller_mends_one_wrong_character(engine, typed, mended):
 )
 def test_speller_leaves_real_words_alone(engine, text):
     assert engine.speller(text) == text
+
+
+@pytest.mark.parametrize(
+    ("typed", "mended"),
+    [
+        ("失業著職前訓練人數", "失業者職前訓練人數"),  # 著 sounds like 者
+        ("勞保年今有多少人領", "勞保年金有多少人領"),  # 今 like 金
+        ("職災死網千人率", "職災死亡千人率"),  # 網 like 亡
+        ("就業平等往宣導人數", "就業平等網宣導人數"),
+        ("微型創業代款核准件數", "微型創業貸款核准件數"),
+        ("職災死亡千人律", "職災死亡千人率"),
+    ],
+)
+def test_homophones_mend_a_word_typed_by_its_sound(engine, typed, mended):
+    assert engine.homophones(typed) == mended
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "職業安全衛生法修正",
+        "青年職訓人數",
+        "失業率",
+        "天氣預報",
+        "勞保年金平均每個月可以領多少錢",  # 可以 is not 合一, 多少錢 stays a topic
+        "這份報告檢視的是哪幾年的成果",  # 是哪幾 is not 失能及
+        "ict職訓人數",  # ASCII is never mended
+        "微型創業貸款最多可以借多少",
+    ],
+)
+def test_homophones_leave_real_words_alone(engine, text):
+    assert engine.homophones(text) == text
+
+
+def test_homophones_keep_the_length(engine):
+    for text in [
+        "失業著去上職前訓練",
+        "勞保年今",
+        "就業平等往",
+        "我阿嬤68歲了還在幫親戚的工廠包貨",
+    ]:
+        assert len(engine.homophones(text)) == len(text)
