@@ -135,6 +135,7 @@ class Cards:
         ids: list[str] | None = None,
         subject: str = "",
         count: bool = False,
+        described: str = "",
     ) -> Answer:
         chosen = [
             ind
@@ -152,9 +153,15 @@ class Cards:
             parts.append(f"{unit}負責")
         status = "未達成 2024 年目標" if unmet else "已達成 2024 年目標" if met else ""
         title = "、".join(parts) + ("的" if parts else "") + (status + "的" if status else "")
-        title = title or (f"與「{subject}」有關的" if subject else "勞動部主責的")
+        title = title or (
+            f"{described}的"
+            if described
+            else f"與「{subject}」有關的"
+            if subject
+            else "勞動部主責的"
+        )
         title = f"{title}指標（{len(chosen)} 項）" if chosen else f"{title}指標：沒有符合的指標"
-        if count:  # 有幾項指標達成: the count first, then which
+        if count and (met or unmet):  # 有幾項指標達成: the count first, then which
             scope = [
                 i
                 for i in self.k.indicators.values()
@@ -168,7 +175,8 @@ class Cards:
         entries = [self._entry(ind.id) for ind in chosen]
         kind = (
             "unmet" if unmet else "met" if met else f"goal:{goal}" if goal is not None
-            else f"unit:{unit}" if unit else f"about:{subject}" if ids is not None else "all"
+            else f"unit:{unit}" if unit else f"about:{subject or described}" if ids is not None
+            else "all"
         )  # fmt: skip
         matches = [Match("list", kind, score)]
         matches += [self.match("indicator", e.id, score) for e in entries]

@@ -7,7 +7,7 @@ list filters) → segment and rewrite (text) → rank (match) → classify → a
 import re
 from dataclasses import replace
 
-from bot.engine import candidates
+from bot.engine import candidates, filters
 from bot.engine import question as questions
 from bot.engine.answer import Answer, Context, IndicatorCard, Kind, Match
 from bot.engine.bridge import Bridge
@@ -19,6 +19,13 @@ from bot.engine.text import Homophones, Rewriter, Segmenter, Speller, normalise,
 from bot.knowledge.values import Knowledge
 
 WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the counting window
+
+_NOT = re.compile(r"不是|並非|非由|以外|除了|\bnot\b|other than|except")
+
+
+def listy(q) -> bool:
+    return bool(q.wants_list or q.names_indicators or q.count)
+
 
 _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「1」, 「2.5」
 
@@ -273,6 +280,16 @@ class Engine:
             )
 
         unit = named("unit")
+        if unit and _NOT.search(q.text):  # 「不是勞發署負責的指標」: every other unit's
+            ids = [i.id for i in self.knowledge.indicators.values() if i.unit != unit]
+            return self.cards.listing(question, ids=ids, described=f"非{unit}負責")
+        chosen = filters.recognise(q.text, self.knowledge, self.canon) if listy(q) else []
+        if chosen:
+            k = self.knowledge
+            ids = [i.id for i in k.indicators.values()
+                   if all(f.keep(i, k.figures[i.id]) for f in chosen)]  # fmt: skip
+            label = "、".join(f.label for f in chosen)
+            return self.cards.listing(question, ids=ids, described=label, count=q.count)
         goal = q.goal if q.goal in self.knowledge.goals else None
         if goal is None and q.wants_list and named("goal"):
             goal = int(named("goal"))

@@ -54,7 +54,7 @@ _INDICATOR_WORD = re.compile(r"對應指標|指標|indicators?")
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 # 8.7.1.1, 1.a.2.3: shaped like an indicator number with a part too many
 _LONG_ID = re.compile(r"(?<![\d.])\d{1,2}(?:\s*[.．]\s*[0-9a-z]{1,2}){3,}(?![\d.])")
-_COUNT = re.compile(r"幾項|幾個|幾成|多少項|多少個|how many|number of")
+_COUNT = re.compile(r"(?<![哪那])幾[項個]|多少項|多少個|how many|number of")
 
 
 @dataclass

@@ -1,0 +1,80 @@
+"""Lists by any attribute the store holds, as filters over the indicators. Pure.
+
+A list question (「單位是人次的指標」, 「名稱裡有職前訓練的指標」, 「最新數字統計到 7 月底
+的指標」, 「從 2017 年累計的指標」, 「有算訓後就業率的指標」) names an attribute and a
+value; the value is looked up among the values the store has, never in a list of
+phrasings. Each recognised filter keeps the indicators whose stored value matches.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.knowledge.values import Figure, Indicator, Knowledge
+
+
+@dataclass(frozen=True)
+class Filter:
+    label: str  # what the list shows in its title: 單位為「人次」
+    keep: Callable[[Indicator, list[Figure]], bool]
+
+
+# English words for the store's units of measure and parts (people write them so)
+_UNIT_WORDS = {
+    "person-times": "人次", "person times": "人次", "per thousand": "千人率",
+    "percent": "%", "percentage": "%", "sessions": "場", "cases": "件",
+}  # fmt: skip
+_NAMED = re.compile(
+    r"(?:名稱|名字|name)\S{0,4}?(?:有|含|包含|包括|contains?|with)\s*[「“\"']?([^」”\"'，。?？\s]{2,12})"
+)
+_MONTH = re.compile(
+    r"(?:到|至|截至|統計到|until|to|through)?\s*(?:20\d\d\s*年)?\s*(\d{1,2})\s*月底?"
+)
+_ACCRUED = re.compile(r"(20[12]\d)\s*年?\S{0,4}累計|cumulative (?:since|from) (20[12]\d)")
+
+
+def _last_month(as_of: str) -> int | None:
+    months = re.findall(r"(\d{1,2})\s*月", as_of)
+    return int(months[-1]) if months else None
+
+
+def recognise(text: str, k: Knowledge, canon: Callable[[str], str]) -> list[Filter]:
+    """The attribute filters a (normalised) list question names."""
+    found: list[Filter] = []
+    units = sorted({f.unit for figs in k.figures.values() for f in figs if f.unit}, key=len)
+    asked = [u for word, u in _UNIT_WORDS.items() if word in text]
+    asked += [u for u in units[::-1] if len(u) > 1 and u in text and not any(u in a for a in asked)]
+    if re.search(r"單位\S{0,3}(?:是|為)\s*[「“]?人[」”]?(?!次)", text):
+        asked.append("人")
+    for unit in dict.fromkeys(asked):
+        found.append(Filter(f"單位為「{unit}」", lambda i, figs, u=unit: u in _actual_units(figs)))
+    named = _NAMED.search(text)
+    if named:
+        word = canon(named.group(1))
+        found.append(Filter(f"名稱含「{word}」", lambda i, figs, w=word: w in canon(i.name)))
+    parts = {c for figs in k.figures.values() for f in figs for c in [f.component] if c}
+    rates = [p for p in sorted(parts) if p.endswith("率") and p in text]
+    if rates:
+        found.append(Filter(f"列有{'或'.join(rates)}", lambda i, figs, r=tuple(rates): any(
+            f.component in r for f in figs)))  # fmt: skip
+    accrued = _ACCRUED.search(text)
+    if accrued:
+        year = accrued.group(1) or accrued.group(2)
+        found.append(Filter(f"自 {year} 年起累計", lambda i, figs, y=year: _since(i) == y))
+    month = (
+        _MONTH.search(text) if re.search(r"最新|統計|更新|update|latest|截至|月底", text) else None
+    )
+    if month and not accrued:
+        m = int(month.group(1))
+        found.append(Filter(f"最新數字統計至 {m} 月", lambda i, figs, m=m: any(
+            f.period == "latest" and _last_month(f.as_of) == m for f in figs)))  # fmt: skip
+    return found
+
+
+def _actual_units(figs: list[Figure]) -> set[str]:
+    return {f.unit for f in figs if f.period == "actual_2024"}
+
+
+def _since(ind: Indicator) -> str | None:
+    m = re.search(r"(20\d\d)\s*年(?:起|至\s*20\d\d\s*年)?\s*累計", ind.note)
+    return m.group(1) if m else None

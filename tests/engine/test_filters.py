@@ -1,0 +1,50 @@
+"""Lists by an attribute the store holds: the filter keeps exactly the matching indicators."""
+
+import pytest
+
+from bot.engine.answer import Kind
+
+
+def listed(engine, question: str) -> set[str]:
+    answer = engine.answer(question)
+    assert answer.found and answer.kind is Kind.LIST, question
+    return {e.id for e in answer.entries}
+
+
+def by_store(knowledge, keep) -> set[str]:
+    return {i.id for i in knowledge.indicators.values() if keep(i, knowledge.figures[i.id])}
+
+
+def test_unit_of_measure(engine, knowledge):
+    want = by_store(knowledge, lambda i, figs: any(
+        f.unit == "人次" and f.period == "actual_2024" for f in figs))  # fmt: skip
+    assert listed(engine, "單位是「人次」的指標有哪些") == want and len(want) >= 3
+
+
+def test_a_word_in_the_name(engine, knowledge):
+    want = by_store(knowledge, lambda i, figs: "職前訓練" in i.name)
+    assert listed(engine, "名稱裡有「職前訓練」的指標") == want == {"4.3.3", "4.5.9", "8.5.2"}
+
+
+def test_the_month_of_the_latest_figure(engine, knowledge):
+    want = by_store(knowledge, lambda i, figs: any(
+        f.period == "latest" and "7 月底" in f.as_of for f in figs))  # fmt: skip
+    assert listed(engine, "哪些指標的2025年數字只統計到7月底") == want == {"1.3.1", "1.3.2"}
+
+
+def test_everything_but_one_unit(engine, knowledge):
+    want = by_store(knowledge, lambda i, figs: i.unit != "勞動力發展署")
+    got = listed(engine, "不是勞發署負責的指標有哪些")
+    assert got == want and "1.3.1" in got and "1.4.1" not in got
+
+
+@pytest.mark.parametrize("question", ["哪些指標有算訓後就業率或推介就業率"])
+def test_a_part_the_figures_print(engine, knowledge, question):
+    want = by_store(knowledge, lambda i, figs: any(
+        f.component in ("訓後就業率", "推介就業率") for f in figs))  # fmt: skip
+    assert listed(engine, question) == want and {"8.5.2", "8.5.3", "8.6.1"} <= want
+
+
+def test_which_ones_is_a_list_not_a_count(engine):
+    answer = engine.answer("有哪幾個指標是勞保司負責的")
+    assert answer.kind is Kind.LIST and not answer.title.startswith("20 項指標中")
