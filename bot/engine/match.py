@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 from bot.engine.text import Segmenter, has_cjk
 
 FUZZY_CUTOFF = 85
+MEMO = 20_000  # question words remembered with what they resolve to
 PRECISION_WEIGHT = 0.6
 
 
@@ -79,6 +80,7 @@ class Index:
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self.max_idf = math.log(1 + n)
         self.vocab = sorted(self.idf)
+        self._resolved: dict[str, Resolved] = {}
         # the dictionary words inside each word: 失業者職前訓練 holds 失業者 and 職前訓練
         self.parts = {
             w: [p for p in segmenter.cut_all(w) if p != w and len(p) > 1] for w in self.vocab
@@ -87,19 +89,27 @@ class Index:
     def resolve(self, tokens: list[str]) -> list[Resolved]:
         out = []
         for word in tokens:
-            if word in self.idf:
-                out.append(Resolved(word, word, 1.0))
-                continue
-            best = None
-            if len(word) >= 2:
-                best = process.extractOne(
-                    word, self.vocab, scorer=_typo_ratio, score_cutoff=FUZZY_CUTOFF
-                )
-                if best is None and not has_cjk(word) and len(word) >= 4:
-                    prefix = [v for v in self.vocab if v.startswith(word[:4]) and v.isascii()]
-                    best = (min(prefix, key=len), 85.0, 0) if prefix else None
-            out.append(Resolved(word, best[0], best[1] / 100) if best else Resolved(word, None, 0))
+            known = self._resolved.get(word)
+            if known is None:
+                known = self._resolve(word)
+                if len(self._resolved) < MEMO:
+                    self._resolved[word] = known
+            out.append(known)
         return out
+
+    def _resolve(self, word: str) -> Resolved:
+        """The vocabulary word a question word stands for: itself, or a close spelling."""
+        if word in self.idf:
+            return Resolved(word, word, 1.0)
+        best = None
+        if len(word) >= 2:
+            best = process.extractOne(
+                word, self.vocab, scorer=_typo_ratio, score_cutoff=FUZZY_CUTOFF
+            )
+            if best is None and not has_cjk(word) and len(word) >= 4:
+                prefix = [v for v in self.vocab if v.startswith(word[:4]) and v.isascii()]
+                best = (min(prefix, key=len), 85.0, 0) if prefix else None
+        return Resolved(word, best[0], best[1] / 100) if best else Resolved(word, None, 0)
 
     def weight(self, r: Resolved) -> float:
         if r.known:

@@ -175,6 +175,7 @@ class Homophones:
     def __init__(
         self, known: Mapping[str, int], pinyin: Iterable[Pinyin], segmenter: Segmenter, report: str
     ):
+        self._memo: dict[str, str] = {}  # a run of characters → as mended
         readings = {p.char: tuple(p.readings.split()) for p in pinyin}
         self.readings = readings
         self.segmenter = segmenter
@@ -197,7 +198,11 @@ class Homophones:
 
     def __call__(self, text: str) -> str:
         for run in sorted(set(_CJK_RUN.findall(text)), key=len, reverse=True):
-            mended = self._mend(run)
+            mended = self._memo.get(run)
+            if mended is None:
+                mended = self._mend(run)
+                if len(self._memo) < MEMO:
+                    self._memo[run] = mended
             if mended != run:
                 text = text.replace(run, mended)
         return text
@@ -234,6 +239,7 @@ class Homophones:
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+MEMO = 20_000  # runs or words remembered; the engine is pure, so the same input mends alike
 
 
 def _stray(segmenter: Segmenter, run: str) -> set[int]:
