@@ -81,7 +81,8 @@ class Engine:
         self.owners = [self._owner(p) for p in knowledge.passages]
         self.values = {i: {f.value for f in figs} for i, figs in knowledge.figures.items()}
         self.years = {  # the years each indicator's figures and texts are printed for
-            i.id: {"2021", "2024", "2025"}
+            i.id: {"2021", "2024"}
+            | ({"2025"} if any(f.period == "latest" for f in knowledge.figures[i.id]) else set())
             | set(re.findall(r"(20[0-4]\d)\s*年", f"{i.note} {i.section_text}"))
             for i in knowledge.indicators.values()
         }
@@ -164,14 +165,17 @@ class Engine:
         if answer.kind is not Kind.INDICATOR or not q.years:
             return answer
         ids = [c.indicator.id for c in answer.cards]
-        missing = [y for y in q.years if all(y not in self.years[i] for i in ids)]
+        quoted = " ".join(c.excerpt + " ".join(r.text for r in c.related) for c in answer.cards)
+        missing = [
+            y for y in q.years if all(y not in self.years[i] for i in ids) and y not in quoted
+        ]
         if not missing:
             return answer
         first = answer.cards[0].indicator
         printed = "、".join(sorted(self.years[first.id]))
         message = (
             f"報告沒有列出指標 {first.id} {first.name} {'、'.join(missing)} 年的數值；"
-            f"報告列出的年份是 {printed}（2021 年基準、2024 年目標與實際、2025 年最新）。"
+            f"報告列出的年份是 {printed}。"
         )
         return self.cards.not_found(answer.query, message, [f"{first.id} {first.name}"])
 

@@ -9,17 +9,19 @@ from bot.render.plain import plain, to_json
 @pytest.mark.parametrize(
     ("question", "year"),
     [("職災死亡千人率 2023 年是多少", "2023"), ("2030年職災死亡千人率要降到多少", "2030"),
-     ("2022年劳保年金请领人数多少", "2022"), ("ICT 職訓 youth 2023 參訓幾人", "2023")],
+     ("2022年劳保年金请领人数多少", "2022"), ("ICT 職訓 youth 2023 參訓幾人", "2023"),
+     ("8.7.3 2025 年的最新數字", "2025")],
 )  # fmt: skip
 def test_a_year_the_report_does_not_print_is_not_answered_with_the_card(engine, question, year):
     answer = engine.answer(question)
     assert not answer.found and answer.zone == "none"
     text = plain(answer)
-    assert f"{year} 年" in text and "2021" in text and "2024" in text  # what it does print
+    assert f"{year} 年" in text and "2021、2024" in text  # what it does print
+    assert "78.8%" not in text
     assert "0.022" not in text and "1,931,013" not in text  # no figure offered as the answer
 
 
-@pytest.mark.parametrize("question", ["職災死亡千人率 2024 年", "勞保年金 2021 年", "8.7.1 2025"])
+@pytest.mark.parametrize("question", ["職災死亡千人率 2024 年", "勞保年金 2021 年", "1.3.1 2025"])
 def test_printed_years_are_answered(engine, question):
     answer = engine.answer(question)
     assert answer.found and answer.kind is Kind.INDICATOR
