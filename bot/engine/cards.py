@@ -15,6 +15,12 @@ _FACT_LABELS = {
     "period_reviewed": "檢視期間",
     "tsdgs_approved": "臺灣永續發展目標核定日期",
     "indicators_approved": "對應指標核定日期",
+    "un_goals": "聯合國永續發展目標（SDGs）",
+    "national_core_goals": "臺灣永續發展目標（T-SDGs）核心目標",
+    "previous_review": "上一次 VDR 報告發布",
+    "business_units": "勞動部業務單位",
+    "support_units": "勞動部輔助單位",
+    "agencies": "勞動部三級機關（構）",
 }
 _ABOUT = (
     "title",
@@ -250,6 +256,7 @@ class Cards:
             found=True,
             matches=[Match("fact", k, score) for k in keys],
             title="；".join(f"{label[k]}：{facts[k].value}" for k in keys),
+            passage=next((p for p in self.k.passages if p.heading == facts[key].section), None),
             sentences=texts,
             message=facts[key].section,
         )

@@ -73,8 +73,8 @@ def decide(candidates: list[Candidate], w: Weights, off_topic: list[str] = ()) -
     )
     top = ranked[0][0] if ranked else float("-inf")
     zone = "answer" if top >= w.answer else "choices" if top >= w.choices else "none"
-    if zone == "choices" and not choosable(ranked):
-        zone = "none"
+    if zone == "choices" and ranked[0][1].type not in CHOOSABLE:
+        zone = "none"  # unsure of a fact or a passage: no list of other things to choose
     return Decision(zone, ranked, tuple(off_topic))
 
 

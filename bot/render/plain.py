@@ -171,7 +171,7 @@ def lines(answer: Answer) -> list[str]:
             out.append("結語：" + p.conclusion.splitlines()[0])
         out.append(f"出處：{where(p.section, p.page)}")
     elif answer.kind is Kind.FACT:
-        out.append(where(answer.title, None) if answer.passage else answer.title)
+        out.append(where(answer.title, None) if " > " in answer.title else answer.title)
         out += answer.sentences
         if answer.passage:
             out.append(f"出處：{where(answer.passage.heading, answer.passage.page)}")
