@@ -279,30 +279,14 @@ class Cards:
         for i in top:  # a table row's continuation rows come with it
             keep |= {j for j in range(i + 1, min(i + 3, len(lines))) if lines[j][0] == "｜"}
         chosen = [lines[i].lstrip("｜") for i in sorted(keep)] or lines[:2]
-        return Answer(
-            kind=Kind.FACT,
-            query=question,
-            found=True,
-            matches=[Match("passage", str(passage.id), round(score, 1))],
-            title=passage.heading,
-            passage=passage,
-            sentences=chosen + self._parts(passage),
-        )
+        return _quote(question, passage, passage.heading, chosen + self._parts(passage), score)
 
     def units(self, question: str, chosen: list, score: float) -> Answer:
         """Report text quoted whole, unit by unit (a sentence, a list with all its items, a
         table row), under the section it stands in."""
         first = chosen[0]
-        passage = next((p for p in self.k.passages if p.id == first.passage_id), None)
-        return Answer(
-            kind=Kind.FACT,
-            query=question,
-            found=True,
-            matches=[Match("passage", str(first.passage_id), round(score, 1))],
-            title=first.section,
-            passage=passage,
-            sentences=[u.text for u in chosen],
-        )
+        passage = next(p for p in self.k.passages if p.id == first.passage_id)
+        return _quote(question, passage, first.section, [u.text for u in chosen], score)
 
     def _parts(self, passage) -> list[str]:
         """For a chapter or section with subsections (第三章 未來展望): their titles."""
@@ -343,6 +327,19 @@ class Cards:
             title=covers + (f"指標編號：{ids}" if ids else ""),
             suggestions=samples,
         )
+
+
+def _quote(question: str, passage, title: str, sentences: list[str], score: float) -> Answer:
+    """Report text quoted under its section, cited by its passage."""
+    return Answer(
+        kind=Kind.FACT,
+        query=question,
+        found=True,
+        matches=[Match("passage", str(passage.id), round(score, 1))],
+        title=title,
+        passage=passage,
+        sentences=sentences,
+    )
 
 
 _ABOUT_LABEL = {
