@@ -12,12 +12,15 @@ feature; decide.py scores them and tools/fit_weights.py fits the weights:
   (one or two words);
 - for passages: distinctive (a rare shared word), own_section (the section of the
   best indicator), owned (an indicator's or programme's text), named (its heading
-  holds a question word); for follow-ups: no_words, top (the best target's score);
+  holds a question word); goals (the core goals listed: a question naming core goals
+  and asking which or how many); in_goal (it stands in the section of the core goal asked);
+  for follow-ups: no_words, top (the best target's score);
   for programmes: elsewhere (its text answers what the best indicator's card lacks).
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bot.engine.decide import Candidate
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
     from bot.engine.match import Scored
     from bot.engine.question import Question
 
+_WHICH = re.compile(r"哪[些幾一四]|什麼|which|what")
 TOP_TARGETS = 8  # ranked targets offered as candidates
 NEAR = 0.10  # targets within this score of the best count as contenders
 TIE = 0.04  # indicators this close to the best are shown together
@@ -114,6 +118,10 @@ def generate(
             f = {"follow:no_words": float(not words), "follow:top": best}
             _common(f, "follow", q, cues)
             out.append(Candidate("follow", "context", f, lambda: follow))
+    if q.names_goals and (q.wants_list or q.count or _WHICH.search(q.text)):
+        f = {}
+        _common(f, "goals", q, cues)
+        out.append(Candidate("goals", "goals", f, lambda: engine.cards.goal_list(question)))
     if generic and any(len(w) > 1 for w in words):
         f = {}
         _common(f, "title", q, cues)
@@ -188,10 +196,22 @@ def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Can
 
 
 def _passage(engine: Engine, question: str, q, content: list, ranked: list, cues: dict):
+    goal = engine.knowledge.goals.get(q.goal) if q.goal is not None else None
+    found, section_share = [], 0.0
+    if goal is not None:  # 「核心目標 4 面臨的挑戰」: that goal's section of the report
+        best = engine.best_passage(content, under=goal.section)
+        if best:
+            found, _ = _one_passage(engine, question, q, content, ranked, cues, best[0])
+            found[0].features["passage:in_goal"] = 1.0
     best = engine.best_passage(content)
-    if not best:
-        return [], 0.0
-    index, _, share = best[0]
+    if best and not (found and found[0].id == str(engine.knowledge.passages[best[0][0]].id)):
+        more, section_share = _one_passage(engine, question, q, content, ranked, cues, best[0])
+        found += more
+    return found, section_share
+
+
+def _one_passage(engine: Engine, question: str, q, content, ranked, cues, best):
+    index, _, share = best
     passage = engine.knowledge.passages[index]
     owner = engine.owners[index]
     top = ranked[0] if ranked else None

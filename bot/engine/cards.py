@@ -217,6 +217,24 @@ class Cards:
             programme_figures=list(self.k.programme_figures[pid]),
         )
 
+    def goal_list(self, question: str) -> Answer:
+        """The ministry's core goals, each with its title and how many indicators it has."""
+        goals = list(self.k.goals.values())
+        count = {g.number: sum(i.goal == g.number for i in self.k.indicators.values())
+                 for g in goals}  # fmt: skip
+        section = goals[0].section.split(" > ")[0] if goals else ""
+        return Answer(
+            kind=Kind.FACT,
+            query=question,
+            found=True,
+            matches=[Match("goal", str(g.number), 100.0) for g in goals],
+            title=f"勞動部主責 {len(goals)} 項核心目標：" + "、".join(str(g.number) for g in goals),
+            sentences=[
+                f"核心目標 {g.number}「{g.title}」（{count[g.number]} 項指標）" for g in goals
+            ],
+            message=section,
+        )
+
     def programme_list(self, question: str) -> Answer:
         progs = list(self.k.programmes.values())
         return Answer(

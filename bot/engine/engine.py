@@ -322,10 +322,16 @@ class Engine:
             return self.cards.programme(question, context.programme_id, 100.0)
         return None
 
-    def best_passage(self, content: list[str]) -> list[tuple[int, float, float]]:
-        """The passage holding most of the question; among equals, the one whose own heading
-        names it (「未來展望」 → chapter 3 itself, not its last subsection)."""
-        ranked = [r for r in self.passages.rank(content) if self.owners[r[0]] != "table"]
+    def best_passage(self, content: list[str], under: str = "") -> list[tuple[int, float, float]]:
+        """The passage holding most of the question (of those under a heading, if given);
+        among equals, the one whose own heading names it (「未來展望」 → chapter 3 itself,
+        not its last subsection)."""
+        ranked = [
+            r
+            for r in self.passages.rank(content)
+            if self.owners[r[0]] != "table"
+            and self.knowledge.passages[r[0]].heading.startswith(under)
+        ]
         if not ranked:
             return []
         ties = [r for r in ranked if r[2] >= ranked[0][2] - 1e-9]

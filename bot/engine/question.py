@@ -73,6 +73,7 @@ class Question:
     years: list[str] = field(default_factory=list)  # every year the question names
     bad_ids: list[str] = field(default_factory=list)  # 8.7.1.1: no indicator is numbered so
     count: bool = False  # 幾項 / how many
+    names_goals: bool = False  # 核心目標 / core goals, without a number
 
 
 def _blank(pattern: re.Pattern | str, text: str) -> str:
@@ -119,6 +120,7 @@ def analyse(text: str) -> Question:
             rest = _blank(pattern, rest)
     for m in re.finditer(_COMPONENTS, text):
         q.components.append(m.group(0))
+    q.names_goals = q.goal is None and bool(re.search(r"核心目標|core goals?", text))
     q.names_indicators = q.names_indicators or bool(_INDICATOR_WORD.search(rest))
     rest = _blank(_INDICATOR_WORD, rest)  # 「指標」 says what kind of answer, not which one
     q.rest = re.sub(r"\s+", " ", rest).strip()

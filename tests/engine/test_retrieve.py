@@ -21,3 +21,15 @@ def test_a_unit_answer_quotes_whole_units_under_their_section(engine):
     answer = engine.cards.units("罰則", [unit], 80.0)
     assert answer.found and answer.sentences == [unit.text]
     assert answer.title == unit.section and answer.passage.id == unit.passage_id
+
+
+def test_a_core_goals_section_is_looked_for_in_that_goal(engine):
+    answer = engine.answer("核心目標1未來推動重點")
+    assert answer.found and answer.kind.value == "fact"
+    assert "第一節核心目標 1" in answer.title and "未來推動重點" in answer.title
+
+
+def test_the_core_goals_are_listed_with_their_titles(engine):
+    answer = engine.cards.goal_list("哪四個核心目標")
+    assert answer.title.startswith("勞動部主責 4 項核心目標：1、4、8、10")
+    assert any("終身學習" in s for s in answer.sentences)
