@@ -20,6 +20,8 @@ from bot.knowledge.values import Knowledge
 
 WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the counting window
 
+_TOPIC = re.compile(r"有關|相關|關於|related|about|concern")  # 「跟青年有關的指標」
+TOPIC_SHARE = 0.3  # an indicator whose name holds this share of the subject is about it
 _NOT = re.compile(r"不是|並非|非由|以外|除了|\bnot\b|other than|except")
 
 
@@ -303,10 +305,12 @@ class Engine:
             if not q.names_indicators:
                 return None  # 「輔助單位有哪些」 is about its subject, not the indicators
             best = indicators[0].precision if indicators else 0.0
-            about = [s for s in indicators if s.precision >= max(0.5, best - 0.01)]
+            floor = TOPIC_SHARE if _TOPIC.search(q.text) else max(0.5, best - 0.01)
+            about = [s for s in indicators if s.precision >= floor]
             if len(about) >= 2:  # 「跟青年有關的指標」: every indicator about it
                 ids = [s.target.id for s in about]
-                return self.cards.listing(question, ids=ids, subject="、".join(words))
+                named = [w for w in words if len(w) > 1 and w in self.index.idf] or words
+                return self.cards.listing(question, ids=ids, subject="、".join(named))
             if not generic:
                 return None  # 「青年職訓的指標」: that one indicator; 「對應指標核定日期」: a fact
         elif not q.wants_list and not filtered:

@@ -48,3 +48,8 @@ def test_a_part_the_figures_print(engine, knowledge, question):
 def test_which_ones_is_a_list_not_a_count(engine):
     answer = engine.answer("有哪幾個指標是勞保司負責的")
     assert answer.kind is Kind.LIST and not answer.title.startswith("20 項指標中")
+
+
+def test_indicators_about_a_subject_are_all_listed(engine):
+    assert {"8.7.3", "10.3.1"} <= listed(engine, "跟女生或性別平等有關的指標")
+    assert {"4.4.3", "8.6.1", "8.6.2"} <= listed(engine, "跟青年有關的指標")
