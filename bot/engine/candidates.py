@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from bot.engine import lists
 from bot.engine.decide import Candidate
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ def generate(
     if section_share and out and out[0].type == "indicator":
         out[0].features["indicator:own_section"] = section_share  # the card quotes its section
     out += _unit(engine, question, q, content, cues)
-    listing = engine.listing_for(question, q, [] if generic else ranked, words, generic)
+    listing = lists.listing(engine, question, q, [] if generic else ranked, words, generic)
     if listing is not None:
         f = {
             "listing:unmet": float(q.unmet or q.met),

@@ -7,7 +7,7 @@ list filters) → segment and rewrite (text) → rank (match) → classify → a
 import re
 from dataclasses import replace
 
-from bot.engine import candidates, filters
+from bot.engine import candidates
 from bot.engine import question as questions
 from bot.engine.answer import Answer, Context, IndicatorCard, Kind, Match
 from bot.engine.bridge import Bridge
@@ -19,15 +19,6 @@ from bot.engine.text import Homophones, Rewriter, Segmenter, Speller, normalise,
 from bot.knowledge.values import Knowledge
 
 WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the counting window
-
-_TOPIC = re.compile(r"有關|相關|關於|related|about|concern")  # 「跟青年有關的指標」
-TOPIC_SHARE = 0.3  # an indicator whose name holds this share of the subject is about it
-_NOT = re.compile(r"不是|並非|非由|以外|除了|\bnot\b|other than|except")
-
-
-def listy(q) -> bool:
-    return bool(q.wants_list or q.names_indicators or q.count)
-
 
 _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「1」, 「2.5」
 
@@ -272,52 +263,6 @@ class Engine:
                 s = replace(s, score=round(s.score + WINDOW_BONUS, 1))
             out.append(s)
         return sorted(out, key=lambda s: (-s.score, -s.coverage, s.target.type != "indicator"))
-
-    def listing_for(
-        self, question: str, q, ranked: list[Scored], words: list[str], generic: bool
-    ) -> Answer | None:
-        """A list of indicators: unmet / met, of a unit or a core goal named whole, all of
-        them, or those about one subject (「跟青年有關的指標」)."""
-
-        def named(kind: str) -> str | None:
-            return next(
-                (s.target.id for s in ranked if s.target.type == kind and s.coverage >= 0.99),
-                None,
-            )
-
-        unit = named("unit")
-        if unit and _NOT.search(q.text):  # 「不是勞發署負責的指標」: every other unit's
-            ids = [i.id for i in self.knowledge.indicators.values() if i.unit != unit]
-            return self.cards.listing(question, ids=ids, described=f"非{unit}負責")
-        chosen = filters.recognise(q.text, self.knowledge, self.canon) if listy(q) else []
-        if chosen:
-            k = self.knowledge
-            ids = [i.id for i in k.indicators.values()
-                   if all(f.keep(i, k.figures[i.id]) for f in chosen)]  # fmt: skip
-            label = "、".join(f.label for f in chosen)
-            return self.cards.listing(question, ids=ids, described=label, count=q.count)
-        goal = q.goal if q.goal in self.knowledge.goals else None
-        if goal is None and q.wants_list and named("goal"):
-            goal = int(named("goal"))
-        filtered = q.unmet or q.met or unit or goal is not None
-        indicators = [s for s in ranked if s.target.type == "indicator"]
-        if not filtered and words:
-            if not q.names_indicators:
-                return None  # 「輔助單位有哪些」 is about its subject, not the indicators
-            best = indicators[0].precision if indicators else 0.0
-            floor = TOPIC_SHARE if _TOPIC.search(q.text) else max(0.5, best - 0.01)
-            about = [s for s in indicators if s.precision >= floor]
-            if len(about) >= 2:  # 「跟青年有關的指標」: every indicator about it
-                ids = [s.target.id for s in about]
-                named = [w for w in words if len(w) > 1 and w in self.index.idf] or words
-                return self.cards.listing(question, ids=ids, subject="、".join(named))
-            if not generic:
-                return None  # 「青年職訓的指標」: that one indicator; 「對應指標核定日期」: a fact
-        elif not q.wants_list and not filtered:
-            return None
-        return self.cards.listing(
-            question, unmet=q.unmet, met=q.met, goal=goal, unit=unit, count=q.count
-        )
 
     def follow_up(self, question: str, q, context: Context) -> Answer | None:
         if context.indicator_ids:
