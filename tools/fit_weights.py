@@ -82,7 +82,7 @@ def prepare(engine: Engine, check) -> list[Case]:
             passes, choice_passes = [], []
             vague = item.get("zone") == "choices"  # a bare topic word: asking which is right
             for c in cands:
-                answer = engine._unprinted_year(c.build(), q)
+                answer = engine.unprinted_year(c.build(), q)
                 passes.append(not vague and check(item, to_json(answer))[0])
                 if vague:
                     choice_passes.append(c.type == "indicator" and c.id in item["expect"])

@@ -10,6 +10,9 @@ feature; decide.py scores them and tools/fit_weights.py fits the weights:
   未達成 / 幾項), count, off_topic (a subject the report does not cover), generic
   (only common words), ambiguous (three or more targets about as good), short
   (one or two words);
+- for quotes (units of the report's text, retrieve.py): words and chars (the share of
+  the question's words and character bigrams the unit holds), bm25, owner_* (who owns
+  it), lead (its evidence above the next unit's);
 - for passages: distinctive (a rare shared word), own_section (the section of the
   best indicator), owned (an indicator's or programme's text), named (its heading
   holds a question word); goals (the core goals listed: a question naming core goals
@@ -37,7 +40,7 @@ NEAR = 0.10  # targets within this score of the best count as contenders
 TIE = 0.04  # indicators this close to the best are shown together
 
 
-def _common(c: dict[str, float], kind: str, q: Question, cues: dict[str, float]) -> None:
+def _common(c: dict[str, float], kind: str, cues: dict[str, float]) -> None:
     c[f"{kind}:bias"] = 1.0
     for name, value in cues.items():
         if value:
@@ -88,7 +91,7 @@ def generate(
             f"{kind}:exact": float(s.precision >= 0.99 and s.coverage >= 0.99),
             f"{kind}:ambiguous": float(len(contenders) >= 3 and s in contenders),
         }
-        _common(f, kind, q, cues)
+        _common(f, kind, cues)
         out.append(
             Candidate(kind, s.target.id, f, _target_builder(engine, question, q, s, ranked, words))
         )
@@ -111,21 +114,21 @@ def generate(
             "listing:names_indicators": float(q.names_indicators),
             "listing:goal": float(q.goal is not None),
         }
-        _common(f, "listing", q, cues)
+        _common(f, "listing", cues)
         out.append(Candidate("listing", listing.matches[0].id, f, lambda: listing))
     if context is not None and (q.fields or q.components or not words):
         follow = engine.follow_up(question, q, context)
         if follow is not None:
             f = {"follow:no_words": float(not words), "follow:top": best}
-            _common(f, "follow", q, cues)
+            _common(f, "follow", cues)
             out.append(Candidate("follow", "context", f, lambda: follow))
     if q.names_goals and (q.wants_list or q.count or _WHICH.search(q.text)):
         f = {}
-        _common(f, "goals", q, cues)
+        _common(f, "goals", cues)
         out.append(Candidate("goals", "goals", f, lambda: engine.cards.goal_list(question)))
     if generic and any(len(w) > 1 for w in words):
         f = {}
-        _common(f, "title", q, cues)
+        _common(f, "title", cues)
         out.append(
             Candidate("title", "title", f, lambda: engine.cards.fact(question, "title", 100.0))
         )
@@ -185,15 +188,16 @@ def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Can
             chosen.append(other)
     chosen.sort(key=lambda u: u.id)
     f = {
-        "unit:words": best.words,
-        "unit:chars": best.chars,
-        "unit:bm25": best.bm25,
-        f"unit:owner_{unit.owner_type}": 1.0,
-        "unit:lead": evidence - (hits[1].words + hits[1].chars if len(hits) > 1 else 0.0),
+        "quote:words": best.words,
+        "quote:chars": best.chars,
+        "quote:bm25": best.bm25,
+        f"quote:owner_{unit.owner_type}": 1.0,
+        "quote:lead": evidence - (hits[1].words + hits[1].chars if len(hits) > 1 else 0.0),
     }
-    _common(f, "unit", q, cues)
+    _common(f, "quote", cues)
     score = 50 * evidence
-    return [Candidate("unit", str(unit.id), f, lambda: engine.cards.units(question, chosen, score))]
+    build = lambda: engine.cards.units(question, chosen, score)  # noqa: E731
+    return [Candidate("quote", str(unit.id), f, build)]
 
 
 def _passage(engine: Engine, question: str, q, content: list, ranked: list, cues: dict):
@@ -232,7 +236,7 @@ def _one_passage(engine: Engine, question: str, q, content, ranked, cues, best):
         "passage:named": float(any(w in heading for w in content)),
         "passage:lead": max(0.0, share - (top.precision if top else 0.0)),
     }
-    _common(f, "passage", q, cues)
+    _common(f, "passage", cues)
     build = lambda: engine.passage_answer(question, passage, content, share)  # noqa: E731
     section_share = share if own_section and f["passage:distinctive"] else 0.0
     return [Candidate("passage", str(passage.id), f, build)], section_share

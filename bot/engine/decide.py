@@ -44,7 +44,8 @@ class Weights:
 class Candidate:
     """One possible answer: what it is, the evidence for it, and how to build it."""
 
-    type: str  # indicator | programme | goal | unit | fact | passage | list | follow | title
+    type: str  # a target's (indicator, programme, goal, unit, fact, list) or passage, quote,
+    # listing, follow, goals, title
     id: str
     features: dict[str, float]
     build: Callable[[], Answer] = field(repr=False, compare=False)

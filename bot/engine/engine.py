@@ -13,6 +13,7 @@ from bot.engine.answer import Answer, Context, IndicatorCard, Kind, Match
 from bot.engine.bridge import Bridge
 from bot.engine.cards import Cards
 from bot.engine.decide import Decision, Weights, choosable, decide
+from bot.engine.filters import counted_since
 from bot.engine.match import Index, PassageIndex, Scored, Target
 from bot.engine.retrieve import UnitIndex
 from bot.engine.text import Homophones, Rewriter, Segmenter, Speller, normalise, with_stems
@@ -80,9 +81,7 @@ class Engine:
             for i in knowledge.indicators.values()
         }
         self.windows = {  # the year each indicator's count starts, from its calculation note
-            i.id: m.group(1)
-            for i in knowledge.indicators.values()
-            if (m := re.search(r"(20\d\d)\s*年(?:起|至\s*20\d\d\s*年)?\s*累計", i.note))
+            i.id: start for i in knowledge.indicators.values() if (start := counted_since(i))
         }
 
     def _owner(self, passage) -> str:
@@ -150,9 +149,9 @@ class Engine:
             return self.cards.not_found(
                 question, f"報告中沒有指標 {'、'.join(q.bad_ids)}。", SAMPLES, listing=True
             )
-        return self._unprinted_year(self._answer(question, context, q), q)
+        return self.unprinted_year(self._answer(question, context, q), q)
 
-    def _unprinted_year(self, answer: Answer, q) -> Answer:
+    def unprinted_year(self, answer: Answer, q) -> Answer:
         """A year the report prints no figure of for the indicator (2022, 2023, a 2030
         target) is not answered with the card: say what is missing and what it prints."""
         if answer.kind is not Kind.INDICATOR or not q.years:
@@ -187,7 +186,8 @@ class Engine:
         return questions.analyse(self.rewrite(self.speller(self.homophones(text))))
 
     def explain_q(self, q, question: str, context: Context | None) -> Decision:
-        words = self._words(q)
+        tokens = self._tokens(q)
+        words = self._words(q, tokens)
         resolved = self.index.resolve(words)
         ranked = self.index.rank(resolved) if words else []
         if q.window:
@@ -198,21 +198,22 @@ class Engine:
         off_topic = [w for w in words if w in self.not_covered]
         off_topic += [t for t in self.not_covered if " " in t and t in q.text]
         off_topic = [w for w in off_topic if not any(w != t and w in t for t in off_topic)]
-        content = self._content(q)
+        content = self._content(q, tokens)
         found = candidates.generate(self, question, q, words, content, ranked, context, off_topic)
         return decide(found, self.weights, off_topic)
 
-    def _words(self, q) -> list[str]:
-        tokens = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers]
+    def _tokens(self, q) -> list[str]:
+        return [w for w in self.segmenter.cut(q.rest) if w not in self.fillers]
+
+    def _words(self, q, tokens: list[str]) -> list[str]:
         words = [w for w in self.bridge(tokens) if w not in self.fillers and not _NUMERIC(w)]
         if q.window:
             words.append(q.window)  # 2017 年起 / 2021 年以後: which count is meant
         return words
 
-    def _content(self, q) -> list[str]:
+    def _content(self, q, tokens: list[str]) -> list[str]:
         """The question's words for the report's text, which is all Chinese: every English
         word through the bridge."""
-        tokens = [w for w in self.segmenter.cut(q.rest) if w not in self.fillers]
         chinese = self.bridge(tokens, everything=True)
         content = [w for w in chinese if w not in self.fillers and not _NUMERIC(w)]
         return [w for w in [*content, q.window] if w and (len(w) > 1 or not w.isascii())]
@@ -224,7 +225,7 @@ class Engine:
                 question, f"報告中沒有指標 {'、'.join(q.ids)}。", SAMPLES, listing=True
             )
         target = self.index.find("indicator", known[0])
-        leftover = self.index.unexplained(self._words(q), target) if target else []
+        leftover = self.index.unexplained(self._words(q, self._tokens(q)), target) if target else []
         return self.cards.indicators(question, known[:3], q, 100.0, leftover=leftover)
 
     def _build(self, question: str, decision: Decision) -> Answer:

@@ -60,7 +60,7 @@ def recognise(text: str, k: Knowledge, canon: Callable[[str], str]) -> list[Filt
     accrued = _ACCRUED.search(text)
     if accrued:
         year = accrued.group(1) or accrued.group(2)
-        found.append(Filter(f"自 {year} 年起累計", lambda i, figs, y=year: _since(i) == y))
+        found.append(Filter(f"自 {year} 年起累計", lambda i, figs, y=year: counted_since(i) == y))
     month = (
         _MONTH.search(text) if re.search(r"最新|統計|更新|update|latest|截至|月底", text) else None
     )
@@ -75,6 +75,7 @@ def _actual_units(figs: list[Figure]) -> set[str]:
     return {f.unit for f in figs if f.period == "actual_2024"}
 
 
-def _since(ind: Indicator) -> str | None:
+def counted_since(ind: Indicator) -> str | None:
+    """The year an indicator's count starts, as its calculation note says (2017 年起累計)."""
     m = re.search(r"(20\d\d)\s*年(?:起|至\s*20\d\d\s*年)?\s*累計", ind.note)
     return m.group(1) if m else None

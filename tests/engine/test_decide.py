@@ -54,3 +54,10 @@ def test_every_decision_is_reproduced_from_its_features(engine, question):
     assert decision.zone == expected or (expected == "choices" and decision.zone == "none")
     answer = engine.answer(question)
     assert answer.zone == decision.zone or not answer.found
+
+
+def test_each_kind_of_candidate_has_weights_of_its_own(engine):
+    """A quoted unit of text and a responsible unit (勞發署) never share a weight."""
+    for question in ("職業安全衛生法修正提高什麼罰則", "勞發署負責哪些指標", "企業的溝通管道"):
+        for _, c in engine.explain(question).ranked:
+            assert all(name.startswith(f"{c.type}:") for name in c.features), c
