@@ -55,6 +55,16 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Aside:
+    """Report text beside a card that answers what the question asked beyond the
+    indicator: quoted whole, under the section it stands in (a programme, chapter 3)."""
+
+    section: str  # the heading path of its section
+    text: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
 class IndicatorCard:
     indicator: Indicator
     goal: Goal
@@ -62,6 +72,7 @@ class IndicatorCard:
     remarks: tuple[Remark, ...]
     related: tuple[Quote, ...] = ()  # programme figures on the same subject, quoted
     excerpt: str = ""  # the report's own words on what the question asked beyond the card
+    aside: tuple[Aside, ...] = ()  # other report text answering that, under its section
 
 
 @dataclass(frozen=True)

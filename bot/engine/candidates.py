@@ -18,7 +18,11 @@ feature; decide.py scores them and tools/fit_weights.py fits the weights:
   holds a question word); goals (the core goals listed: a question naming core goals
   and asking which or how many); in_goal (it stands in the section of the core goal asked);
   for follow-ups: no_words, top (the best target's score);
-  for programmes: elsewhere (its text answers what the best indicator's card lacks).
+  for programmes: elsewhere (its text answers what the best indicator's card lacks);
+- for details (the best indicator's card with the unit of its core goal holding what
+  the question asks beyond the indicator's name, beside it): words, chars, asked (that
+  share of the question), own (the indicator's own text), owner_*, in_card (the card
+  quotes it), lead, topic (the indicator's score).
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from typing import TYPE_CHECKING
 
 from bot.engine import lists
 from bot.engine.decide import Candidate
+from bot.engine.retrieve import bigrams
+from bot.knowledge.values import owners
 
 if TYPE_CHECKING:
     from bot.engine.engine import Engine
@@ -107,6 +113,8 @@ def generate(
     if section_share and out and out[0].type == "indicator":
         out[0].features["indicator:own_section"] = section_share  # the card quotes its section
     out += _unit(engine, question, q, content, cues)
+    if top_indicator is not None and top_indicator is ranked[0]:
+        out += _detail(engine, question, q, content, top_indicator, cues)
     listing = lists.listing(engine, question, q, [] if generic else ranked, words, generic)
     if listing is not None:
         f = {
@@ -135,7 +143,9 @@ def generate(
     return out
 
 
-def _target_builder(engine: Engine, question: str, q, top: Scored, ranked: list, words: list):
+def _target_builder(
+    engine: Engine, question: str, q, top: Scored, ranked: list, words: list, aside: tuple = ()
+):
     kind, ident = top.target.type, top.target.id
     cards = engine.cards
     if kind == "indicator":
@@ -153,6 +163,7 @@ def _target_builder(engine: Engine, question: str, q, top: Scored, ranked: list,
             score=top.score,
             scores=scores,
             leftover=engine.index.unexplained(words, top.target),
+            aside=aside,
         )
     if kind == "programme":
         return lambda: cards.programme(question, int(ident), top.score)
@@ -173,20 +184,26 @@ def _target_builder(engine: Engine, question: str, q, top: Scored, ranked: list,
 SECOND = 0.8  # a neighbouring unit holding this share of the best one's evidence is quoted too
 
 
+def _neighbours(units: list, hits: list) -> list:
+    """The best unit, and the next ones of its passage holding nearly as much."""
+    unit = units[hits[0].index]
+    evidence = hits[0].words + hits[0].chars
+    chosen = [unit]
+    for h in hits[1:3]:
+        other = units[h.index]
+        if other.passage_id == unit.passage_id and h.words + h.chars >= SECOND * evidence:
+            chosen.append(other)
+    return sorted(chosen, key=lambda u: u.id)
+
+
 def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Candidate]:
     hits = engine.units.rank(words, q.rest)
     if not hits:
         return []
     best = hits[0]
-    units = engine.knowledge.units
-    unit = units[best.index]
-    chosen = [unit]
+    unit = engine.knowledge.units[best.index]
+    chosen = _neighbours(engine.knowledge.units, hits)
     evidence = best.words + best.chars
-    for h in hits[1:3]:
-        other = units[h.index]
-        if other.passage_id == unit.passage_id and h.words + h.chars >= SECOND * evidence:
-            chosen.append(other)
-    chosen.sort(key=lambda u: u.id)
     f = {
         "quote:words": best.words,
         "quote:chars": best.chars,
@@ -198,6 +215,49 @@ def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Can
     score = 50 * evidence
     build = lambda: engine.cards.units(question, chosen, score)  # noqa: E731
     return [Candidate("quote", str(unit.id), f, build)]
+
+
+def _detail(engine: Engine, question: str, q, content: list, top: Scored, cues: dict):
+    """The unit of the best indicator's core goal (its own text, its programmes', the
+    goal's sections) holding what the question asks beyond the indicator's name
+    (「職災…有加強檢查嗎 查了幾場」 → the sentence with 15 萬 1,174 場次): quoted whole."""
+    unexplained = engine.index.unexplained(content, top.target)
+    leftover = [w for w in unexplained if len(w) > 1]
+    rest = q.rest  # its characters, less the words the indicator's name explains
+    for w in content:
+        if len(w) > 1 and w not in unexplained:
+            rest = rest.replace(w, " ")
+    if not leftover and not bigrams(rest):
+        return []
+    ind = engine.knowledge.indicators[top.target.id]
+    among = engine.topic_units[ind.goal]
+    hits = engine.units.rank(leftover, rest, limit=3, among=among)
+    if not hits:
+        return []
+    best = hits[0]
+    unit = engine.knowledge.units[best.index]
+    chosen = _neighbours(engine.knowledge.units, hits)
+    weight = {w: engine.passages.idf.get(w, engine.passages.max_idf) for w in content if len(w) > 1}
+    asked = sum(weight.get(w, 0.0) for w in leftover) / (sum(weight.values()) or 1.0)
+    excerpt = engine.cards.owned.excerpt(ind.id, leftover)
+    f = {
+        "detail:words": best.words,
+        "detail:chars": best.chars,
+        "detail:asked": asked,  # share of the question beyond the indicator's name
+        "detail:own": float(ind.id in owners(unit)),
+        f"detail:owner_{unit.owner_type}": 1.0,
+        "detail:in_card": float(bool(excerpt) and unit.text.endswith(excerpt)),
+        "detail:lead": best.words + best.chars - (hits[1].words + hits[1].chars)
+        if len(hits) > 1
+        else best.words + best.chars,
+        "detail:topic": top.score / 100,
+    }
+    aside = engine.cards.aside(ind.id, chosen)
+    if not aside and not f["detail:in_card"]:
+        return []  # nothing the card may show: another indicator's figures
+    _common(f, "detail", cues)
+    card = _target_builder(engine, question, q, top, [top], content, aside)
+    return [Candidate("detail", str(unit.id), f, card)]
 
 
 def _passage(engine: Engine, question: str, q, content: list, ranked: list, cues: dict):

@@ -3,8 +3,8 @@
 import re
 from collections.abc import Callable
 
-from bot.engine.answer import Answer, IndicatorCard, Kind, ListEntry, Match, Quote
-from bot.engine.owned import Owned
+from bot.engine.answer import Answer, Aside, IndicatorCard, Kind, ListEntry, Match, Quote
+from bot.engine.owned import LABEL, Owned
 from bot.engine.question import Question
 from bot.knowledge.values import Knowledge
 
@@ -98,7 +98,7 @@ class Cards:
             return _FACT_LABELS.get(ident) or _ABOUT_LABEL.get(ident, ident)
         return ident
 
-    def card(self, ind_id: str, leftover: list[str] = ()) -> IndicatorCard:
+    def card(self, ind_id: str, leftover: list[str] = (), aside: tuple = ()) -> IndicatorCard:
         ind = self.k.indicators[ind_id]
         return IndicatorCard(
             indicator=ind,
@@ -107,6 +107,7 @@ class Cards:
             remarks=tuple(self.k.remarks[ind_id]),
             related=self.related[ind_id],
             excerpt=self.owned.excerpt(ind_id, leftover),
+            aside=aside,
         )
 
     def indicators(
@@ -117,7 +118,9 @@ class Cards:
         score: float,
         scores: dict[str, float] | None = None,
         leftover: list[str] = (),
+        aside: tuple = (),
     ) -> Answer:
+        """The cards of the indicators, the first with the aside (if any)."""
         scores = scores or {}
         return Answer(
             kind=Kind.INDICATOR,
@@ -126,7 +129,7 @@ class Cards:
             matches=[self.match("indicator", i, scores.get(i, score)) for i in ids],
             fields=list(q.fields),
             components=list(q.components),
-            cards=[self.card(i, leftover) for i in ids],
+            cards=[self.card(i, leftover, aside if n == 0 else ()) for n, i in enumerate(ids)],
         )
 
     def listing(
@@ -298,6 +301,16 @@ class Cards:
             keep |= {j for j in range(i + 1, min(i + 3, len(lines))) if lines[j][0] == "｜"}
         chosen = [lines[i].lstrip("｜") for i in sorted(keep)] or lines[:2]
         return _quote(question, passage, passage.heading, chosen + self._parts(passage), score)
+
+    def aside(self, ind_id: str, units: list) -> tuple[Aside, ...]:
+        """Units the indicator's card may show beside it: not its own (the excerpt quotes
+        those) and printing no other indicator's figure."""
+        mine = self.owned.units[ind_id]
+        return tuple(
+            Aside(u.section, LABEL.sub("", u.text), u.page)
+            for u in units
+            if u not in mine and not self.owned.foreign(u.text, ind_id)
+        )
 
     def units(self, question: str, chosen: list, score: float) -> Answer:
         """Report text quoted whole, unit by unit (a sentence, a list with all its items, a

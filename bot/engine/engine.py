@@ -53,11 +53,22 @@ class Engine:
         self.index = Index(
             self._targets(by_source.get("aliases", [])), self.segmenter, self.passages.idf
         )
-        self.cards = Cards(knowledge, self.canon)
         self.units = UnitIndex(
             [self.canon(f"{u.section.split(' > ')[-1]} {u.text}") for u in knowledge.units],
             self.segmenter,
         )
+        self.cards = Cards(knowledge, self.canon)
+        goals = list(knowledge.goals.values())
+        self.topic_units = {  # the report's text but other goals' sections and the tables
+            g.number: frozenset(
+                n
+                for n, u in enumerate(knowledge.units)
+                if "指標概況" not in u.section
+                and not u.section.startswith("附錄一")
+                and not any(u.section.startswith(o.section) for o in goals if o is not g)
+            )
+            for g in goals
+        }
         known = set(self.index.idf) | {a.term for a in knowledge.aliases if a.term}
         report = "".join(self.canon(p.text).replace(" ", "") for p in knowledge.passages)
         self.speller = Speller(known, self.segmenter, report)

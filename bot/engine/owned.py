@@ -15,7 +15,7 @@ from bot.knowledge.values import Figure, Knowledge, Unit, owners
 ELSEWHERE_HITS = 4  # characters of the question a programme's clause must hold to answer it
 ELSEWHERE_LEAD = 2  # ... and this many more than the indicator's own best clause
 KIN = 3  # two-character pieces a programme's title shares with the indicator's name
-_LABEL = re.compile(r"^\d+\.\s*[^，。：]{2,12}：")  # 「2. 執行說明：」 before an item's text
+LABEL = re.compile(r"^\d+\.\s*[^，。：]{2,12}：")  # 「2. 執行說明：」 before an item's text
 _CLAUSE = re.compile(r"[，；。：\n]")
 
 
@@ -50,7 +50,7 @@ class Owned:
         (「跟 2021 年比成長多少」 → the item with 較 2021 年成長 25.7%), whole, without its
         「2. 執行說明：」 label; "" when none holds any of the words."""
         best, _ = self.best(self.units[ind_id], words)
-        return _LABEL.sub("", best.text) if best else ""
+        return LABEL.sub("", best.text) if best else ""
 
     def elsewhere(self, ind_id: str, words: list[str]) -> int | None:
         """The programme on the indicator's subject (same goal, a title sharing its name's

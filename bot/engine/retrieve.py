@@ -35,14 +35,19 @@ class _Bm25:
             for t in d:
                 self.postings.setdefault(t, []).append(i)
 
-    def scores(self, terms: list[str]) -> tuple[dict[int, float], dict[int, float], float]:
-        """BM25 per doc, the idf share of the terms each doc holds, and the terms' idf sum."""
+    def scores(
+        self, terms: list[str], among: frozenset[int] | None = None
+    ) -> tuple[dict[int, float], dict[int, float], float]:
+        """BM25 per doc (of those among, if given), the idf share of the terms each doc
+        holds, and the terms' idf sum."""
         weights = {t: self.idf[t] for t in dict.fromkeys(terms) if t in self.idf}
         total = sum(weights.values()) or 1.0
         bm25: dict[int, float] = {}
         held: dict[int, float] = {}
         for t, idf in weights.items():
             for i in self.postings[t]:
+                if among is not None and i not in among:
+                    continue
                 tf = self.docs[i][t]
                 norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[i] / self.avg))
                 bm25[i] = bm25.get(i, 0.0) + idf * norm
@@ -66,11 +71,14 @@ class UnitIndex:
         )
         self.by_char = _Bm25([Counter(bigrams(t)) for t in texts])
 
-    def rank(self, words: list[str], text: str, limit: int = 5) -> list[Hit]:
-        """The units best holding the question (its content words and its characters)."""
+    def rank(
+        self, words: list[str], text: str, limit: int = 5, among: frozenset[int] | None = None
+    ) -> list[Hit]:
+        """The units (of those among, if given) best holding the question: its content
+        words and its characters."""
         terms = [w for w in words if len(w) > 1]
-        w_bm25, w_held, w_total = self.by_word.scores(terms)
-        c_bm25, c_held, c_total = self.by_char.scores(bigrams(text))
+        w_bm25, w_held, w_total = self.by_word.scores(terms, among)
+        c_bm25, c_held, c_total = self.by_char.scores(bigrams(text), among)
         ceiling = (K1 + 1) * (w_total + c_total) or 1.0
         found = set(w_bm25) | set(c_bm25)
         hits = [

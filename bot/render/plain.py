@@ -121,6 +121,8 @@ def card_lines(card: IndicatorCard, fields: list[Field], twin: bool = False) -> 
         out.append(f"・報告內文：{_bold_figures(card.excerpt)}")
     for quote in card.related:
         out.append(f"・相關數據（推動亮點）：{quote.text.replace(quote.figure, b(quote.figure))}")
+    for aside in card.aside:
+        out.append(f"・{where(aside.section, aside.page)}：{_bold_figures(aside.text)}")
     unit = f"負責單位：{ind.unit}"
     note = f"計算說明：{ind.note}"
     extra = [unit, note] if Field.UNIT in fields or Field.NOTE not in fields else [note, unit]

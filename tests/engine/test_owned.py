@@ -150,3 +150,30 @@ def test_a_programme_answers_what_its_text_says_and_the_card_cannot(engine):
         assert "18 萬 6,465" in answer.programme.content
     else:
         assert "推動亮點" in answer.title and any("18 萬 6,465" in s for s in answer.sentences)
+
+
+def test_an_aside_is_another_owners_whole_unit_without_foreign_figures(engine, knowledge):
+    """What a card shows beside it comes from its core goal's text (a programme, chapter 3),
+    quoted whole under its own section, never with another indicator's figures."""
+    for ind in knowledge.indicators.values():
+        mine = engine.cards.owned.units[ind.id]
+        asides = engine.cards.aside(ind.id, knowledge.units)
+        assert asides
+        for aside in asides:
+            (unit,) = [
+                u
+                for u in knowledge.units
+                if u.section == aside.section
+                and u.text.endswith(aside.text)
+                and u.page == aside.page
+            ][:1]
+            assert unit not in mine
+            assert not foreign_numbers(aside.text, ind.id, knowledge.figures)
+
+
+def test_a_detail_the_card_lacks_is_shown_beside_it_under_its_section(engine):
+    answer = engine.answer("以后加保职灾保险 可以去便利店办吗")
+    assert answer.kind is Kind.INDICATOR and answer.cards[0].indicator.id == "1.3.2"
+    (aside,) = answer.cards[0].aside
+    assert "超商" in aside.text and aside.section.startswith("第三章")
+    assert "第三章" in plain(answer) and "超商" in plain(answer)

@@ -33,3 +33,10 @@ def test_the_core_goals_are_listed_with_their_titles(engine):
     answer = engine.cards.goal_list("哪四個核心目標")
     assert answer.title.startswith("勞動部主責 4 項核心目標：1、4、8、10")
     assert any("終身學習" in s for s in answer.sentences)
+
+
+def test_ranking_can_be_kept_to_some_units(engine):
+    goal_1 = engine.topic_units[1]
+    hits = engine.units.rank(["罰則"], "罰則", limit=10, among=goal_1)
+    assert all(h.index in goal_1 for h in hits)
+    assert not any("第三節核心目標 8" in engine.knowledge.units[h.index].section for h in hits)
