@@ -42,6 +42,7 @@ CHOICES_BUDGET = 0.04
 VAGUE = "vague_questions.jsonl"
 STEPS = (0.2, 0.1, 0.05)
 L2 = 0.001
+L2S = (0.0003, 0.001, 0.003, 0.01, 0.03)
 
 
 def scorer():
@@ -61,6 +62,7 @@ class Case:
     passes: list[bool]  # each candidate, answered
     choice_passes: list[bool]  # each candidate, offered first among choices
     choosable: list[bool]
+    fold: int = 0  # for cross-validation: crc32(id) // 4 % 4
 
 
 def prepare(engine: Engine, check) -> list[Case]:
@@ -70,12 +72,13 @@ def prepare(engine: Engine, check) -> list[Case]:
             if not line.strip():
                 continue
             item = json.loads(line)
-            held = zlib.crc32(item["id"].encode()) % 4 == 0
+            crc = zlib.crc32(item["id"].encode())
+            held, fold = crc % 4 == 0, crc // 4 % 4
             text = normalise(item["q"])
             q = engine.analyse(text) if text else None
             if q is None or q.ids or (q.bad_ids and not q.ids):
                 ok, _ = check(item, to_json(engine.answer(item["q"])))
-                cases.append(Case(path.name, held, bool(item.get("oos")), ok, [], [], [], []))
+                cases.append(Case(path.name, held, bool(item.get("oos")), ok, [], [], [], [], fold))
                 continue
             decision = engine.explain(item["q"])
             cands = [c for _, c in decision.ranked]
@@ -104,6 +107,7 @@ def prepare(engine: Engine, check) -> list[Case]:
                     passes,
                     choice_passes,
                     [c.type in ("indicator", "programme") for c in cands],
+                    fold,
                 )
             )
     return cases
@@ -148,50 +152,105 @@ def objective(cases: list[Case], w: Weights) -> float:
     return passed / len(cases) - 2.0 * max(0.0, rate - CHOICES_BUDGET) + bonus
 
 
-def fit(cases: list[Case], start: Weights, rounds: int) -> Weights:
+def fit(cases: list[Case], start: Weights, rounds: int, l2: float = L2) -> Weights:
     """Softmax over each question's candidates and "not in the report" (score 0): maximise
     the likelihood of the passing ones (L2-regularised, gradient descent), then choose the
     two thresholds that score best, and last polish all by coordinate ascent."""
     learned = sorted({k for c in cases for f in c.features for k in f})
+    weights = dict(start.weights)
+    weights.update(_likelihood(cases, learned, start, l2))
+    return polish(cases, _thresholds(cases, weights), rounds)
+
+
+def _likelihood(cases: list[Case], learned: list[str], start: Weights, l2: float) -> dict:
+    """The weights of the learned features, by Adam over a flat matrix of candidates (one
+    row each, and an all-zero row per question for "not in the report")."""
     index = {k: i for i, k in enumerate(learned)}
-    usable = [c for c in cases if c.fixed is None and c.features]
-    width = max(len(c.features) for c in usable)
-    x = np.zeros((len(usable), width + 1, len(learned)))
-    mask = np.zeros((len(usable), width + 1))
-    good = np.zeros((len(usable), width + 1))
-    for n, case in enumerate(usable):
-        for i, feats in enumerate(case.features):
+    usable = [c for c in cases if c.fixed is None and c.features and (any(c.passes) or c.oos)]
+    rows = sum(len(c.features) + 1 for c in usable)  # a question no candidate answers
+    x = np.zeros((rows, len(learned)))  # teaches nothing, so it is left out
+    good = np.zeros(rows)
+    starts = []
+    r = 0
+    for case in usable:
+        starts.append(r)
+        for feats, passed in zip(case.features, case.passes, strict=True):
             for k, v in feats.items():
-                x[n, i, index[k]] = v
-            mask[n, i] = 1
-            good[n, i] = case.passes[i]
-        mask[n, width] = 1  # "not in the report": all-zero features, score 0
-        good[n, width] = case.oos
-    keep = good.sum(axis=1) > 0  # a question no candidate answers teaches nothing
-    x, mask, good = x[keep], mask[keep], good[keep]
+                x[r, index[k]] = v
+            good[r] = passed
+            r += 1
+        good[r] = case.oos  # "not in the report": all-zero features, score 0
+        r += 1
+    starts = np.array(starts)
+    seg = np.repeat(np.arange(len(usable)), np.diff(np.append(starts, rows)))
     w = np.array([start.weights.get(k, 0.0) for k in learned])
     m = v = np.zeros_like(w)
     for step in range(1, 3001):  # Adam
-        s = np.einsum("nck,k->nc", x, w)
-        s = np.where(mask > 0, s, -1e9)
-        p = np.exp(s - s.max(axis=1, keepdims=True)) * mask
-        p /= p.sum(axis=1, keepdims=True)
+        s = x @ w
+        s = s - np.maximum.reduceat(s, starts)[seg]
+        e = np.exp(s)
+        p = e / np.add.reduceat(e, starts)[seg]
         pos = p * good
-        q = pos / pos.sum(axis=1, keepdims=True)
-        grad = np.einsum("nc,nck->k", p - q, x) / len(x) + L2 * w
+        q = pos / np.add.reduceat(pos, starts)[seg]
+        grad = x.T @ (p - q) / len(usable) + l2 * w
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad**2
         w -= 0.05 * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
-    weights = dict(start.weights)
-    weights.update({k: float(val) for k, val in zip(learned, w, strict=True)})
-    best, fitted = -1.0, start
+    return {k: float(val) for k, val in zip(learned, w, strict=True)}
+
+
+def _thresholds(cases: list[Case], weights: dict) -> Weights:
+    """The two thresholds that maximise the objective, over a grid (vectorised: each
+    question's best score and its outcomes above, between and below them are fixed by the
+    weights)."""
+    top, answered, chosen, below, has_choice = [], [], [], [], []
+    for case in cases:
+        if case.fixed is not None or not case.features:
+            ok = case.fixed if case.fixed is not None else case.oos
+            top.append(-np.inf), answered.append(ok), chosen.append(ok), below.append(ok)
+            has_choice.append(False)
+            continue
+        scores = [score(f, weights) for f in case.features]
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])
+        first = next((i for i in order if case.choosable[i]), None)
+        top.append(scores[order[0]])
+        answered.append(case.passes[order[0]])
+        chosen.append(case.choice_passes[first] if first is not None else case.oos)
+        below.append(case.oos)
+        has_choice.append(first is not None)
+    top, answered, chosen, below, has_choice = map(
+        np.array, (top, answered, chosen, below, has_choice)
+    )
+    budgeted = np.array([not c.oos and c.set != VAGUE for c in cases])
+    sets = sorted({c.set for c in cases})
+    members = [np.array([c.set == name for c in cases]) & budgeted for name in sets]
+    best, fitted = -np.inf, Weights(weights, 0.0, 0.0)
     for t1 in np.arange(-1.0, 2.0, 0.05):
         for t2 in np.arange(t1 - 1.0, t1 + 1e-9, 0.05):
-            trial = Weights(weights, float(t1), float(t2))
-            value = objective(cases, trial)
-            if value > best:
-                best, fitted = value, trial
-    return polish(cases, fitted, rounds)
+            answer = top >= t1
+            choice = ~answer & (top >= t2) & has_choice
+            passed = np.where(answer, answered, np.where(choice, chosen, below)).sum()
+            rate = max((choice[m].mean() for m in members if m.any()), default=0.0)
+            bonus = 0.001 * min(rate, CHOICES_BUDGET) / CHOICES_BUDGET
+            value = passed / len(cases) - 2.0 * max(0.0, rate - CHOICES_BUDGET) + bonus
+            if value > best + 1e-12:
+                best, fitted = value, Weights(weights, float(t1), float(t2))
+    return fitted
+
+
+def cross_validate(cases: list[Case], start: Weights, l2s: tuple[float, ...]) -> float:
+    """The L2 strength whose fits answer best the training questions they did not see
+    (four folds by crc32(id) // 4 % 4)."""
+    scores = {}
+    for l2 in l2s:
+        passed = 0
+        for fold in range(4):
+            rest = [c for c in cases if c.fold != fold]
+            w = fit(rest, start, 0, l2)
+            passed += sum(outcome(c, w)[0] for c in cases if c.fold == fold)
+        scores[l2] = passed / len(cases)
+        print(f"  L2 {l2}: cross-validated accuracy {scores[l2]:.3f}")
+    return max(l2s, key=lambda l2: (scores[l2], l2))
 
 
 def polish(cases: list[Case], w: Weights, rounds: int) -> Weights:
@@ -238,6 +297,9 @@ def main() -> int:
         "--rounds", type=int, default=0, help="coordinate-ascent polish after the fit (overfits)"
     )
     p.add_argument("--dry-run", action="store_true", help="report, do not write weights.json")
+    p.add_argument(
+        "--cv", action="store_true", help=f"choose the L2 strength by cross-validation {L2S}"
+    )
     args = p.parse_args()
     engine = Engine(load_path(BUNDLED_DB))
     cases = prepare(engine, scorer())
@@ -247,12 +309,13 @@ def main() -> int:
     # follow-up weights, which no set exercises, are carried over
     kept = {k: v for k, v in current.weights.items() if k.startswith("follow:")}
     train = [c for c in cases if not c.held]
-    w = fit(train, Weights(kept, 0.0, 0.0), args.rounds)
+    l2 = cross_validate(train, Weights(kept, 0.0, 0.0), L2S) if args.cv else L2
+    w = fit(train, Weights(kept, 0.0, 0.0), args.rounds, l2)
     result = report(cases, w)
     print("after: ", json.dumps(result))
     if not args.dry_run:
         w.dump(WEIGHTS_FILE, {"sets": [p.name for p in SETS], "held_back": "crc32(id) % 4 == 0",
-                              "scores": result})  # fmt: skip
+                              "l2": l2, "scores": result})  # fmt: skip
         print(f"wrote {WEIGHTS_FILE.relative_to(ROOT)}")
     return 0
 

@@ -38,7 +38,9 @@ class Engine:
         for alias in knowledge.aliases:
             by_source.setdefault(alias.source, []).append(alias)
         self._canon: dict[str, str] = {}  # report text only, so it stays bounded
-        synonyms = by_source.get("synonyms", [])
+        # the curated synonyms, and the report's words that OpenCC's Taiwan phrases turn
+        # a Simplified question's word away from (釋出 → 發布)
+        synonyms = by_source.get("synonyms", []) + by_source.get("variants", [])
         # the report's own word maps to itself, so 低收入戶 is not read as 低收 + 入戶
         self.rewrite = Rewriter(
             [(a.target, a.target) for a in synonyms] + [(a.term, a.target) for a in synonyms]
@@ -223,10 +225,11 @@ class Engine:
         return words
 
     def _content(self, q, tokens: list[str]) -> list[str]:
-        """The question's words for the report's text, which is all Chinese: every English
-        word through the bridge."""
+        """The question's words for the report's text, which is Chinese: every English word
+        through the bridge, and kept as well where the report prints it (Decent Work, ESG)."""
         chinese = self.bridge(tokens, everything=True)
-        content = [w for w in chinese if w not in self.fillers and not _NUMERIC(w)]
+        printed = [t for t in tokens if t.isascii() and t in self.units.by_word.idf]
+        content = [w for w in chinese + printed if w not in self.fillers and not _NUMERIC(w)]
         return [w for w in [*content, q.window] if w and (len(w) > 1 or not w.isascii())]
 
     def _by_id(self, question: str, q) -> Answer:

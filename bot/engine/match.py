@@ -109,7 +109,18 @@ class Index:
             if best is None and not has_cjk(word) and len(word) >= 4:
                 prefix = [v for v in self.vocab if v.startswith(word[:4]) and v.isascii()]
                 best = (min(prefix, key=len), 85.0, 0) if prefix else None
+        if best is None and has_cjk(word) and len(word) >= 3:
+            best = self._part(word)
         return Resolved(word, best[0], best[1] / 100) if best else Resolved(word, None, 0)
+
+    def _part(self, word: str) -> tuple[str, float] | None:
+        """The longest known word inside an unknown one (訓練課 → 訓練), as sure as the
+        share of the word it is."""
+        for n in range(len(word) - 1, 1, -1):
+            for i in range(len(word) - n + 1):
+                if word[i : i + n] in self.idf:
+                    return word[i : i + n], 100 * n / len(word)
+        return None
 
     def weight(self, r: Resolved) -> float:
         if r.known:

@@ -173,6 +173,10 @@ def build_rows(knowledge: Path) -> list[SQLModel]:
     titles = {p.title: p.id for p in progs}
     unit_rows = units.units(passages, indicators, figures, titles)
     words = vocab.dictionary(text, indicators.values(), progs, aliases)
+    aliases += [
+        Alias(term=term, target=word, source="variants")
+        for term, word in vocab.variants((w for w, _ in words), text)
+    ]
     rows: list[SQLModel] = [*facts(parsed, text), *goal_rows, *indicators.values()]
     rows += [f for i in indicators for f in figures[i]]
     rows += extract.remarks(indicators, figures, appendix)

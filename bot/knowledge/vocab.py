@@ -52,3 +52,17 @@ def dictionary(text: str, indicators: Iterable, programmes: Iterable, aliases: I
         if " " not in word:
             words[word] = max(words.get(word, 0), CURATED_FREQ)
     return sorted(words.items())
+
+
+def variants(words: Iterable[str], text: str) -> list[tuple[str, str]]:
+    """(what a Simplified question's word becomes, the report's or curated word) where OpenCC's
+    Taiwan phrase conversion turns the Simplified form of a report word into another one
+    the report never uses: 发布 → 釋出, not the report's 發布; 计划 → 計劃, not 計畫."""
+    to_simplified, to_taiwan = converter("t2s"), converter("s2twp")
+    out = []
+    for word in sorted(words):
+        back = to_taiwan.convert(to_simplified.convert(word))
+        stable = to_taiwan.convert(word) == word  # a Traditional word, not a Simplified one
+        if back != word and stable and back not in text:
+            out.append((back, word))
+    return out

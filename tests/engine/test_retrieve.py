@@ -40,3 +40,9 @@ def test_ranking_can_be_kept_to_some_units(engine):
     hits = engine.units.rank(["罰則"], "罰則", limit=10, among=goal_1)
     assert all(h.index in goal_1 for h in hits)
     assert not any("第三節核心目標 8" in engine.knowledge.units[h.index].section for h in hits)
+
+
+def test_english_words_the_report_prints_find_their_sentence(engine):
+    answer = engine.answer("Which UN goal is Decent Work and Economic Growth?")
+    assert answer.found
+    assert "Decent Work" in " ".join(answer.sentences) or "尊嚴勞動" in " ".join(answer.sentences)

@@ -102,3 +102,15 @@ def test_homophones_keep_the_length(engine):
         "我阿嬤68歲了還在幫親戚的工廠包貨",
     ]:
         assert len(engine.homophones(text)) == len(text)
+
+
+def test_a_simplified_question_reaches_the_reports_word(engine):
+    # 发布 → (OpenCC, Taiwan phrases) 釋出 → (the build's variants) 發布
+    from bot.engine.text import normalise
+
+    assert "發布" in engine.analyse(normalise("报告是几月发布的")).rest
+
+
+def test_an_unknown_compound_stands_for_the_longest_known_word_in_it(engine):
+    (resolved,) = engine.index.resolve(["訓練課"])
+    assert resolved.known == "訓練" and 0.6 < resolved.certainty < 0.7

@@ -192,3 +192,17 @@ def test_check_reports_a_changed_figure(tmp_path: Path):
 
 def test_every_programme_has_its_english_name(rows):
     assert all(p.name_en for p in of(rows, Programme))
+
+
+def test_a_simplified_word_taiwan_phrases_would_turn_away_is_brought_back():
+    from bot.knowledge.vocab import variants
+
+    # OpenCC's s2twp turns 发布 into 釋出; the report says 發布
+    assert ("釋出", "發布") in variants(["發布", "職災"], "2021 年發布的 VDR 報告")
+    # a word whose Taiwan form the report prints is left alone
+    assert variants(["發布"], "發布 釋出") == []
+
+
+def test_the_variants_are_in_the_bundled_store(knowledge):
+    pairs = {(a.term, a.target) for a in knowledge.aliases if a.source == "variants"}
+    assert ("釋出", "發布") in pairs
