@@ -3,6 +3,7 @@
 import re
 import unicodedata
 
+from bot.engine.answer import Context
 from bot.render.plain import to_json
 
 
@@ -11,8 +12,18 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s,，、]", "", text)
 
 
+def context_of(q: dict) -> Context | None:
+    """The subject a follow-up is asked after: an indicator number, or p:<n>."""
+    ctx = q.get("context")
+    if not ctx:
+        return None
+    if ctx.startswith("p:"):
+        return Context(programme_id=int(ctx[2:]))
+    return Context(indicator_ids=(ctx,))
+
+
 def score(q: dict, engine) -> bool:
-    r = to_json(engine.answer(q["q"]))
+    r = to_json(engine.answer(q["q"], context_of(q)))
     answer = _norm(r["answer"])
     ids = [m["id"] for m in r["matches"]]
     if q.get("oos"):

@@ -10,8 +10,8 @@ crc32 % 4 == 0 are held back: never used to fit, reported separately. The weight
 maximise the likelihood of the passing candidates (a softmax over each question's
 candidates and "not in the report"); the thresholds then maximise the training
 accuracy, with a penalty for "did you mean" answers beyond 4 % of in-scope questions.
-Weights of features the sets never exercise (follow-ups need a previous answer) keep
-their current values. A dev tool: CI never runs it.
+Follow-up questions (tests/data/follow_questions.jsonl) are asked after the subject in
+their `context`. A dev tool: CI never runs it.
 """
 
 import argparse
@@ -19,7 +19,7 @@ import importlib.util
 import json
 import sys
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +33,7 @@ from bot.engine.engine import Engine  # noqa: E402
 from bot.engine.text import normalise  # noqa: E402
 from bot.knowledge.store import load_path  # noqa: E402
 from bot.render.plain import to_json  # noqa: E402
+from tests.scoring import context_of  # noqa: E402
 
 SETS = sorted((ROOT.parent / "shared" / "eval").glob("dev*_questions.jsonl"))
 SETS += sorted(
@@ -63,6 +64,7 @@ class Case:
     choice_passes: list[bool]  # each candidate, offered first among choices
     choosable: list[bool]
     fold: int = 0  # for cross-validation: crc32(id) // 4 % 4
+    asks: list[bool] = field(default_factory=list)  # each candidate: is it did-you-mean
 
 
 def prepare(engine: Engine, check) -> list[Case]:
@@ -77,14 +79,22 @@ def prepare(engine: Engine, check) -> list[Case]:
             text = normalise(item["q"])
             q = engine.analyse(text) if text else None
             if q is None or q.ids or (q.bad_ids and not q.ids):
-                ok, _ = check(item, to_json(engine.answer(item["q"])))
+                ok, _ = check(item, to_json(engine.answer(item["q"], context_of(item))))
                 cases.append(Case(path.name, held, bool(item.get("oos")), ok, [], [], [], [], fold))
                 continue
-            decision = engine.explain(item["q"])
+            decision = engine.explain(item["q"], context_of(item))
             cands = [c for _, c in decision.ranked]
             passes, choice_passes = [], []
             vague = item.get("zone") == "choices"  # a bare topic word: asking which is right
             for c in cands:
+                if c.type == "choices":  # the did-you-mean candidate: an answer by choosing
+                    first = next((o for o in choosable(decision.ranked)), None)
+                    passes.append(False)
+                    if vague:
+                        choice_passes.append(first is not None and first.id in item["expect"])
+                    else:
+                        choice_passes.append(check(item, to_json(c.build()))[0])
+                    continue
                 answer = engine.unprinted_year(c.build(), q)
                 passes.append(not vague and check(item, to_json(answer))[0])
                 if vague:
@@ -108,6 +118,7 @@ def prepare(engine: Engine, check) -> list[Case]:
                     choice_passes,
                     [c.type in ("indicator", "programme") for c in cands],
                     fold,
+                    [c.type == "choices" for c in cands],
                 )
             )
     return cases
@@ -122,9 +133,14 @@ def outcome(case: Case, w: Weights) -> tuple[bool, bool]:
     scores = [score(f, w.weights) for f in case.features]
     order = sorted(range(len(scores)), key=lambda i: -scores[i])
     top = scores[order[0]]
+    asks = bool(case.asks) and case.asks[order[0]]
     if top >= w.answer:
+        if asks:
+            return case.choice_passes[order[0]], True
         return case.passes[order[0]], False
     if top >= w.choices:
+        if asks:
+            return case.choice_passes[order[0]], True
         first = next((i for i in order if case.choosable[i]), None)
         if first is not None:
             return case.choice_passes[first], True
@@ -166,7 +182,11 @@ def _likelihood(cases: list[Case], learned: list[str], start: Weights, l2: float
     """The weights of the learned features, by Adam over a flat matrix of candidates (one
     row each, and an all-zero row per question for "not in the report")."""
     index = {k: i for i, k in enumerate(learned)}
-    usable = [c for c in cases if c.fixed is None and c.features and (any(c.passes) or c.oos)]
+    usable = [
+        c
+        for c in cases
+        if c.fixed is None and c.features and (any(c.passes) or any(c.choice_passes) or c.oos)
+    ]
     rows = sum(len(c.features) + 1 for c in usable)  # a question no candidate answers
     x = np.zeros((rows, len(learned)))  # teaches nothing, so it is left out
     good = np.zeros(rows)
@@ -174,7 +194,14 @@ def _likelihood(cases: list[Case], learned: list[str], start: Weights, l2: float
     r = 0
     for case in usable:
         starts.append(r)
-        for feats, passed in zip(case.features, case.passes, strict=True):
+        # a bare topic word (the vague set): the indicators it may mean are the good ones,
+        # so its candidates are scored above "not in the report"; the thresholds then put
+        # it in the did-you-mean band
+        wanted = case.passes
+        if case.set == VAGUE:  # asking which is meant is right, answering one is not
+            wanted = [a and ok for a, ok in zip(case.asks, case.choice_passes, strict=True)]
+            wanted = wanted if any(wanted) else case.choice_passes
+        for feats, passed in zip(case.features, wanted, strict=True):
             for k, v in feats.items():
                 x[r, index[k]] = v
             good[r] = passed
@@ -203,23 +230,25 @@ def _thresholds(cases: list[Case], weights: dict) -> Weights:
     """The two thresholds that maximise the objective, over a grid (vectorised: each
     question's best score and its outcomes above, between and below them are fixed by the
     weights)."""
-    top, answered, chosen, below, has_choice = [], [], [], [], []
+    top, answered, chosen, below, has_choice, asks = [], [], [], [], [], []
     for case in cases:
         if case.fixed is not None or not case.features:
             ok = case.fixed if case.fixed is not None else case.oos
             top.append(-np.inf), answered.append(ok), chosen.append(ok), below.append(ok)
-            has_choice.append(False)
+            has_choice.append(False), asks.append(False)
             continue
         scores = [score(f, weights) for f in case.features]
         order = sorted(range(len(scores)), key=lambda i: -scores[i])
-        first = next((i for i in order if case.choosable[i]), None)
+        asked = bool(case.asks) and case.asks[order[0]]  # did you mean is the best candidate
+        first = order[0] if asked else next((i for i in order if case.choosable[i]), None)
         top.append(scores[order[0]])
-        answered.append(case.passes[order[0]])
+        answered.append(case.choice_passes[order[0]] if asked else case.passes[order[0]])
         chosen.append(case.choice_passes[first] if first is not None else case.oos)
         below.append(case.oos)
         has_choice.append(first is not None)
-    top, answered, chosen, below, has_choice = map(
-        np.array, (top, answered, chosen, below, has_choice)
+        asks.append(asked)
+    top, answered, chosen, below, has_choice, asks = map(
+        np.array, (top, answered, chosen, below, has_choice, asks)
     )
     budgeted = np.array([not c.oos and c.set != VAGUE for c in cases])
     sets = sorted({c.set for c in cases})
@@ -230,7 +259,8 @@ def _thresholds(cases: list[Case], weights: dict) -> Weights:
             answer = top >= t1
             choice = ~answer & (top >= t2) & has_choice
             passed = np.where(answer, answered, np.where(choice, chosen, below)).sum()
-            rate = max((choice[m].mean() for m in members if m.any()), default=0.0)
+            offered = choice | (answer & asks)
+            rate = max((offered[m].mean() for m in members if m.any()), default=0.0)
             bonus = 0.001 * min(rate, CHOICES_BUDGET) / CHOICES_BUDGET
             value = passed / len(cases) - 2.0 * max(0.0, rate - CHOICES_BUDGET) + bonus
             if value > best + 1e-12:
@@ -305,9 +335,8 @@ def main() -> int:
     cases = prepare(engine, scorer())
     current = Weights.load()
     print("before:", json.dumps(report(cases, current)))
-    # the fit starts from zero, so the same sets always give the same weights; only the
-    # follow-up weights, which no set exercises, are carried over
-    kept = {k: v for k, v in current.weights.items() if k.startswith("follow:")}
+    # the fit starts from zero, so the same sets always give the same weights
+    kept: dict[str, float] = {}
     train = [c for c in cases if not c.held]
     l2 = cross_validate(train, Weights(kept, 0.0, 0.0), L2S) if args.cv else L2
     w = fit(train, Weights(kept, 0.0, 0.0), args.rounds, l2)

@@ -19,6 +19,8 @@ feature; decide.py scores them and tools/fit_weights.py fits the weights:
   and asking which or how many); in_goal (it stands in the section of the core goal asked);
   for follow-ups: no_words, top (the best target's score);
   for programmes: elsewhere (its text answers what the best indicator's card lacks);
+- for did-you-mean (choices): contenders (how many are about as good), best, spread (the
+  best score above the third), exact (one of them named whole);
 - for details (the best indicator's card with the unit of its core goal holding what
   the question asks beyond the indicator's name, beside it): words, chars, asked (that
   share of the question), own (the indicator's own text), owner_*, in_card (the card
@@ -47,10 +49,14 @@ TIE = 0.04  # indicators this close to the best are shown together
 
 
 def _common(c: dict[str, float], kind: str, cues: dict[str, float]) -> None:
+    """What the question says, as features of this type and of every type (`all:`): a cue
+    few questions of one type show (off_topic for a programme) still counts through the
+    shared weight."""
     c[f"{kind}:bias"] = 1.0
     for name, value in cues.items():
         if value:
             c[f"{kind}:{name}"] = value
+            c[f"all:{name}"] = value
 
 
 def generate(
@@ -97,10 +103,13 @@ def generate(
             f"{kind}:exact": float(s.precision >= 0.99 and s.coverage >= 0.99),
             f"{kind}:ambiguous": float(len(contenders) >= 3 and s in contenders),
         }
+        f.update({"target:" + k.split(":", 1)[1]: v for k, v in f.items()})  # shared too
         _common(f, kind, cues)
         out.append(
             Candidate(kind, s.target.id, f, _target_builder(engine, question, q, s, ranked, words))
         )
+    if len(contenders) >= 2:  # which of a few is meant: "did you mean" is a candidate too
+        out.append(_choices(engine, question, choosable, contenders, cues))
     top_indicator = next((s for s in ranked if s.target.type == "indicator"), None)
     if top_indicator is not None and not q.fields:  # asks nothing its card holds
         leftover = engine.index.unexplained(words, top_indicator.target)
@@ -141,6 +150,22 @@ def generate(
             Candidate("title", "title", f, lambda: engine.cards.fact(question, "title", 100.0))
         )
     return out
+
+
+def _choices(engine: Engine, question: str, choosable: list, contenders: list, cues: dict):
+    """Did you mean: the best few indicators and programmes offered to choose from, with
+    the evidence that none of them is clearly meant."""
+    best = contenders[0]
+    third = choosable[2].score if len(choosable) > 2 else 0.0
+    f = {
+        "choices:contenders": min(len(contenders), 5) / 5,
+        "choices:best": best.score / 100,
+        "choices:spread": (best.score - third) / 100,
+        "choices:exact": float(any(s.precision >= 0.99 and s.coverage >= 0.99 for s in contenders)),
+    }
+    _common(f, "choices", cues)
+    options = [engine.cards.match(s.target.type, s.target.id, s.score) for s in choosable[:3]]
+    return Candidate("choices", "choices", f, lambda: engine.cards.candidates(question, options))
 
 
 def _target_builder(

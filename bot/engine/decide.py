@@ -2,9 +2,10 @@
 
     score(candidate) = Σ weight[feature] × value        (features: see candidates.py)
 
-The best candidate is answered when its score reaches `answer`; between `choices`
-and `answer` the user is offered the best few as "did you mean"; below `choices`
-the report does not answer the question. The weights and both thresholds are fitted
+The best candidate is answered when its score reaches `answer` (when that candidate is
+"did you mean" itself, the user is asked which is meant); between `choices` and `answer`
+the user is offered the best few as "did you mean"; below `choices` the report does not
+answer the question. The weights and both thresholds are fitted
 by tools/fit_weights.py on the training part of the question sets and live only in
 weights.json beside this module; nothing here is tuned by hand.
 """
@@ -74,7 +75,9 @@ def decide(candidates: list[Candidate], w: Weights, off_topic: list[str] = ()) -
     )
     top = ranked[0][0] if ranked else float("-inf")
     zone = "answer" if top >= w.answer else "choices" if top >= w.choices else "none"
-    if zone == "choices" and ranked[0][1].type not in CHOOSABLE:
+    if zone == "answer" and ranked[0][1].type == "choices":
+        zone = "choices"  # the best answer is to ask which of a few is meant
+    elif zone == "choices" and ranked[0][1].type not in (*CHOOSABLE, "choices"):
         zone = "none"  # unsure of a fact or a passage: no list of other things to choose
     return Decision(zone, ranked, tuple(off_topic))
 

@@ -150,6 +150,7 @@ def test_dev_and_own_question_sets(engine):
         ("questions.jsonl", 0.95),
         ("blind_questions.jsonl", 0.9),
         ("blind2_questions.jsonl", 0.9),
+        ("follow_questions.jsonl", 0.85),  # asked after the subject in their context
     )
     for name, floor in sets:
         questions = [json.loads(line) for line in (DATA / name).read_text().splitlines() if line]
