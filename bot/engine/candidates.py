@@ -169,7 +169,14 @@ def _choices(engine: Engine, question: str, choosable: list, contenders: list, c
 
 
 def _target_builder(
-    engine: Engine, question: str, q, top: Scored, ranked: list, words: list, aside: tuple = ()
+    engine: Engine,
+    question: str,
+    q,
+    top: Scored,
+    ranked: list,
+    words: list,
+    aside: tuple = (),
+    excerpt: str = "",
 ):
     kind, ident = top.target.type, top.target.id
     cards = engine.cards
@@ -189,6 +196,7 @@ def _target_builder(
             scores=scores,
             leftover=engine.index.unexplained(words, top.target),
             aside=aside,
+            excerpt=excerpt,
         )
     if kind == "programme":
         return lambda: cards.programme(question, int(ident), top.score)
@@ -278,10 +286,11 @@ def _detail(engine: Engine, question: str, q, content: list, top: Scored, cues: 
         "detail:topic": top.score / 100,
     }
     aside = engine.cards.aside(ind.id, chosen)
-    if not aside and not f["detail:in_card"]:
+    own = engine.cards.own_excerpt(ind.id, chosen)
+    if not aside and not own:
         return []  # nothing the card may show: another indicator's figures
     _common(f, "detail", cues)
-    card = _target_builder(engine, question, q, top, [top], content, aside)
+    card = _target_builder(engine, question, q, top, [top], content, aside, own)
     return [Candidate("detail", str(unit.id), f, card)]
 
 

@@ -98,7 +98,9 @@ class Cards:
             return _FACT_LABELS.get(ident) or _ABOUT_LABEL.get(ident, ident)
         return ident
 
-    def card(self, ind_id: str, leftover: list[str] = (), aside: tuple = ()) -> IndicatorCard:
+    def card(
+        self, ind_id: str, leftover: list[str] = (), aside: tuple = (), excerpt: str = ""
+    ) -> IndicatorCard:
         ind = self.k.indicators[ind_id]
         return IndicatorCard(
             indicator=ind,
@@ -106,7 +108,7 @@ class Cards:
             figures=tuple(self.k.figures[ind_id]),
             remarks=tuple(self.k.remarks[ind_id]),
             related=self.related[ind_id],
-            excerpt=self.owned.excerpt(ind_id, leftover),
+            excerpt=excerpt or self.owned.excerpt(ind_id, leftover),
             aside=aside,
         )
 
@@ -119,8 +121,10 @@ class Cards:
         scores: dict[str, float] | None = None,
         leftover: list[str] = (),
         aside: tuple = (),
+        excerpt: str = "",
     ) -> Answer:
-        """The cards of the indicators, the first with the aside (if any)."""
+        """The cards of the indicators, the first with the aside and the excerpt asked for
+        (if any)."""
         scores = scores or {}
         return Answer(
             kind=Kind.INDICATOR,
@@ -129,7 +133,10 @@ class Cards:
             matches=[self.match("indicator", i, scores.get(i, score)) for i in ids],
             fields=list(q.fields),
             components=list(q.components),
-            cards=[self.card(i, leftover, aside if n == 0 else ()) for n, i in enumerate(ids)],
+            cards=[
+                self.card(i, leftover, *((aside, excerpt) if n == 0 else ()))
+                for n, i in enumerate(ids)
+            ],
         )
 
     def listing(
@@ -301,6 +308,11 @@ class Cards:
             keep |= {j for j in range(i + 1, min(i + 3, len(lines))) if lines[j][0] == "｜"}
         chosen = [lines[i].lstrip("｜") for i in sorted(keep)] or lines[:2]
         return _quote(question, passage, passage.heading, chosen + self._parts(passage), score)
+
+    def own_excerpt(self, ind_id: str, units: list) -> str:
+        """The first of the units the indicator's card may quote as its own, or ""."""
+        mine = self.owned.units[ind_id]
+        return next((LABEL.sub("", u.text) for u in units if u in mine), "")
 
     def aside(self, ind_id: str, units: list) -> tuple[Aside, ...]:
         """Units the indicator's card may show beside it: not its own (the excerpt quotes
