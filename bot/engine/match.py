@@ -102,7 +102,7 @@ class Index:
         if word in self.idf:
             return Resolved(word, word, 1.0)
         best = None
-        if len(word) >= 2:
+        if len(word) >= 2 and word not in self.background:  # a word of the report is no typo
             best = process.extractOne(
                 word, self.vocab, scorer=_typo_ratio, score_cutoff=FUZZY_CUTOFF
             )

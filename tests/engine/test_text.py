@@ -114,3 +114,10 @@ def test_a_simplified_question_reaches_the_reports_word(engine):
 def test_an_unknown_compound_stands_for_the_longest_known_word_in_it(engine):
     (resolved,) = engine.index.resolve(["訓練課"])
     assert resolved.known == "訓練" and 0.6 < resolved.certainty < 0.7
+
+
+def test_a_word_of_the_report_is_not_mended_into_a_target_word(engine):
+    # 職業安全衛生法 is one character from 職業安全衛生署, but the report prints both
+    (resolved,) = engine.index.resolve(["職業安全衛生法"])
+    assert resolved.known != "職業安全衛生署"
+    assert engine.answer("職災死往千人率").matches[0].id == "8.7.1"  # a typo is still mended
