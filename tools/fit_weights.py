@@ -43,6 +43,7 @@ CHOICES_BUDGET = 0.04
 VAGUE = "vague_questions.jsonl"
 STEPS = (0.2, 0.1, 0.05)
 L2 = 0.001
+SHORTER = 1.0  # how much less a card with a quote beside it is learnt than the card alone
 L2S = (0.0003, 0.001, 0.003, 0.01, 0.03)
 
 
@@ -65,6 +66,8 @@ class Case:
     choosable: list[bool]
     fold: int = 0  # for cross-validation: crc32(id) // 4 % 4
     asks: list[bool] = field(default_factory=list)  # each candidate: is it did-you-mean
+    lengths: list[int] = field(default_factory=list)  # each candidate: its answer's length
+    types: list[str] = field(default_factory=list)  # each candidate: its type
 
 
 def prepare(engine: Engine, check) -> list[Case]:
@@ -84,19 +87,21 @@ def prepare(engine: Engine, check) -> list[Case]:
                 continue
             decision = engine.explain(item["q"], context_of(item))
             cands = [c for _, c in decision.ranked]
-            passes, choice_passes = [], []
+            passes, choice_passes, lengths = [], [], []
             vague = item.get("zone") == "choices"  # a bare topic word: asking which is right
             for c in cands:
                 if c.type == "choices":  # the did-you-mean candidate: an answer by choosing
                     first = next((o for o in choosable(decision.ranked)), None)
                     passes.append(False)
+                    lengths.append(len(to_json(c.build())["answer"]))
                     if vague:
                         choice_passes.append(first is not None and first.id in item["expect"])
                     else:
                         choice_passes.append(check(item, to_json(c.build()))[0])
                     continue
-                answer = engine.unprinted_year(c.build(), q)
-                passes.append(not vague and check(item, to_json(answer))[0])
+                answer = to_json(engine.unprinted_year(c.build(), q))
+                passes.append(not vague and check(item, answer)[0])
+                lengths.append(len(answer["answer"]))
                 if vague:
                     choice_passes.append(c.type == "indicator" and c.id in item["expect"])
                 elif c.type in ("indicator", "programme"):
@@ -119,6 +124,8 @@ def prepare(engine: Engine, check) -> list[Case]:
                     [c.type in ("indicator", "programme") for c in cands],
                     fold,
                     [c.type == "choices" for c in cands],
+                    lengths,
+                    [c.type for c in cands],
                 )
             )
     return cases
@@ -201,10 +208,19 @@ def _likelihood(cases: list[Case], learned: list[str], start: Weights, l2: float
         if case.set == VAGUE:  # asking which is meant is right, answering one is not
             wanted = [a and ok for a, ok in zip(case.asks, case.choice_passes, strict=True)]
             wanted = wanted if any(wanted) else case.choice_passes
-        for feats, passed in zip(case.features, wanted, strict=True):
+        # a card with a quote beside it where the card alone answers says more than was
+        # asked: the longer of the two right answers is learnt less, by the share of length
+        card = min(
+            (n for n, ok, t in zip(case.lengths, wanted, case.types, strict=True)
+             if ok and t == "indicator"),
+            default=0,
+        )  # fmt: skip
+        for feats, passed, n, t in zip(
+            case.features, wanted, case.lengths, case.types, strict=True
+        ):
             for k, v in feats.items():
                 x[r, index[k]] = v
-            good[r] = passed
+            good[r] = passed * ((card / max(n, 1)) ** SHORTER if t == "detail" and card else 1)
             r += 1
         good[r] = case.oos  # "not in the report": all-zero features, score 0
         r += 1

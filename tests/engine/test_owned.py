@@ -172,8 +172,14 @@ def test_an_aside_is_another_owners_whole_unit_without_foreign_figures(engine, k
 
 
 def test_a_detail_the_card_lacks_is_shown_beside_it_under_its_section(engine):
-    answer = engine.answer("以后加保职灾保险 可以去便利店办吗")
+    """The card built with the detail beside it (what the decision may choose over the
+    card alone, or over the sentence quoted by itself)."""
+    detail = next(c for _, c in engine.explain("以后加保职灾保险 可以去便利店办吗").ranked
+                  if c.type == "detail")  # fmt: skip
+    answer = detail.build()
     assert answer.kind is Kind.INDICATOR and answer.cards[0].indicator.id == "1.3.2"
     (aside,) = answer.cards[0].aside
     assert "超商" in aside.text and aside.section.startswith("第三章")
     assert "第三章" in plain(answer) and "超商" in plain(answer)
+    shown = plain(engine.answer("以后加保职灾保险 可以去便利店办吗"))
+    assert "超商" in shown and "第三章" in shown
