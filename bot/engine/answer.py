@@ -109,6 +109,7 @@ class Answer:
     programme_figures: list[ProgrammeFigure] = field(default_factory=list)
     passage: Passage | None = None
     sentences: list[str] = field(default_factory=list)  # trimmed passage text
+    asides: list[Aside] = field(default_factory=list)  # more text, each from another section
     candidates: list[Match] = field(default_factory=list)
     message: str = ""  # why not found, or a note to the user
     suggestions: list[str] = field(default_factory=list)  # sample questions

@@ -214,17 +214,18 @@ def _target_builder(
     return lambda: cards.fact(question, ident, top.score, also=also)
 
 
-SECOND = 0.8  # a neighbouring unit holding this share of the best one's evidence is quoted too
+SECOND = 0.8  # a unit holding this share of the best one's evidence is quoted too
 
 
 def _neighbours(units: list, hits: list) -> list:
-    """The best unit, and the next ones of its passage holding nearly as much."""
+    """The best unit, and the next ones holding nearly as much (each is shown under its own
+    section)."""
     unit = units[hits[0].index]
     evidence = hits[0].words + hits[0].chars
     chosen = [unit]
     for h in hits[1:3]:
         other = units[h.index]
-        if other.passage_id == unit.passage_id and h.words + h.chars >= SECOND * evidence:
+        if h.words + h.chars >= SECOND * evidence:
             chosen.append(other)
     return sorted(chosen, key=lambda u: u.id)
 

@@ -326,10 +326,21 @@ class Cards:
 
     def units(self, question: str, chosen: list, score: float) -> Answer:
         """Report text quoted whole, unit by unit (a sentence, a list with all its items, a
-        table row), under the section it stands in."""
+        table row), each under the section it stands in: the first unit's section heads the
+        answer, units of other sections follow under their own."""
         first = chosen[0]
         passage = next(p for p in self.k.passages if p.id == first.passage_id)
-        return _quote(question, passage, first.section, [u.text for u in chosen], score)
+        answer = _quote(
+            question,
+            passage,
+            first.section,
+            [u.text for u in chosen if u.section == first.section],
+            score,
+        )
+        answer.asides = [
+            Aside(u.section, u.text, u.page) for u in chosen if u.section != first.section
+        ]
+        return answer
 
     def _parts(self, passage) -> list[str]:
         """For a chapter or section with subsections (第三章 未來展望): their titles."""

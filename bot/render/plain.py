@@ -179,6 +179,8 @@ def lines(answer: Answer) -> list[str]:
             out.append(f"出處：{where(answer.passage.heading, answer.passage.page)}")
         elif answer.message:
             out.append(f"出處：{where(answer.message, None)}")
+        for aside in answer.asides:
+            out.append(f"・{where(aside.section, aside.page)}：{_bold_figures(aside.text)}")
     elif answer.kind is Kind.CANDIDATES:
         out.append(answer.message)
         out += [f"{i}. {m.headline or m.label}" for i, m in enumerate(answer.candidates, start=1)]

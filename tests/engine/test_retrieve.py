@@ -50,3 +50,19 @@ def test_english_words_the_report_prints_find_their_sentence(engine):
     assert "decent" in content  # kept beside its Chinese words: the report prints it
     (best, *_) = engine.units.rank(content, q.rest)
     assert "Decent Work" in engine.knowledge.units[best.index].text
+
+
+def test_units_of_several_sections_are_each_quoted_under_their_own(engine):
+    from bot.render.plain import plain
+
+    units = engine.knowledge.units
+    first = next(u for u in units if "超商" in u.text)
+    other = next(u for u in units if "取消加保年齡上限" in u.text)
+    assert first.section != other.section
+    answer = engine.cards.units("加保", [first, other], 80.0)
+    assert answer.title == first.section and answer.sentences == [first.text]
+    (aside,) = answer.asides
+    assert aside.section == other.section and aside.text == other.text
+    text = plain(answer)
+    assert text.index("超商") < text.index("取消加保年齡上限")
+    assert "(三) 結語" in text.split("取消加保年齡上限")[0].splitlines()[-1]
