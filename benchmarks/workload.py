@@ -119,7 +119,7 @@ def _is(expected: str) -> Check:
 
 COMMANDS = [  # (command, the start of the right answer)
     ("/help", ui.help_html()),
-    ("/i 8.7.1", "<b>指標 8.7.1"),
+    ("/i 8.7.1", "<b>8.7.1 職災死亡千人率</b>："),
     ("/goal 8", "<b>"),
     ("/unmet", "<b>"),
     ("/about", "<b>"),

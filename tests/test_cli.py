@@ -28,7 +28,7 @@ def test_version(capsys):
 def test_ask_one_question_prints_plain_text(capsys):
     assert cli.main(["ask", "職災死亡千人率多少"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("指標 8.7.1 職災死亡千人率")
+    assert out.startswith("8.7.1 職災死亡千人率：未達成 2024 年目標")
 
 
 def test_batch_contract_one_json_line_per_question_in_order():
@@ -71,8 +71,8 @@ def test_chat_keeps_the_subject_between_questions(monkeypatch, capsys):
     assert cli.main(["chat"]) == 0
     out = capsys.readouterr().out
     assert (
-        out.splitlines().count("指標 8.7.1 職災死亡千人率") == 2
-        and "負責單位：職業安全衛生署" in out
+        sum(line.startswith("8.7.1 職災死亡千人率：") for line in out.splitlines()) == 2
+        and "8.7.1 職災死亡千人率：負責單位 職業安全衛生署" in out
     )
 
 

@@ -111,6 +111,7 @@ class Answer:
     sentences: list[str] = field(default_factory=list)  # trimmed passage text
     asides: list[Aside] = field(default_factory=list)  # more text, each from another section
     candidates: list[Match] = field(default_factory=list)
+    lead: str = ""  # the words of the report that answer the question, for the first line
     message: str = ""  # why not found, or a note to the user
     suggestions: list[str] = field(default_factory=list)  # sample questions
 

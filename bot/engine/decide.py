@@ -62,13 +62,16 @@ class Decision:
     zone: str  # answer | choices | none
     ranked: list[tuple[float, Candidate]]  # best first
     off_topic: tuple[str, ...] = ()  # words naming a subject the report does not cover
+    words: tuple[str, ...] = ()  # the question's words for the report's text
 
     @property
     def best(self) -> Candidate | None:
         return self.ranked[0][1] if self.ranked else None
 
 
-def decide(candidates: list[Candidate], w: Weights, off_topic: list[str] = ()) -> Decision:
+def decide(
+    candidates: list[Candidate], w: Weights, off_topic: list[str] = (), words: list[str] = ()
+) -> Decision:
     ranked = sorted(
         ((round(score(c.features, w.weights), 4), c) for c in candidates),
         key=lambda pair: -pair[0],
@@ -79,7 +82,7 @@ def decide(candidates: list[Candidate], w: Weights, off_topic: list[str] = ()) -
         zone = "choices"  # the best answer is to ask which of a few is meant
     elif zone == "choices" and ranked[0][1].type not in (*CHOOSABLE, "choices"):
         zone = "none"  # unsure of a fact or a passage: no list of other things to choose
-    return Decision(zone, ranked, tuple(off_topic))
+    return Decision(zone, ranked, tuple(off_topic), tuple(words))
 
 
 CHOOSABLE = ("indicator", "programme")

@@ -9,13 +9,14 @@ from dataclasses import replace
 
 from bot.engine import candidates
 from bot.engine import question as questions
-from bot.engine.answer import Answer, Context, IndicatorCard, Kind, Match
+from bot.engine.answer import Answer, Context, Field, IndicatorCard, Kind, Match
 from bot.engine.bridge import Bridge
 from bot.engine.cards import Cards
 from bot.engine.decide import Decision, Weights, choosable, decide
 from bot.engine.filters import counted_since
 from bot.engine.match import Index, PassageIndex, Scored, Target
 from bot.engine.retrieve import UnitIndex
+from bot.engine.snippet import snippet
 from bot.engine.text import Homophones, Rewriter, Segmenter, Speller, normalise, with_stems
 from bot.knowledge.values import Knowledge
 
@@ -213,7 +214,7 @@ class Engine:
         off_topic = [w for w in off_topic if not any(w != t and w in t for t in off_topic)]
         content = self._content(q, tokens)
         found = candidates.generate(self, question, q, words, content, ranked, context, off_topic)
-        return decide(found, self.weights, off_topic)
+        return decide(found, self.weights, off_topic, content)
 
     def _tokens(self, q) -> list[str]:
         return [w for w in self.segmenter.cut(q.rest) if w not in self.fillers]
@@ -239,12 +240,17 @@ class Engine:
                 question, f"報告中沒有指標 {'、'.join(q.ids)}。", SAMPLES, listing=True
             )
         target = self.index.find("indicator", known[0])
-        leftover = self.index.unexplained(self._words(q, self._tokens(q)), target) if target else []
-        return self.cards.indicators(question, known[:3], q, 100.0, leftover=leftover)
+        tokens = self._tokens(q)
+        leftover = self.index.unexplained(self._words(q, tokens), target) if target else []
+        answer = self.cards.indicators(question, known[:3], q, 100.0, leftover=leftover)
+        answer.lead = self._lead(answer, self._content(q, tokens))
+        return answer
 
     def _build(self, question: str, decision: Decision) -> Answer:
         if decision.zone == "answer":
-            return decision.best.build()
+            answer = decision.best.build()
+            answer.lead = self._lead(answer, list(decision.words), decision.best.type == "detail")
+            return answer
         if decision.zone == "choices":
             options = [  # scored by the ranking (0–100), as every match is
                 self.cards.match(c.type, c.id, round(100 * c.features.get(f"{c.type}:score", 0), 1))
@@ -256,6 +262,28 @@ class Engine:
                 question, f"這份報告沒有談到「{'、'.join(decision.off_topic)}」。", SAMPLES
             )
         return self.cards.not_found(question, "這份報告沒有談到這個問題。", SAMPLES)
+
+    def _lead(self, answer: Answer, words: list[str], detail: bool = False) -> str:
+        """The words of the quoted text that answer the question, when quoted text is the
+        answer: a fact, a programme, a card built for what it asks beyond the indicator
+        (`detail`) or whose excerpt holds it."""
+        if answer.kind is Kind.FACT:
+            text = " ".join(answer.sentences[:2]) or " ".join(a.text for a in answer.asides)
+        elif answer.kind is Kind.PROGRAMME and answer.programme:
+            text = answer.programme.content
+        elif answer.kind is Kind.INDICATOR and answer.cards:
+            card = answer.cards[0]
+            text = card.aside[0].text if card.aside else card.excerpt
+            if not detail and set(answer.fields) - {Field.BASELINE}:
+                return ""  # a figure of the card was asked: the card's own line answers
+            if not detail:  # the card answers, unless its excerpt
+                target = self.index.find("indicator", card.indicator.id)  # holds what the
+                words = [  # question asks beyond the name and the fields (成長 since 2021)
+                    w for w in self.index.unexplained(words, target) if len(w) > 1
+                ] if target else []  # fmt: skip
+        else:
+            return ""
+        return snippet(text, words, self.canon)
 
     def _by_window(self, ranked: list[Scored], year: str) -> list[Scored]:
         """A question naming a counting window (2017 年起, 2021 年以後) prefers indicators

@@ -23,8 +23,15 @@ FIELD_WORDS: list[tuple[Field, str]] = [
     (Field.BASELINE, r"2021\s*年?|基準值?|基期|基線|起始值|baseline"),
     (Field.ACTUAL, r"實際值?|實績|2024\s*年?|actual"),
     (Field.LATEST, r"最新|2025\s*年?|目前|現在|最近|今年|latest|current|recent|now"),
-    (Field.UNIT, r"負責單位|負責|主責|主辦|承辦|哪個單位|哪個機關|誰|responsible|who|agency"),
-    (Field.NOTE, r"計算說明|計算方式|怎麼算|如何計算|計算|定義|definition|calculated|defined"),
+    (
+        Field.UNIT,
+        r"負責單位|負責|主責|主辦|承辦|哪個單位|哪個機關|哪個司|哪個署|在管|誰|responsible|who|agency",
+    ),
+    (
+        Field.NOTE,
+        r"計算說明|計算方式|怎麼算|如何計算|計算|算法|區間|定義|從哪一?年|哪一?年開始|以哪一?年"
+        r"|definition|calculated|defined",
+    ),
 ]
 _COMPONENTS = r"就業率|訓後就業率|推介就業率|employment rate"
 

@@ -25,7 +25,7 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.engine.answer import EDITION, Answer, IndicatorCard, Kind, Match
-from bot.render.plain import BOLD, END, clean, lines
+from bot.render.plain import BOLD, DETAILS, DETAILS_END, END, clean, lines
 
 LIMIT = 4096  # Telegram's limit for one message
 DATA_LIMIT = 64  # bytes of callback_data
@@ -81,20 +81,37 @@ def _echo(answer: Answer) -> list[str]:
 def to_html(answer: Answer) -> str:
     """The whole answer as one HTML string (may be longer than one message)."""
     layout = lines(answer)
-    headings = {f"指標 {c.indicator.id} {c.indicator.name}" for c in answer.cards}
-    if answer.kind in (Kind.LIST, Kind.FACT, Kind.PROGRAMME) and layout:
-        headings.add(layout[0])
+    leads = tuple(f"{c.indicator.id} {c.indicator.name}：" for c in answer.cards)
     out = (
         [esc(e) for e in _echo(answer)] if answer.kind in (Kind.CANDIDATES, Kind.NOT_FOUND) else []
     )
+    details: list[str] | None = None
+    # a list's title, a section's or a programme's name heading the answer: bold
+    heading = (
+        layout[0] if layout and answer.kind in (Kind.LIST, Kind.FACT, Kind.PROGRAMME) else None
+    )
+    if heading is not None and (BOLD in heading or len(heading) > 60):
+        heading = None  # a quoted sentence answers first: its figures are bold instead
     for text in layout:
-        if text in headings:
-            out.append(f"<b>{esc(clean(text))}</b>")
+        if text == DETAILS:  # the report's longer text: folded, one tap opens it
+            details = []
+            continue
+        if text == DETAILS_END:
+            out.append("<blockquote expandable>" + "\n".join(details or []) + "</blockquote>")
+            details = None
+            continue
+        if leads and clean(text).startswith(leads):  # a card's own line: its name bold
+            head, _, rest = text.partition("：")
+            line = f"<b>{esc(clean(head))}</b>：{_line(rest)}"
+        elif text is heading:
+            line = f"<b>{esc(clean(text))}</b>"
         elif text.startswith(("出處：", "資料來源：")):
-            out.append(f"<i>{_line(text)}</i>")
+            line = f"<i>{_line(text)}</i>"
         else:
-            out.append(_line(text))
-    return "\n".join(out).strip() or esc(EDITION)
+            line = _line(text)
+        (details if details is not None else out).append(line)
+    # a blockquote is a block of its own: no empty line after it
+    return "\n".join(out).replace("</blockquote>\n", "</blockquote>").strip() or esc(EDITION)
 
 
 def split_html(text: str, limit: int = LIMIT) -> list[str]:

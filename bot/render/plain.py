@@ -12,6 +12,7 @@ from bot.knowledge.figures import PROSE_FIGURE
 from bot.knowledge.values import Figure
 
 BOLD, END = "\ue000", "\ue001"
+DETAILS, DETAILS_END = "\ue002", "\ue003"  # lines between them: details (expandable in HTML)
 PERIOD_LABEL = {
     "actual_2024": "2024 年實際值",
     "target_2024": "2024 年目標值",
@@ -44,6 +45,17 @@ def where(heading: str, page: int | None) -> str:
     return " > ".join(short) + (f"（報告第 {page} 頁起）" if page else "")
 
 
+def short_where(heading: str, page: int | None) -> str:
+    """The shortest citation that finds the place: chapter and section, the last heading,
+    the page (「第二章第三節（核心目標 8）…(六) 指標 8.7.1 職災死亡千人率，第 12 頁起」)."""
+    parts = where(heading, None).split(" > ")
+    last = parts[-1] if len(parts) > 1 else ""
+    last = last if len(last) <= 24 else last[:23] + "…"
+    return " > ".join([parts[0], last] if last else parts[:1]) + (
+        f"，第 {page} 頁起" if page else ""
+    )
+
+
 def b(text: str) -> str:
     return f"{BOLD}{text}{END}"
 
@@ -58,25 +70,27 @@ def _decimals(text: str) -> int:
     return len(digits.split(".")[1]) if "." in digits else 0
 
 
-def gap(actual: Figure, target: Figure, lower_better: bool) -> str:
-    """`高於目標 0.003` / `超出目標 31,013 人`, in the report's precision."""
+def gap(actual: Figure, target: Figure, lower_better: bool, verdict: bool = True) -> str:
+    """`比目標高 0.003，未達標` / `比目標多 31,013 人，達標`, in the report's precision."""
     places = max(_decimals(actual.text), _decimals(target.text))
     diff = abs(Decimal(str(actual.value)) - Decimal(str(target.value)))
     amount = f"{diff:,.{places}f}"
     unit = (
-        "個百分點"
+        " 個百分點"
         if actual.unit == "%"
         else f" {actual.unit}"
         if actual.unit not in ("", "千人率")
         else ""
     )
     if actual.value == target.value:
-        return "與目標相同"
+        return "與目標相同，達標" if verdict else "與目標相同"
     above = actual.value > target.value
     good = above != lower_better
-    word = ("高於" if above else "低於") + "目標"
-    verdict = "達標" if good else "未達標"
-    return f"{word} {amount}{unit}（{verdict}）"
+    if unit.strip() and actual.unit != "%":
+        word = "比目標多" if above else "比目標少"
+    else:
+        word = "比目標高" if above else "比目標低"
+    return f"{word} {amount}{unit}" + (f"，{'達標' if good else '未達標'}" if verdict else "")
 
 
 def _component_lines(card: IndicatorCard, component: str, order: list[str]) -> list[str]:
@@ -86,14 +100,12 @@ def _component_lines(card: IndicatorCard, component: str, order: list[str]) -> l
     for period in order:
         fig = figs.get(period)
         if fig is None:
-            if period == "latest":
-                out.append("最新：報告未列 2025 年的最新數值")
-            continue
+            continue  # the first line says so when it was asked
         line = f"{PERIOD_LABEL[period]}：{b(fig.text)}"
         if period == "latest":
             line = f"最新（{fig.as_of}）：{b(fig.text)}"
         if period == "actual_2024" and "target_2024" in figs:
-            line += f"，{gap(fig, figs['target_2024'], lower)}"
+            line += f"（{gap(fig, figs['target_2024'], lower)}）"
         out.append(line)
     return out
 
@@ -102,50 +114,139 @@ def _bold_figures(text: str) -> str:
     return PROSE_FIGURE.sub(lambda m: b(m.group(0)), text)
 
 
-def card_lines(card: IndicatorCard, fields: list[Field], twin: bool = False) -> list[str]:
+def card_lead(card: IndicatorCard, fields: list[Field], components: list[str] = ()) -> str:
+    """The card's first line: the indicator and what was asked of it, in one line
+    (「8.7.1 職災死亡千人率：2024 年目標 0.019 以下（實際 0.022，未達標）」)."""
+    return _lead(card, fields, components)[0]
+
+
+def _lead(card: IndicatorCard, fields: list[Field], components) -> tuple[str, set[str]]:
+    """The first line, and the periods whose figures it shows for every part."""
     ind = card.indicator
-    status = "● 已達成 2024 年目標" if ind.met else "○ 未達成 2024 年目標"
-    better = "數值越低越好" if ind.direction == "lower" else "數值越高越好"
-    out = [f"指標 {ind.id} {ind.name}", f"{b(status)}（{better}）"]
+    figs = {(f.component, f.period): f for f in card.figures}
+    parts_of = list(dict.fromkeys(f.component for f in card.figures))
+    asked = [c for c in parts_of if c and any(c in a or a in c for a in components)]
+    shown = asked or parts_of
+
+    def value(period: str) -> str:
+        got = [
+            (f"{c} " if c and len(shown) > 1 else "") + b(figs[c, period].text)
+            for c in shown
+            if (c, period) in figs
+        ]
+        return "、".join(got)
+
+    verdict = "達標" if ind.met else "未達標"
+    latest = next((f for f in card.figures if f.period == "latest" and f.component in shown), None)
+    said = []
+    for field in fields or [Field.STATUS]:
+        if field is Field.STATUS:
+            said.append(f"{'已達成' if ind.met else '未達成'} 2024 年目標")
+        elif field is Field.TARGET:
+            said.append(f"2024 年目標 {value('target_2024')}")
+        elif field is Field.ACTUAL:
+            said.append(f"2024 年實際 {value('actual_2024')}")
+        elif field is Field.BASELINE:
+            said.append(f"2021 年（基準）{value('baseline_2021')}")
+        elif field is Field.LATEST:
+            said.append(
+                f"最新（{latest.as_of}）{value('latest')}"
+                if latest
+                else "報告未列 2025 年的最新數值"
+            )
+        elif field is Field.UNIT:
+            said.append(f"負責單位 {ind.unit}")
+        elif field is Field.NOTE:
+            said.append(f"計算說明：{ind.note}")
+    context = []
+    if Field.ACTUAL not in fields:
+        context.append(f"實際 {value('actual_2024')}")
+    if Field.TARGET not in fields:
+        context.append(f"目標 {value('target_2024')}")
+    stated = Field.STATUS in (fields or [Field.STATUS])  # 已達成 / 未達成 said already
+    context.append(_gaps(card, shown, not stated) or ("" if stated else verdict))
+    context = [c for c in context if c]  # 比目標多 1,925 人次（，達標）
+    if set(fields) <= {Field.UNIT, Field.NOTE, Field.BASELINE, Field.LATEST} and fields:
+        context = []  # asked nothing of the 2024 result
+    line = f"{ind.id} {ind.name}：{'；'.join(said)}"
+    periods = {FIELD_PERIODS[f] for f in fields if f in FIELD_PERIODS}
+    if context:
+        periods |= {"actual_2024", "target_2024"}
+    if shown != parts_of:  # only the asked parts are in the line
+        periods = set()
+    return line + (f"（2024 年{'，'.join(context)}）" if context else ""), periods
+
+
+def _gaps(card: IndicatorCard, shown: list[str], verdict: bool = True) -> str:
+    figs = {(f.component, f.period): f for f in card.figures}
+    lower = card.indicator.direction == "lower"
+    out = [
+        (f"{c} " if c and len(shown) > 1 else "")
+        + gap(figs[c, "actual_2024"], figs[c, "target_2024"], lower, verdict)
+        for c in shown
+        if (c, "actual_2024") in figs and (c, "target_2024") in figs
+    ]
+    return "；".join(out)
+
+
+def _restates(note: str, name: str) -> bool:
+    """A calculation note that only says the name again (1.3.2's 「單獨參加職業災害保險的
+    被保險人數」); 「年度職災死亡千人率」 says more (a year, not a sum of years)."""
+    squeeze = re.sub(r"\s", "", note)
+    return squeeze in re.sub(r"\s", "", name)
+
+
+def card_lines(
+    card: IndicatorCard,
+    fields: list[Field],
+    twin: bool = False,
+    components: list[str] = (),
+    lead: str = "",
+) -> list[str]:
+    """One indicator: the answer in the first line, the key figures, the responsible unit,
+    the report's words in a details block, a short citation."""
+    ind = card.indicator
+    first, said = _lead(card, [] if lead else fields, components)
+    out = [_bold_figures(lead), first] if lead else [first]  # a quoted detail answers first
     order = [FIELD_PERIODS[f] for f in fields if f in FIELD_PERIODS]
     order += [
         p for p in ("actual_2024", "target_2024", "baseline_2021", "latest") if p not in order
     ]
-    components = list(dict.fromkeys(f.component for f in card.figures))
-    for component in components:
+    order = [p for p in order if p not in said]  # each figure once
+    for component in dict.fromkeys(f.component for f in card.figures):
         rows = _component_lines(card, component, order)
-        if component:
-            out.append(f"【{component}】")
-        out += [f"・{r}" for r in rows]
+        out += [f"・{component + '｜' if component else ''}{r}" for r in rows]
+    better = "數值越低越好" if ind.direction == "lower" else "數值越高越好"
+    out.append(
+        f"{'' if Field.UNIT in fields and not lead else f'負責單位：{ind.unit}'}（{better}）"
+    )
+    details = []
     if card.excerpt:
-        out.append(f"・報告內文：{_bold_figures(card.excerpt)}")
+        details.append(f"報告內文：{_bold_figures(card.excerpt)}")
     for quote in card.related:
-        out.append(f"・相關數據（推動亮點）：{quote.text.replace(quote.figure, b(quote.figure))}")
+        details.append(f"相關數據（推動亮點）：{quote.text.replace(quote.figure, b(quote.figure))}")
     for aside in card.aside:
-        out.append(f"・{where(aside.section, aside.page)}：{_bold_figures(aside.text)}")
-    unit = f"負責單位：{ind.unit}"
-    note = f"計算說明：{ind.note}"
-    extra = [unit, note] if Field.UNIT in fields or Field.NOTE not in fields else [note, unit]
-    if Field.UNIT in fields:
-        out.insert(1, unit)
-        extra.remove(unit)
-    out += extra
-    out.append(f"核心目標 {card.goal.number}：{card.goal.title}")
-    out += [f"註：{r.text}" for r in card.remarks]
-    out.append(f"出處：{where(ind.section, ind.page)}")
+        details.append(f"{where(aside.section, aside.page)}：{_bold_figures(aside.text)}")
+    if Field.NOTE in fields or not _restates(ind.note, ind.name):
+        details.append(f"計算說明：{ind.note}")
+    details += [f"註：{r.text}" for r in card.remarks]
+    if details:
+        out += [DETAILS, *details, DETAILS_END]
+    out.append(f"出處：{short_where(ind.section, ind.page)}")
     return out
 
 
 def lines(answer: Answer) -> list[str]:
+    """The one layout: the first line answers (a figure, a clause of the report), then
+    what supports it, the report's longer text between DETAILS marks, a short citation."""
     out: list[str] = []
     if answer.kind is Kind.INDICATOR:
-        if len(answer.cards) > 1:
-            ids = "、".join(c.indicator.id for c in answer.cards)
-            out.append(f"有 {len(answer.cards)} 個指標符合（{ids}），分別列出：")
         for i, card in enumerate(answer.cards):
             if i:
                 out.append("")
-            out += card_lines(card, answer.fields)
+            out += card_lines(
+                card, answer.fields, components=answer.components, lead=answer.lead if not i else ""
+            )
     elif answer.kind is Kind.LIST:
         out.append(answer.title)
         grouped = len({e.goal for e in answer.entries}) > 1
@@ -160,27 +261,38 @@ def lines(answer: Answer) -> list[str]:
             out.append("●達成 2024 年目標 ○未達成 2024 年目標")
     elif answer.kind is Kind.PROGRAMME and answer.programme:
         p = answer.programme
-        out += [f"推動亮點：{p.title}", f"核心目標 {p.goal}"]
+        if answer.lead:
+            out.append(_bold_figures(answer.lead))
+        out.append(f"推動亮點：{p.title}（核心目標 {p.goal}）")
+        body = []
         if p.stakeholders:
-            out.append("涉及利害關係人：" + "；".join(p.stakeholders.splitlines()))
-        out.append("執行內容及實際績效：")
+            body.append("涉及利害關係人：" + "；".join(p.stakeholders.splitlines()))
+        body.append("執行內容及實際績效：")
         for para in p.content.splitlines():
             for fig in answer.programme_figures:
                 if fig.text in para and BOLD + fig.text not in para:
                     para = para.replace(fig.text, b(fig.text))
-            out.append(para)
+            body.append(para)
         if p.conclusion:
-            out.append("結語：" + p.conclusion.splitlines()[0])
-        out.append(f"出處：{where(p.section, p.page)}")
+            body.append("結語：" + p.conclusion.splitlines()[0])
+        out += [DETAILS, *body, DETAILS_END] if answer.lead else body
+        out.append(f"出處：{short_where(p.section, p.page)}")
     elif answer.kind is Kind.FACT:
-        out.append(where(answer.title, None) if " > " in answer.title else answer.title)
-        out += answer.sentences
-        if answer.passage:
-            out.append(f"出處：{where(answer.passage.heading, answer.passage.page)}")
-        elif answer.message:
-            out.append(f"出處：{where(answer.message, None)}")
+        title = short_where(answer.title, None) if " > " in answer.title else answer.title
+        sentences = [_bold_figures(t) for t in answer.sentences]
+        lead = answer.lead
+        if lead and [answer.lead] != answer.sentences[:1]:
+            out += [_bold_figures(lead), title, DETAILS, *sentences, DETAILS_END]
+        elif sentences and answer.passage and len(answer.sentences[0]) <= 120:  # it answers
+            out += [sentences[0], title, *sentences[1:]]
+        else:
+            out += [title, *sentences]
         for aside in answer.asides:
-            out.append(f"・{where(aside.section, aside.page)}：{_bold_figures(aside.text)}")
+            out.append(f"・{short_where(aside.section, aside.page)}：{_bold_figures(aside.text)}")
+        if answer.passage:
+            out.append(f"出處：{short_where(answer.passage.heading, answer.passage.page)}")
+        elif answer.message:
+            out.append(f"出處：{short_where(answer.message, None)}")
     elif answer.kind is Kind.CANDIDATES:
         out.append(answer.message)
         out += [f"{i}. {m.headline or m.label}" for i, m in enumerate(answer.candidates, start=1)]
@@ -194,7 +306,7 @@ def lines(answer: Answer) -> list[str]:
 
 
 def plain(answer: Answer) -> str:
-    return clean("\n".join(lines(answer)))
+    return clean("\n".join(t for t in lines(answer) if t not in (DETAILS, DETAILS_END)))
 
 
 def to_json(answer: Answer) -> dict:

@@ -67,22 +67,23 @@ def test_card_content(engine):
     assert "202 萬 57 人" in text and "截至 2025 年 7 月底" in text
     assert "勞動保險司" in text and "核心目標 1" in text and "出處" in text
     assert "2025 年 10 月" in text  # edition stamp
-    assert "高於目標 31,013 人" in text
+    assert "比目標多 31,013 人" in text  # not 「高於目標 31,013 人」, read as a target
+    assert text.splitlines()[0].startswith("1.3.1 請領勞保年金給付人數：已達成 2024 年目標")
 
 
 def test_asked_field_comes_first(engine):
     answer, text = ask(engine, "勞保年金最新人數")
     assert answer.fields[0] is Field.LATEST
-    body = text.splitlines()
-    assert body[2].startswith("・最新")
+    first = text.splitlines()[0]  # the answer's first line answers the asked part
+    assert "最新（截至 2025 年 7 月底）202 萬 57 人" in first and len(first) <= 120
     answer, text = ask(engine, "職災死亡千人率誰負責")
-    assert text.splitlines()[1] == "負責單位：職業安全衛生署"
+    assert text.splitlines()[0] == "8.7.1 職災死亡千人率：負責單位 職業安全衛生署"
 
 
 def test_multi_part_indicator_shows_every_part(engine):
     _, text = ask(engine, "4.4.3")
-    assert "【青年】" in text and "【失業者】" in text
-    assert "27,701 人" in text and "42,464 人" in text
+    assert "青年 27,701 人、失業者 42,464 人" in text.splitlines()[0]  # each part named
+    assert "・青年｜" in text and "・失業者｜" in text
     _, text = ask(engine, "8.5.2")
     assert "186,465 人" in text and "84.13%" in text
 

@@ -41,8 +41,11 @@ def test_every_answer_is_valid_telegram_html(engine):
 
 def test_card_bolds_figures_cites_the_section_and_stamps_the_edition(engine):
     html = ui.to_html(engine.indicator("8.7.1"))
-    assert "<b>0.022</b>" in html and "<b>0.019 以下</b>" in html
-    assert "<b>指標 8.7.1 職災死亡千人率</b>" in html
+    first = html.splitlines()[0]  # the answer's first line: the indicator bold, its figures
+    assert first.startswith("<b>8.7.1 職災死亡千人率</b>：")
+    assert "<b>0.022</b>" in first and "<b>0.019 以下</b>" in first
+    assert "<b>0.021</b>" in html
+    assert "<blockquote expandable>" in html  # the report's longer text folded
     cited = re.search(r"<i>出處：([^<]*)</i>", html)
     assert cited and "8.7.1" in cited.group(1)
     assert f"<i>資料來源：{EDITION}</i>" in html
