@@ -81,7 +81,9 @@ def _echo(answer: Answer) -> list[str]:
 def to_html(answer: Answer) -> str:
     """The whole answer as one HTML string (may be longer than one message)."""
     layout = lines(answer)
-    leads = tuple(f"{c.indicator.id} {c.indicator.name}：" for c in answer.cards)
+    leads = tuple(
+        f"{c.indicator.id}{n}：" for c in answer.cards for n in ("", f" {c.indicator.name}")
+    )
     out = (
         [esc(e) for e in _echo(answer)] if answer.kind in (Kind.CANDIDATES, Kind.NOT_FOUND) else []
     )

@@ -13,6 +13,7 @@ from bot.knowledge.values import Figure
 
 BOLD, END = "\ue000", "\ue001"
 DETAILS, DETAILS_END = "\ue002", "\ue003"  # lines between them: details (expandable in HTML)
+LEAD = 120  # characters of a first line a phone shows whole (score.py's `lead` reads these)
 PERIOD_LABEL = {
     "actual_2024": "2024 年實際值",
     "target_2024": "2024 年目標值",
@@ -168,13 +169,23 @@ def _lead(card: IndicatorCard, fields: list[Field], components) -> tuple[str, se
     context = [c for c in context if c]  # 比目標多 1,925 人次（，達標）
     if set(fields) <= {Field.UNIT, Field.NOTE, Field.BASELINE, Field.LATEST} and fields:
         context = []  # asked nothing of the 2024 result
-    line = f"{ind.id} {ind.name}：{'；'.join(said)}"
     periods = {FIELD_PERIODS[f] for f in fields if f in FIELD_PERIODS}
     if context:
         periods |= {"actual_2024", "target_2024"}
     if shown != parts_of:  # only the asked parts are in the line
         periods = set()
-    return line + (f"（2024 年{'，'.join(context)}）" if context else ""), periods
+    # the richest line that a phone shows whole: with the name and the gap, then without
+    # the gap, then the number alone for the name (each figure still follows below)
+    lean = [c for c in context if not re.search(r"比目標|與目標", c)]
+    options = [(ind.name, context), (ind.name, lean), ("", context), ("", lean), ("", [])]
+    for head, extra in options:
+        line = f"{ind.id} {head}".strip() + f"：{'；'.join(said)}"
+        line += f"（2024 年{'，'.join(extra)}）" if extra else ""
+        if len(clean(line)) <= LEAD:
+            break
+    if not extra and context:  # the 2024 figures are not in the line: keep them below
+        periods = {FIELD_PERIODS[f] for f in fields if f in FIELD_PERIODS}
+    return line, periods
 
 
 def _gaps(card: IndicatorCard, shown: list[str], verdict: bool = True) -> str:
@@ -208,6 +219,8 @@ def card_lines(
     ind = card.indicator
     first, said = _lead(card, [] if lead else fields, components)
     out = [_bold_figures(lead), first] if lead else [first]  # a quoted detail answers first
+    if not clean(first).startswith(f"{ind.id} {ind.name}"):  # the name did not fit the line
+        out.append(f"（{ind.id} {ind.name}）")
     order = [FIELD_PERIODS[f] for f in fields if f in FIELD_PERIODS]
     order += [
         p for p in ("actual_2024", "target_2024", "baseline_2021", "latest") if p not in order

@@ -26,3 +26,9 @@ def test_the_first_line_holds_the_asked_figures(engine, question, figures):
 def test_a_quoted_fact_answers_in_its_first_line(engine):
     first = plain(engine.answer("青年職涯資源會透過哪些網路平台推")).splitlines()[0]
     assert "podcast" in first and not first.startswith("第二章")
+
+
+def test_a_long_name_gives_way_before_the_asked_figures_do(engine):
+    lines = plain(engine.answer("8.5.2 2024實際值")).splitlines()
+    assert len(lines[0]) <= 120 and "186,465 人" in lines[0] and "84.13%" in lines[0]
+    assert any("失業者參加職前訓練課程參訓人數及訓後就業率" in line for line in lines[:2])
