@@ -132,12 +132,18 @@ class Cards:
             found=True,
             matches=[self.match("indicator", i, scores.get(i, score)) for i in ids],
             fields=list(q.fields),
-            components=list(q.components),
+            components=list(q.components) + self._parts_named(ids, q.text),
             cards=[
                 self.card(i, leftover, *((aside, excerpt) if n == 0 else ()))
                 for n, i in enumerate(ids)
             ],
         )
+
+    def _parts_named(self, ids: list[str], text: str) -> list[str]:
+        """The parts of the indicators (人數, 訓後就業率, 青年 …) the question names, so the
+        first line shows those it asks for: 「參訓人數和訓後就業率」 asks for both."""
+        parts = {f.component for i in ids for f in self.k.figures[i] if f.component}
+        return sorted(p for p in parts if p in text)
 
     def listing(
         self,

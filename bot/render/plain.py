@@ -169,11 +169,10 @@ def _lead(card: IndicatorCard, fields: list[Field], components) -> tuple[str, se
     context = [c for c in context if c]  # 比目標多 1,925 人次（，達標）
     if set(fields) <= {Field.UNIT, Field.NOTE, Field.BASELINE, Field.LATEST} and fields:
         context = []  # asked nothing of the 2024 result
+        if Field.BASELINE in fields:  # 2021 asked: against what it became in 2024
+            context = [f"實際 {value('actual_2024')}"]
     periods = {FIELD_PERIODS[f] for f in fields if f in FIELD_PERIODS}
-    if context:
-        periods |= {"actual_2024", "target_2024"}
-    if shown != parts_of:  # only the asked parts are in the line
-        periods = set()
+    shows = {"actual_2024": "實際 ", "target_2024": "目標 "}  # what the brackets hold
     # the richest line that a phone shows whole: with the name and the gap, then without
     # the gap, then the number alone for the name (each figure still follows below)
     lean = [c for c in context if not re.search(r"比目標|與目標", c)]
@@ -183,8 +182,9 @@ def _lead(card: IndicatorCard, fields: list[Field], components) -> tuple[str, se
         line += f"（2024 年{'，'.join(extra)}）" if extra else ""
         if len(clean(line)) <= LEAD:
             break
-    if not extra and context:  # the 2024 figures are not in the line: keep them below
-        periods = {FIELD_PERIODS[f] for f in fields if f in FIELD_PERIODS}
+    periods |= {p for p, word in shows.items() if any(c.startswith(word) for c in extra)}
+    if shown != parts_of:  # only the asked parts are in the line: every figure below
+        periods = set()
     return line, periods
 
 
