@@ -14,6 +14,7 @@ from bot.knowledge.values import (
 )
 
 EDITION = "勞動部永續發展目標自願性檢視報告（2025 年 10 月）"
+SAMPLES = ["職災死亡千人率多少", "勞保年金有多少人領", "未達成的指標有哪些"]  # to try, to press
 
 
 class Kind(Enum):

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from bot.engine import candidates
 from bot.engine import question as questions
-from bot.engine.answer import Answer, Context, Field, IndicatorCard, Kind, Match
+from bot.engine.answer import SAMPLES, Answer, Context, Field, IndicatorCard, Kind, Match
 from bot.engine.bridge import Bridge
 from bot.engine.cards import Cards
 from bot.engine.decide import Decision, Weights, choosable, decide
@@ -23,9 +23,6 @@ from bot.knowledge.values import Knowledge
 WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the counting window
 
 _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「1」, 「2.5」
-
-
-SAMPLES = ["職災死亡千人率多少", "勞保年金有多少人領", "未達成的指標有哪些"]
 
 
 class Engine:

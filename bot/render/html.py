@@ -24,7 +24,7 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
-from bot.engine.answer import EDITION, Answer, IndicatorCard, Kind, Match
+from bot.engine.answer import EDITION, SAMPLES, Answer, IndicatorCard, Kind, Match
 from bot.render.plain import BOLD, DETAILS, DETAILS_END, END, clean, lines
 
 LIMIT = 4096  # Telegram's limit for one message
@@ -32,6 +32,7 @@ DATA_LIMIT = 64  # bytes of callback_data
 NONE_LABEL = "都不是 / none of these"
 PREFIX = {"indicator": "i", "programme": "p", "goal": "g", "fact": "f", "list": "l"}
 SAMPLE_COUNT = 3
+ECHO = 40  # characters of the user's question said back, at most
 
 # name, Traditional Chinese description, English description, usage (None: no argument)
 COMMANDS: list[tuple[str, str, str, str | None]] = [
@@ -75,7 +76,7 @@ def _u16(text: str) -> int:
 
 def _echo(answer: Answer) -> list[str]:
     query = " ".join(clean(answer.query).split())
-    return [f"「{query[:200]}{'…' if len(query) > 200 else ''}」"] if query else []
+    return [f"「{query[:ECHO]}{'…' if len(query) > ECHO else ''}」"] if query else []
 
 
 def to_html(answer: Answer) -> str:
@@ -105,6 +106,8 @@ def to_html(answer: Answer) -> str:
         if leads and clean(text).startswith(leads):  # a card's own line: its name bold
             head, _, rest = text.partition("：")
             line = f"<b>{esc(clean(head))}</b>：{_line(rest)}"
+        elif text.startswith("可以這樣問：") and set(answer.suggestions) <= set(SAMPLES):
+            continue  # the sample questions are buttons under the message
         elif text is heading:
             line = f"<b>{esc(clean(text))}</b>"
         elif text.startswith(("出處：", "資料來源：")):
@@ -179,6 +182,26 @@ def _short(text: str, size: int = 30) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
+def _distinct(titles: list[str], size: int) -> list[str]:
+    """Short labels that tell the titles apart: a title starting like another one is
+    shown from where they part (「…協助青年、失業者及弱勢族群…」, 「…及強化青年求職技巧…」)."""
+    out = []
+    for title in titles:
+        others = [t for t in titles if t != title]
+        common = max((len(_prefix(title, o)) for o in others), default=0)
+        out.append(
+            _short(title, size) if common < size // 2 else _short("…" + title[common:], size)
+        )
+    return out
+
+
+def _prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
 def keyboard(answer: Answer, *, none_key: str | None = None) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = []
     if answer.kind is Kind.CANDIDATES:
@@ -201,11 +224,18 @@ def keyboard(answer: Answer, *, none_key: str | None = None) -> InlineKeyboardMa
             ]
         ]
     elif answer.kind is Kind.LIST and answer.programmes:
+        labels = _distinct([p.title for p in answer.programmes], 16)
         buttons = [
-            InlineKeyboardButton(f"{p.id}. {_short(p.title, 16)}", callback_data=f"o:p:{p.id}")
-            for p in answer.programmes
+            InlineKeyboardButton(f"{p.id}. {label}", callback_data=f"o:p:{p.id}")
+            for p, label in zip(answer.programmes, labels, strict=True)
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    elif answer.kind is Kind.NOT_FOUND and answer.suggestions:  # sample questions to press
+        rows = [
+            [InlineKeyboardButton(_short(q), callback_data=f"s:{SAMPLES.index(q)}")]
+            for q in answer.suggestions
+            if q in SAMPLES
+        ]
     rows = [r for r in rows if r]
     return InlineKeyboardMarkup(rows) if rows else None
 

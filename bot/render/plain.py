@@ -308,7 +308,7 @@ def lines(answer: Answer) -> list[str]:
             out.append(f"出處：{short_where(answer.message, None)}")
     elif answer.kind is Kind.CANDIDATES:
         out.append(answer.message)
-        out += [f"{i}. {m.headline or m.label}" for i, m in enumerate(answer.candidates, start=1)]
+        out += [f"・{m.headline or m.label}" for m in answer.candidates]  # its button follows
     else:
         out += [clean(answer.message), answer.title]
         if answer.suggestions:

@@ -189,3 +189,38 @@ def test_any_text_renders_to_valid_messages(query, sentences):
         for chunk in chunks:
             telegram_html_to_text(chunk)
             assert utf16_len(chunk) <= ui.LIMIT
+
+
+def test_the_question_is_said_back_in_at_most_forty_characters(engine):
+    answer = engine.answer("天氣" * 60)
+    echo = ui.to_html(answer).splitlines()[0]
+    assert echo.startswith("「") and len(echo) <= 44 and echo.endswith("…」")
+
+
+def test_programme_buttons_tell_programmes_3_and_4_apart(engine):
+    markup = ui.keyboard(engine.programmes())
+    labels = [b.text for row in markup.inline_keyboard for b in row]
+    assert len(set(labels)) == len(labels) == 8
+    three, four = (next(t for t in labels if t.startswith(f"{n}. ")) for n in (3, 4))
+    assert three[3:] != four[3:] and "…" in three and "…" in four
+
+
+def test_not_found_offers_its_sample_questions_as_buttons_not_as_text(engine):
+    answer = engine.answer("今天天氣如何")
+    assert not answer.found
+    markup = ui.keyboard(answer)
+    data = [b.callback_data for row in markup.inline_keyboard for b in row]
+    assert data == [f"s:{i}" for i in range(len(SAMPLES))]
+    assert "可以這樣問" not in ui.to_html(answer)
+
+
+def test_did_you_mean_lists_each_choice_once_with_its_figure(engine, vague):
+    answer = engine.answer(vague)
+    html = ui.to_html(answer)
+    assert not re.search(r"^\d\. ", html, re.M)  # no numbered list beside the buttons
+    for match in answer.candidates:
+        assert html.count(esc_label(match.label)) == 1 and "2024：" in match.headline
+
+
+def esc_label(label: str) -> str:
+    return ui.esc(label)
