@@ -132,3 +132,31 @@ def analyse(text: str) -> Question:
     rest = _blank(_INDICATOR_WORD, rest)  # 「指標」 says what kind of answer, not which one
     q.rest = re.sub(r"\s+", " ", rest).strip()
     return q
+
+
+_GREETING = re.compile(
+    r"(你好|您好|大家好|哈囉|哈嘍|嗨|安安|早安|午安|晚安|hi|hello|hey"
+    r"|good (morning|afternoon|evening))[呀啊啦喔哦唷囉耶 ]*(你|您)?"
+)
+_THANKS = re.compile(
+    r"(謝謝|感謝|多謝|感恩|謝啦|3q|thanks?( a lot| you)?|thank you( very much)?|thx|ty)"
+    r"[呀啊啦喔哦唷囉耶 ]*(你|您|你們)?[的了]?(幫忙|回答)?"
+)
+_BYE = re.compile(r"(掰掰|再見|拜拜|bye|goodbye|see you)[呀啊啦喔哦唷囉 ]*")
+SMALL_TALK = (
+    (
+        _GREETING,
+        "你好！我回答勞動部永續發展目標自願性檢視報告的內容：指標的數字、是否達標、負責單位。",
+    ),
+    (_THANKS, "不客氣！還有問題隨時問我。"),
+    (_BYE, "再見！需要查報告的數字時再來找我。"),
+)
+
+
+def small_talk(text: str) -> str:
+    """The friendly reply to a message that is only a greeting, thanks or goodbye, or ""."""
+    bare = re.sub(r"[\s.!?~，。！？～、]+", " ", text).strip()
+    for pattern, reply in SMALL_TALK:
+        if pattern.fullmatch(bare):
+            return reply
+    return ""

@@ -261,6 +261,11 @@ def start_keyboard(samples: list[str]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+def text_only_html() -> str:
+    """The reply to a sticker, a voice note, a location: what the bot can read."""
+    return "我只讀文字訊息：請直接輸入問題（照片請附上文字說明），例如下面的問題。"
+
+
 def help_html() -> str:
     out = ["<b>使用說明</b>", "直接輸入問題，或使用指令："]
     out += [f"/{name} — {esc(zh)}" for name, zh, _, _ in COMMANDS]

@@ -158,6 +158,12 @@ def build_application(
     application.add_handler(
         MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT, handlers.on_group_text)
     )
+    application.add_handler(
+        MessageHandler(
+            new & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+            handlers.on_private_other,
+        )
+    )
     application.add_handler(CallbackQueryHandler(handlers.on_callback))
     application.add_handler(InlineQueryHandler(handlers.on_inline))
     application.add_error_handler(handlers.on_error)

@@ -86,6 +86,18 @@ async def on_private_text(update: Update, context: Ctx) -> None:
         await ask(update, context, msg.text)
 
 
+async def on_private_other(update: Update, context: Ctx) -> None:
+    """A sticker, a voice note, a location …: say that the bot reads text; a photo's or a
+    document's caption is asked as the question it is."""
+    msg = update.effective_message
+    if not msg or _ours(msg, context):
+        return
+    if msg.caption and msg.caption.strip():
+        await ask(update, context, msg.caption)
+        return
+    await msg.reply_html(ui.text_only_html(), reply_markup=ui.start_keyboard(SAMPLES))
+
+
 async def on_group_text(update: Update, context: Ctx) -> None:
     """Replies to the bot's own messages and @mentions of the bot; all else is ignored."""
     msg = update.effective_message
@@ -124,10 +136,12 @@ def addressed(update: Update, context: Ctx) -> bool:
     if update.callback_query:
         return True
     msg = update.message
-    if msg is None or not msg.text or _ours(msg, context):
+    if msg is None or _ours(msg, context):
         return False
     if msg.chat.type == "private":
-        return True
+        return True  # every private message gets an answer (a sticker: "I read text")
+    if not msg.text:
+        return False
     if msg.text.startswith("/"):
         name, _, suffix = msg.text.split(maxsplit=1)[0][1:].partition("@")
         if suffix:

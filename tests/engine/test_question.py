@@ -48,3 +48,19 @@ def test_latest_period_and_counting_window():
     assert Field.LATEST in q.fields and "8" not in q.rest
     assert analyse("2017年以來微型創業貸款").window == "2017"
     assert analyse("失業者職訓 2021到2024年累計").window == "2021"
+
+
+@pytest.mark.parametrize("text", ["你好", "您好啊", "hello", "謝謝你的回答", "thank you", "掰掰"])
+def test_small_talk_is_recognised(text):
+    from bot.engine.question import small_talk
+    from bot.engine.text import normalise
+
+    assert small_talk(normalise(text))
+
+
+@pytest.mark.parametrize("text", ["你好 職災死亡千人率多少", "感謝勞動部的努力有哪些", "hi 8.7.1"])
+def test_a_question_with_a_greeting_is_still_a_question(text):
+    from bot.engine.question import small_talk
+    from bot.engine.text import normalise
+
+    assert not small_talk(normalise(text))

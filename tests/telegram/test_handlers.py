@@ -228,3 +228,38 @@ async def test_errors_are_logged_without_the_token_and_the_user_is_told(
     # the redaction filter lives on the root handlers (bot.telegram.app.configure_logging);
     # here we only check that the handler itself adds nothing token-bearing
     assert caplog.records[-1].getMessage().startswith("error while handling update")
+
+
+def _private_non_text(**fields) -> dict:
+    update = private_text("x")
+    del update["message"]["text"]
+    update["message"].update(fields)
+    return update
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 512,
+                     "height": 512, "is_animated": False, "is_video": False}},
+        {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}},
+        {"location": {"latitude": 25.03, "longitude": 121.56}},
+    ],
+)  # fmt: skip
+async def test_a_private_message_without_text_gets_a_short_line_saying_so(app, api, fields):
+    [msg] = await feed(app, api, _private_non_text(**fields))
+    assert msg.method == "sendMessage" and "文字" in msg.params["text"]
+    assert msg.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "s:0"
+
+
+async def test_a_photo_caption_is_answered_as_the_question(app, api):
+    photo = [{"file_id": "p", "file_unique_id": "p", "width": 90, "height": 90}]
+    [msg] = await feed(app, api, _private_non_text(photo=photo, caption="職災死亡千人率多少"))
+    assert "<b>0.022</b>" in msg.params["text"]
+
+
+@pytest.mark.parametrize("text", ["你好", "謝謝！", "thanks", "Hi"])
+async def test_greetings_and_thanks_get_a_friendly_line_not_a_refusal(app, api, text):
+    [msg] = await feed(app, api, private_text(text))
+    assert "沒有談到" not in msg.params["text"]
+    assert any(w in msg.params["text"] for w in ("你好", "不客氣"))
