@@ -261,6 +261,17 @@ def start_keyboard(samples: list[str]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+def group_intro_html(bot_name: str = "") -> str:
+    """What the bot says when it is added to a group."""
+    mention = f"@{esc(bot_name)}" if bot_name else "@機器人"
+    return "\n".join([
+        "<b>大家好！我回答勞動部永續發展目標自願性檢視報告的內容。</b>",
+        "在群組中請用 <code>/q 問題</code>，例如 <code>/q 職災死亡千人率多少</code>，"
+        f"或在訊息中提到 {mention}、回覆我的訊息。",
+        "指令一覽：/help",
+    ])  # fmt: skip
+
+
 def text_only_html() -> str:
     """The reply to a sticker, a voice note, a location: what the bot can read."""
     return "我只讀文字訊息：請直接輸入問題（照片請附上文字說明），例如下面的問題。"

@@ -38,7 +38,12 @@ from bot.telegram.webhook import Webhook, check_url
 from bot.telegram.webhook import run as serve_webhook
 
 log = logging.getLogger(__name__)
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,  # an edited question is answered again
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+]
 BOOTSTRAP_RETRIES = 8  # getMe / deleteWebhook at start: retried, 1 s ×1.5 apart (PTB: 0)
 
 
@@ -157,6 +162,16 @@ def build_application(
     )
     application.add_handler(
         MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT, handlers.on_group_text)
+    )
+    application.add_handler(
+        MessageHandler(new & filters.StatusUpdate.NEW_CHAT_MEMBERS, handlers.on_added)
+    )
+    edited = filters.UpdateType.EDITED_MESSAGE & filters.TEXT & ~filters.COMMAND
+    application.add_handler(
+        MessageHandler(edited & filters.ChatType.PRIVATE, handlers.on_private_text)
+    )
+    application.add_handler(
+        MessageHandler(edited & filters.ChatType.GROUPS, handlers.on_group_text)
     )
     application.add_handler(
         MessageHandler(

@@ -98,6 +98,14 @@ async def on_private_other(update: Update, context: Ctx) -> None:
     await msg.reply_html(ui.text_only_html(), reply_markup=ui.start_keyboard(SAMPLES))
 
 
+async def on_added(update: Update, context: Ctx) -> None:
+    """Added to a group: a short intro with the way to ask there (privacy mode on, the bot
+    reads only commands, mentions and replies to it)."""
+    msg = update.effective_message
+    if msg and any(m.id == context.bot.id for m in msg.new_chat_members or ()):
+        await msg.reply_html(ui.group_intro_html(context.bot.username or ""), do_quote=False)
+
+
 async def on_group_text(update: Update, context: Ctx) -> None:
     """Replies to the bot's own messages and @mentions of the bot; all else is ignored."""
     msg = update.effective_message

@@ -263,3 +263,27 @@ async def test_greetings_and_thanks_get_a_friendly_line_not_a_refusal(app, api, 
     [msg] = await feed(app, api, private_text(text))
     assert "沒有談到" not in msg.params["text"]
     assert any(w in msg.params["text"] for w in ("你好", "不客氣"))
+
+
+async def test_added_to_a_group_the_bot_says_how_to_ask_there(app, api):
+    update = group_text("x")
+    del update["message"]["text"]
+    update["message"]["new_chat_members"] = [BOT]
+    [msg] = await feed(app, api, update)
+    assert msg.params["chat_id"] == GROUP["id"] and "/q" in msg.params["text"]
+
+
+async def test_someone_else_joining_a_group_gets_no_reply(app, api):
+    update = group_text("x")
+    del update["message"]["text"]
+    update["message"]["new_chat_members"] = [BOB]
+    assert await feed(app, api, update) == []
+
+
+async def test_an_edited_question_is_answered_again(app, api):
+    update = private_text("職災死亡千人率多少")
+    update["edited_message"] = update.pop("message")
+    update["edited_message"]["text"] = "勞保年金有多少人領"
+    update["edited_message"]["edit_date"] = update["edited_message"]["date"] + 5
+    [msg] = await feed(app, api, update)
+    assert "1,931,013" in msg.params["text"]
