@@ -24,6 +24,7 @@ class Kind(Enum):
     FACT = "fact"  # a report fact or a passage of the report
     CANDIDATES = "candidates"  # did you mean: up to 3 options with their headline figures
     NOT_FOUND = "not_found"  # the report does not cover this
+    CHAT = "chat"  # a greeting, thanks, goodbye: a friendly line (not found in the contract)
 
 
 class Field(Enum):

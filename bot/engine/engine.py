@@ -157,7 +157,7 @@ class Engine:
             return self.cards.not_found(question, "請輸入想問的問題，例如指標名稱或編號。", SAMPLES)
         talk = questions.small_talk(text)
         if talk:  # 「你好」, 「謝謝」: a friendly line, not "the report does not say"
-            return self.cards.not_found(question, talk, SAMPLES)
+            return replace(self.cards.not_found(question, talk, SAMPLES), kind=Kind.CHAT)
         q = self.analyse(text)
         if q.bad_ids and not q.ids:
             return self.cards.not_found(

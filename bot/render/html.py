@@ -230,7 +230,7 @@ def keyboard(answer: Answer, *, none_key: str | None = None) -> InlineKeyboardMa
             for p, label in zip(answer.programmes, labels, strict=True)
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    elif answer.kind is Kind.NOT_FOUND and answer.suggestions:  # sample questions to press
+    elif answer.kind in (Kind.NOT_FOUND, Kind.CHAT) and answer.suggestions:  # to press
         rows = [
             [InlineKeyboardButton(_short(q), callback_data=f"s:{SAMPLES.index(q)}")]
             for q in answer.suggestions

@@ -64,3 +64,10 @@ def test_a_question_with_a_greeting_is_still_a_question(text):
     from bot.engine.text import normalise
 
     assert not small_talk(normalise(text))
+
+
+def test_small_talk_is_answered_as_chat_not_recorded_as_unanswered(engine):
+    from bot.engine.answer import Kind
+
+    answer = engine.answer("謝謝！")
+    assert answer.kind is Kind.CHAT and not answer.found and "不客氣" in answer.message
