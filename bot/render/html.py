@@ -33,6 +33,7 @@ NONE_LABEL = "都不是 / none of these"
 PREFIX = {"indicator": "i", "programme": "p", "goal": "g", "fact": "f", "list": "l"}
 SAMPLE_COUNT = 3
 ECHO = 40  # characters of the user's question said back, at most
+INLINE_ASK = "報告中找不到，點此私訊問我"  # the inline button when nothing matches
 
 # name, Traditional Chinese description, English description, usage (None: no argument)
 COMMANDS: list[tuple[str, str, str, str | None]] = [

@@ -25,7 +25,7 @@ def resolve(engine: Engine, action: str, arg: str) -> Answer | None:
         kind, _, rest = arg.partition(":")
         return resolve(engine, {"goal": "g", "unit": "u"}.get(kind, ""), rest)
     table = {
-        "i": lambda: engine.indicator(key) if key in k.indicators else None,
+        "i": lambda: engine.indicator(key) if key in k.indicators else _by_name(engine, arg),
         "p": lambda: engine.programme(int(arg)) if arg.isdigit() and int(arg) in k.programmes
         else None,
         "g": lambda: engine.listing(goal=int(arg)) if arg.isdigit() and int(arg) in k.goals
@@ -35,6 +35,13 @@ def resolve(engine: Engine, action: str, arg: str) -> Answer | None:
         "l": lambda: lists[arg]() if arg in lists else None,
     }  # fmt: skip
     return table[action]() if action in table else None
+
+
+def _by_name(engine: Engine, name: str) -> Answer | None:
+    """/i 職災死亡千人率: the indicator a name (or the words people use for it) means, when
+    the question it makes is answered with that indicator's card."""
+    answer = engine.answer(name) if name else None
+    return answer if answer and answer.kind is Kind.INDICATOR else None
 
 
 def _unit_alias(engine: Engine, name: str) -> Answer | None:

@@ -9,7 +9,7 @@ import asyncio
 import hashlib
 import logging
 
-from telegram import InputFile, Message, MessageEntity, Update
+from telegram import InlineQueryResultsButton, InputFile, Message, MessageEntity, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
@@ -164,7 +164,10 @@ async def on_command(update: Update, context: Ctx) -> None:
     head, *rest = (msg.text or "").split(maxsplit=1)
     name, arg = head[1:].split("@")[0].lower(), (rest[0][:ARG_MAX].strip() if rest else "")
     s = services(context)
-    if name == "start":
+    linked = ident(arg.replace("_", ".")) if name == "start" and arg else ""
+    if linked in s.engine.knowledge.indicators:  # a deep link t.me/<bot>?start=8_7_1
+        await send_answer(msg, context, s.engine.indicator(linked))
+    elif name == "start":
         await msg.reply_html(
             ui.start_html(context.bot.username or ""),
             reply_markup=ui.start_keyboard(SAMPLES),
@@ -275,7 +278,11 @@ async def on_inline(update: Update, context: Ctx) -> None:
         top = [i for i, _ in s.asked.most_common(9)]
         top += [i for i in s.engine.knowledge.indicators if i not in top][: 9 - len(top)]
         answers = [s.engine.listing(unmet=True)] + [s.engine.indicator(i) for i in top]
-    await update.inline_query.answer(ui.inline_articles(answers), cache_time=60, is_personal=False)
+    articles = ui.inline_articles(answers)
+    button = None
+    if not articles:  # nothing to share: a way on, asking the bot itself in private
+        button = InlineQueryResultsButton(ui.INLINE_ASK, start_parameter="inline")
+    await update.inline_query.answer(articles, cache_time=60, is_personal=False, button=button)
 
 
 # -- errors -------------------------------------------------------------------------

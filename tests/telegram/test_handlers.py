@@ -287,3 +287,28 @@ async def test_an_edited_question_is_answered_again(app, api):
     update["edited_message"]["edit_date"] = update["edited_message"]["date"] + 5
     [msg] = await feed(app, api, update)
     assert "1,931,013" in msg.params["text"]
+
+
+@pytest.mark.parametrize(("arg", "expect"), [("職災死亡千人率", "8.7.1"), ("勞保年金", "1.3.1")])
+async def test_the_card_command_takes_a_name_too(app, api, arg, expect):
+    [msg] = await feed(app, api, private_text(f"/i {arg}"))
+    assert msg.params["text"].startswith(f"<b>{expect} ")
+
+
+async def test_the_card_command_with_a_name_it_cannot_place_shows_its_usage(app, api):
+    [msg] = await feed(app, api, private_text("/i 天氣"))
+    assert "/i" in msg.params["text"] and "8.7.1" in msg.params["text"]
+
+
+async def test_a_start_deep_link_opens_the_card(app, api):
+    [msg] = await feed(app, api, private_text("/start 8_7_1"))
+    assert msg.params["text"].startswith("<b>8.7.1 ")
+    [msg] = await feed(app, api, private_text("/start nonsense"))
+    assert "問答機器人" in msg.params["text"]  # an unknown payload: the usual welcome
+
+
+async def test_an_inline_query_with_no_match_offers_to_ask_in_private(app, api):
+    [call] = await feed(app, api, inline("今天天氣如何"))
+    assert call.params["results"] == []
+    button = call.params["button"]
+    assert button["start_parameter"] == "inline" and "私訊" in button["text"]
