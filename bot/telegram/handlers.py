@@ -34,7 +34,20 @@ def services(context: Ctx) -> Services:
 
 
 def _key(s: Services, msg: Message) -> bytes:
-    return s.sessions.key(msg.chat.id, msg.message_thread_id if msg.is_topic_message else None)
+    thread = msg.message_thread_id if msg.is_topic_message else None
+    user = msg.from_user.id if msg.chat.type != "private" and msg.from_user else None
+    return s.sessions.key(msg.chat.id, thread, user)
+
+
+def _context(s: Services, msg: Message, bot_id: int):
+    """The subject a question follows up on: the answer it replies to, else the asker's
+    own last one (in this chat or topic)."""
+    parent = msg.reply_to_message
+    if parent and parent.from_user and parent.from_user.id == bot_id:
+        bound = s.sessions.get(s.sessions.message_key(msg.chat.id, parent.message_id))
+        if bound is not None:
+            return bound
+    return s.sessions.get(_key(s, msg))
 
 
 def _note(s: Services, msg: Message, answer: Answer) -> str | None:
@@ -57,19 +70,24 @@ def _note(s: Services, msg: Message, answer: Answer) -> str | None:
 
 async def send_answer(msg: Message, context: Ctx, answer: Answer, *, quote: bool = True) -> None:
     """Reply with the answer: split messages, the keyboard under the last one."""
-    markup = ui.keyboard(answer, none_key=_note(services(context), msg, answer))
+    s = services(context)
+    markup = ui.keyboard(answer, none_key=_note(s, msg, answer))
     chunks = ui.messages(answer)
+    bound = answer.found and answer.kind is not Kind.CANDIDATES and answer.context.indicator_ids
+    bound = bound or (answer.found and answer.context.programme_id is not None)
     for i, text in enumerate(chunks):
         last = i == len(chunks) - 1
-        await msg.reply_html(
+        sent = await msg.reply_html(
             text, reply_markup=markup if last else None, do_quote=None if quote and not i else False
         )
+        if bound and isinstance(sent, Message):  # a reply to this message follows up on it
+            s.sessions.put(s.sessions.message_key(msg.chat.id, sent.message_id), answer.context)
 
 
 async def ask(update: Update, context: Ctx, question: str) -> None:
     s = services(context)
     msg = update.effective_message
-    await send_answer(msg, context, s.answer(question, s.sessions.get(_key(s, msg))))
+    await send_answer(msg, context, s.answer(question, _context(s, msg, context.bot.id)))
 
 
 # -- messages -----------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Follow-up context per chat (per topic in forums), in memory, with a TTL and a size cap.
+"""Follow-up context per chat (per topic in forums, per user in groups) and per message the
+bot sent, in memory, with a TTL and a size cap.
 
 Only the engine's `Context` (indicator ids / programme id) is kept: no text, no user
 ids or names; chats are keyed by a digest salted per process (`Sessions.key`).
@@ -33,9 +34,17 @@ class Sessions:
         self._items: OrderedDict[SessionKey, tuple[float, Context]] = OrderedDict()
         self._salt = os.urandom(16)
 
-    def key(self, chat_id: int, thread_id: int | None = None) -> SessionKey:
-        """The key of a chat, or of a forum topic within it."""
-        raw = f"{chat_id}:{thread_id if thread_id is not None else ''}".encode()
+    def key(
+        self, chat_id: int, thread_id: int | None = None, user_id: int | None = None
+    ) -> SessionKey:
+        """The key of a chat, of a forum topic within it, or of one user in either (in a
+        group each asker follows up on their own last subject)."""
+        raw = f"{chat_id}:{thread_id if thread_id is not None else ''}:{user_id or ''}".encode()
+        return hashlib.blake2b(raw, key=self._salt, digest_size=12).digest()
+
+    def message_key(self, chat_id: int, message_id: int) -> SessionKey:
+        """The key of one message the bot sent: a reply to it follows up on its subject."""
+        raw = f"m:{chat_id}:{message_id}".encode()
         return hashlib.blake2b(raw, key=self._salt, digest_size=12).digest()
 
     def __len__(self) -> int:

@@ -312,3 +312,19 @@ async def test_an_inline_query_with_no_match_offers_to_ask_in_private(app, api):
     assert call.params["results"] == []
     button = call.params["button"]
     assert button["start_parameter"] == "inline" and "私訊" in button["text"]
+
+
+async def test_a_reply_follows_up_on_the_answer_it_replies_to_not_the_latest_one(app, api):
+    [first] = await feed(app, api, group_text("/q 職災死亡千人率", user=ALICE))
+    [second] = await feed(app, api, group_text("/q 勞保年金", user=BOB))
+    assert "1.3.1" in second.params["text"]
+    old = bot_message("…", chat=GROUP, bot=BOT, message_id=first.result["message_id"])
+    [reply] = await feed(app, api, group_text("那目標呢？", user=BOB, reply_to=old))
+    assert reply.params["text"].startswith("<b>8.7.1 ") and "0.019 以下" in reply.params["text"]
+
+
+async def test_in_a_group_each_asker_follows_up_on_their_own_subject(app, api):
+    await feed(app, api, group_text("/q 職災死亡千人率", user=ALICE))
+    await feed(app, api, group_text("/q 勞保年金", user=BOB))
+    [alice] = await feed(app, api, group_text("/q 誰負責", user=ALICE))
+    assert alice.params["text"].startswith("<b>8.7.1 ")
