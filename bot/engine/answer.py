@@ -114,6 +114,7 @@ class Answer:
     asides: list[Aside] = field(default_factory=list)  # more text, each from another section
     candidates: list[Match] = field(default_factory=list)
     lead: str = ""  # the words of the report that answer the question, for the first line
+    brief: bool = False  # a follow-up: the asked part only, the full card one tap away
     message: str = ""  # why not found, or a note to the user
     suggestions: list[str] = field(default_factory=list)  # sample questions
 

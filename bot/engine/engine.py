@@ -309,7 +309,9 @@ class Engine:
 
     def follow_up(self, question: str, q, context: Context) -> Answer | None:
         if context.indicator_ids:
-            return self.cards.indicators(question, list(context.indicator_ids), q, score=100.0)
+            answer = self.cards.indicators(question, list(context.indicator_ids), q, score=100.0)
+            answer.brief = bool(q.fields or q.components)  # 「那目標呢？」: that line alone
+            return answer
         if context.programme_id is not None:
             return self.cards.programme(question, context.programme_id, 100.0)
         return None

@@ -34,6 +34,7 @@ PREFIX = {"indicator": "i", "programme": "p", "goal": "g", "fact": "f", "list": 
 SAMPLE_COUNT = 3
 ECHO = 40  # characters of the user's question said back, at most
 INLINE_ASK = "報告中找不到，點此私訊問我"  # the inline button when nothing matches
+FULL_CARD = "完整資料 / Full card"
 
 # name, Traditional Chinese description, English description, usage (None: no argument)
 COMMANDS: list[tuple[str, str, str, str | None]] = [
@@ -224,6 +225,10 @@ def keyboard(answer: Answer, *, none_key: str | None = None) -> InlineKeyboardMa
                 if _data("c", c.indicator.id)
             ]
         ]
+        if answer.brief:  # a follow-up's one line: the whole card one tap away
+            ids = [c.indicator.id for c in answer.cards[:3]]
+            rows.insert(0, [InlineKeyboardButton(f"{FULL_CARD} {i}", callback_data=f"o:i:{i}")
+                            for i in ids])  # fmt: skip
     elif answer.kind is Kind.LIST and answer.programmes:
         labels = _distinct([p.title for p in answer.programmes], 16)
         buttons = [

@@ -253,7 +253,9 @@ def lines(answer: Answer) -> list[str]:
     """The one layout: the first line answers (a figure, a clause of the report), then
     what supports it, the report's longer text between DETAILS marks, a short citation."""
     out: list[str] = []
-    if answer.kind is Kind.INDICATOR:
+    if answer.kind is Kind.INDICATOR and answer.brief:  # a follow-up: the asked part only
+        out += [card_lead(card, answer.fields, answer.components) for card in answer.cards]
+    elif answer.kind is Kind.INDICATOR:
         for i, card in enumerate(answer.cards):
             if i:
                 out.append("")

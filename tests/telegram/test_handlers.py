@@ -328,3 +328,17 @@ async def test_in_a_group_each_asker_follows_up_on_their_own_subject(app, api):
     await feed(app, api, group_text("/q 勞保年金", user=BOB))
     [alice] = await feed(app, api, group_text("/q 誰負責", user=ALICE))
     assert alice.params["text"].startswith("<b>8.7.1 ")
+
+
+async def test_a_follow_up_answers_in_one_line_with_the_full_card_a_tap_away(app, api):
+    await feed(app, api, private_text("職災死亡千人率"))
+    [msg] = await feed(app, api, private_text("那目標呢？"))
+    text = msg.params["text"]
+    assert text.startswith("<b>8.7.1 ") and "0.019 以下" in text.splitlines()[0]
+    assert len(text.splitlines()) <= 2  # the line and the edition stamp
+    buttons = [b for row in msg.params["reply_markup"]["inline_keyboard"] for b in row]
+    full = next(b for b in buttons if b["callback_data"] == "o:i:8.7.1")
+    on = bot_message(text, chat={"id": ALICE["id"], "type": "private"}, bot=BOT)
+    [card] = [c for c in await feed(app, api, callback(full["callback_data"], on=on))
+              if c.method == "sendMessage"]  # fmt: skip
+    assert "2021 年實際值（基準）" in card.params["text"]
