@@ -134,6 +134,7 @@ class Index:
             return []
         found = {r.known for r in resolved if r.known}
         asked = "".join(r.word for r in resolved)
+        shares: dict[str, float] = {}  # key word → how much of it the question holds
         results = []
         for t, words, keys in zip(self.targets, self.words, self.key_words, strict=True):
             if types and t.type not in types:
@@ -142,7 +143,7 @@ class Index:
             if hit <= 0:
                 continue
             precision = hit / total
-            coverage = max(self._coverage(key, found) for key in keys)
+            coverage = max(self._coverage(key, found, shares) for key in keys)
             if has_cjk(asked):
                 spelled = (
                     max(
@@ -184,13 +185,19 @@ class Index:
         name = set(self.segmenter.cut_all(target.keys[0])) if target.keys else set()
         return [r.word for r in self.resolve(tokens) if self._held(r.known, name) < 0.5]
 
-    def _coverage(self, key_words: list[str], found: set[str]) -> float:
+    def _coverage(self, key_words: list[str], found: set[str], shares: dict | None = None) -> float:
         weights = self._weights(tuple(key_words))
         total = sum(wt for wt, _ in weights)
         if total <= 0:
             return 0.0
-        longer = [f for f in found if len(f) > 1]
-        got = sum(wt * self._share(w, found, longer) for wt, w in weights)
+        shares = {} if shares is None else shares  # one question's, shared by every key
+        got = 0.0
+        for wt, w in weights:
+            share = shares.get(w)
+            if share is None:
+                longer = [f for f in found if len(f) > 1]
+                share = shares[w] = self._share(w, found, longer)
+            got += wt * share
         return got / total
 
     @lru_cache(maxsize=4096)  # noqa: B019 - the index lives as long as the engine
