@@ -131,27 +131,45 @@ def prepare(engine: Engine, check) -> list[Case]:
     return cases
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What a question's outcome depends on once the weights are fixed: its best score and
+    whether it passes answered, offered as choices, or refused."""
+
+    top: float
+    answered: bool  # passes when the best candidate is answered
+    chosen: bool  # passes when choices are offered
+    below: bool  # passes when refused
+    has_choice: bool  # some candidate can be offered
+    asks: bool  # the best candidate is did-you-mean itself
+
+
+def summary(case: Case, weights: dict) -> Summary:
+    if case.fixed is not None or not case.features:
+        ok = case.fixed if case.fixed is not None else case.oos
+        return Summary(-np.inf, ok, ok, ok, False, False)
+    scores = [score(f, weights) for f in case.features]
+    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    asks = bool(case.asks) and case.asks[order[0]]
+    first = order[0] if asks else next((i for i in order if case.choosable[i]), None)
+    return Summary(
+        top=scores[order[0]],
+        answered=case.choice_passes[order[0]] if asks else case.passes[order[0]],
+        chosen=case.choice_passes[first] if first is not None else case.oos,
+        below=case.oos,
+        has_choice=first is not None,
+        asks=asks,
+    )
+
+
 def outcome(case: Case, w: Weights) -> tuple[bool, bool]:
     """(passed, answered with choices) under the weights."""
-    if case.fixed is not None:
-        return case.fixed, False
-    if not case.features:
-        return case.oos, False
-    scores = [score(f, w.weights) for f in case.features]
-    order = sorted(range(len(scores)), key=lambda i: -scores[i])
-    top = scores[order[0]]
-    asks = bool(case.asks) and case.asks[order[0]]
-    if top >= w.answer:
-        if asks:
-            return case.choice_passes[order[0]], True
-        return case.passes[order[0]], False
-    if top >= w.choices:
-        if asks:
-            return case.choice_passes[order[0]], True
-        first = next((i for i in order if case.choosable[i]), None)
-        if first is not None:
-            return case.choice_passes[first], True
-    return case.oos, False
+    s = summary(case, w.weights)
+    if s.top >= w.answer:
+        return s.answered, s.asks
+    if s.top >= w.choices and s.has_choice:
+        return s.chosen, True
+    return s.below, False
 
 
 def objective(cases: list[Case], w: Weights) -> float:
@@ -246,25 +264,10 @@ def _thresholds(cases: list[Case], weights: dict) -> Weights:
     """The two thresholds that maximise the objective, over a grid (vectorised: each
     question's best score and its outcomes above, between and below them are fixed by the
     weights)."""
-    top, answered, chosen, below, has_choice, asks = [], [], [], [], [], []
-    for case in cases:
-        if case.fixed is not None or not case.features:
-            ok = case.fixed if case.fixed is not None else case.oos
-            top.append(-np.inf), answered.append(ok), chosen.append(ok), below.append(ok)
-            has_choice.append(False), asks.append(False)
-            continue
-        scores = [score(f, weights) for f in case.features]
-        order = sorted(range(len(scores)), key=lambda i: -scores[i])
-        asked = bool(case.asks) and case.asks[order[0]]  # did you mean is the best candidate
-        first = order[0] if asked else next((i for i in order if case.choosable[i]), None)
-        top.append(scores[order[0]])
-        answered.append(case.choice_passes[order[0]] if asked else case.passes[order[0]])
-        chosen.append(case.choice_passes[first] if first is not None else case.oos)
-        below.append(case.oos)
-        has_choice.append(first is not None)
-        asks.append(asked)
-    top, answered, chosen, below, has_choice, asks = map(
-        np.array, (top, answered, chosen, below, has_choice, asks)
+    rows = [summary(case, weights) for case in cases]
+    top, answered, chosen, below, has_choice, asks = (
+        np.array([getattr(r, name) for r in rows])
+        for name in ("top", "answered", "chosen", "below", "has_choice", "asks")
     )
     budgeted = np.array([not c.oos and c.set != VAGUE for c in cases])
     sets = sorted({c.set for c in cases})

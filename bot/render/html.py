@@ -92,12 +92,10 @@ def to_html(answer: Answer) -> str:
     )
     details: list[str] | None = None
     # a list's title, a section's or a programme's name heading the answer: bold
-    heading = (
-        layout[0] if layout and answer.kind in (Kind.LIST, Kind.FACT, Kind.PROGRAMME) else None
-    )
-    if heading is not None and (BOLD in heading or len(heading) > 60):
-        heading = None  # a quoted sentence answers first: its figures are bold instead
-    for text in layout:
+    # (not a quoted sentence answering first: its figures are bold instead)
+    titled = answer.kind in (Kind.LIST, Kind.FACT, Kind.PROGRAMME) and bool(layout)
+    titled = titled and BOLD not in layout[0] and len(layout[0]) <= 60
+    for n, text in enumerate(layout):
         if text == DETAILS:  # the report's longer text: folded, one tap opens it
             details = []
             continue
@@ -110,7 +108,7 @@ def to_html(answer: Answer) -> str:
             line = f"<b>{esc(clean(head))}</b>：{_line(rest)}"
         elif text.startswith("可以這樣問：") and set(answer.suggestions) <= set(SAMPLES):
             continue  # the sample questions are buttons under the message
-        elif text is heading:
+        elif n == 0 and titled:
             line = f"<b>{esc(clean(text))}</b>"
         elif text.startswith(("出處：", "資料來源：")):
             line = f"<i>{_line(text)}</i>"

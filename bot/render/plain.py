@@ -210,7 +210,6 @@ def _restates(note: str, name: str) -> bool:
 def card_lines(
     card: IndicatorCard,
     fields: list[Field],
-    twin: bool = False,
     components: list[str] = (),
     lead: str = "",
 ) -> list[str]:
