@@ -9,7 +9,7 @@ feature; decide.py scores them and tools/fit_weights.py fits the weights:
 - what the question says: fields (a field or component is asked), list_cue (哪些 /
   未達成 / 幾項), count, off_topic (a subject the report does not cover), generic
   (only common words), ambiguous (three or more targets about as good), short
-  (one or two words);
+  (one or two words), figure (asks a number), describe (asks words: how, why, which ways);
 - for quotes (units of the report's text, retrieve.py): words and chars (the share of
   the question's words and character bigrams the unit holds), bm25, owner_* (who owns
   it), lead (its evidence above the next unit's);
@@ -33,6 +33,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.engine import lists
+from bot.engine import question as questions
 from bot.engine.decide import Candidate
 from bot.engine.retrieve import bigrams
 from bot.knowledge.values import owners
@@ -82,6 +83,8 @@ def generate(
         "fields": float(bool(q.fields or q.components)),
         "list_cue": float(bool(q.wants_list or q.unmet or q.met or q.count)),
         "count": float(q.count),
+        "figure": float(q.figure),
+        "describe": float(q.describe),
         "off_topic": float(bool(off_topic)),
         "generic": float(generic),
         "short": float(len([w for w in words if len(w) > 1]) <= 2),
@@ -149,7 +152,28 @@ def generate(
         out.append(
             Candidate("title", "title", f, lambda: engine.cards.fact(question, "title", 100.0))
         )
+    if q.value:
+        out = [c for c in out if _prints_value(engine, q, c)]
     return out
+
+
+def _prints_value(engine: Engine, q, c: Candidate) -> bool:
+    """Whether the candidate's text prints the kind of value asked (an age, an amount, a
+    phone number): 「勞保年金幾歲可以領」 is not answered by a card that counts people."""
+    mark = questions.VALUES[q.value][1]
+    k = engine.knowledge
+    if c.type in ("quote", "detail"):
+        text = engine.unit_by_id[int(c.id)].text
+    elif c.type == "passage":
+        text = engine.passage_by_id[int(c.id)].text
+    elif c.type == "programme":
+        p = k.programmes[int(c.id)]
+        text = f"{p.content} {p.conclusion}"
+    elif c.type == "fact" and c.id in k.facts:
+        text = k.facts[c.id].text
+    else:
+        text = ""
+    return bool(mark.search(text))
 
 
 def _choices(engine: Engine, question: str, choosable: list, contenders: list, cues: dict):
@@ -231,7 +255,8 @@ def _neighbours(units: list, hits: list) -> list:
 
 
 def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Candidate]:
-    hits = engine.units.rank(words, q.rest)
+    among = engine.value_units[q.value] if q.value else None  # 「幾歲」: units printing an age
+    hits = engine.units.rank(words, q.rest, among=among)
     if not hits:
         return []
     best = hits[0]
@@ -265,6 +290,8 @@ def _detail(engine: Engine, question: str, q, content: list, top: Scored, cues: 
         return []
     ind = engine.knowledge.indicators[top.target.id]
     among = engine.topic_units[ind.goal]
+    if q.value:  # 「青年是幾歲」: the units printing an age
+        among = among & engine.value_units[q.value]
     hits = engine.units.rank(leftover, rest, limit=3, among=among)
     if not hits:
         return []

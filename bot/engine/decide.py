@@ -63,6 +63,7 @@ class Decision:
     ranked: list[tuple[float, Candidate]]  # best first
     off_topic: tuple[str, ...] = ()  # words naming a subject the report does not cover
     words: tuple[str, ...] = ()  # the question's words for the report's text
+    value: str = ""  # the kind of value asked (an age, an amount), when nothing prints one
 
     @property
     def best(self) -> Candidate | None:

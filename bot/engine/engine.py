@@ -25,6 +25,9 @@ WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the count
 _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「1」, 「2.5」
 
 
+VALUE_NAMES = {"age": "這方面的年齡", "money": "金額或經費", "phone": "電話號碼"}
+
+
 class Engine:
     GENERIC_IDF = 1.0  # a word this common among the report's passages names nothing in particular
     DISTINCTIVE_IDF = 1.9  # a word this rare (in ≤ ~8 of 61 passages) makes a passage distinctive
@@ -84,6 +87,12 @@ class Engine:
             keep=[" ".join(self.segmenter.cut(t)) for t in curated if t.isascii()],
         )
         self.owners = [self._owner(p) for p in knowledge.passages]
+        self.value_units = {  # the units printing each kind of value (an age: 65 歲)
+            kind: frozenset(n for n, u in enumerate(knowledge.units) if mark.search(u.text))
+            for kind, (_, mark) in questions.VALUES.items()
+        }
+        self.unit_by_id = {u.id: u for u in knowledge.units}
+        self.passage_by_id = {p.id: p for p in knowledge.passages}
         self.values = {i: {f.value for f in figs} for i, figs in knowledge.figures.items()}
         self.years = {  # the years each indicator's figures and texts are printed for
             i.id: {"2021", "2024"}
@@ -167,7 +176,12 @@ class Engine:
 
     def unprinted_year(self, answer: Answer, q) -> Answer:
         """A year the report prints no figure of for the indicator (2022, 2023, a 2030
-        target) is not answered with the card: say what is missing and what it prints."""
+        target, a 2025 figure of 8.7.1) is not answered with the card: say what is
+        missing and what it prints."""
+        if answer.kind is not Kind.INDICATOR:
+            return answer
+        if q.latest:
+            answer = self.unprinted_latest(answer, q)
         if answer.kind is not Kind.INDICATOR or not q.years:
             return answer
         ids = [c.indicator.id for c in answer.cards]
@@ -183,7 +197,39 @@ class Engine:
             f"報告沒有列出指標 {first.id} {first.name} {'、'.join(missing)} 年的數值；"
             f"報告列出的年份是 {printed}。"
         )
-        return self.cards.not_found(answer.query, message, [f"{first.id} {first.name}"])
+        return self._unprinted(answer, message)
+
+    def _unprinted(self, answer: Answer, message: str) -> Answer:
+        """Not in the report, said plainly; the indicator asked stays the subject of the
+        conversation (「那目標呢？」 next) and is offered as the closest thing."""
+        first = answer.cards[0].indicator
+        out = self.cards.not_found(answer.query, message, [f"{first.id} {first.name}"])
+        out.matches = [Match("indicator", first.id, answer.matches[0].score)]
+        return out
+
+    def unprinted_latest(self, answer: Answer, q) -> Answer:
+        """The latest figure asked of an indicator (or of its part: 8.6.1's 就業率) the
+        report prints none for in 2025: say so, with its latest printed figure, the 2024
+        actual."""
+        card = answer.cards[0]
+        figures = [f for f in card.figures if f.period in ("latest", "actual_2024")]
+        if q.components:
+            figures = [f for f in figures if any(c in f.component for c in q.components)]
+        if not figures or any(f.period == "latest" for f in figures):
+            return answer
+        quoted = card.excerpt + " ".join(t.text for t in (*card.related, *card.aside))
+        target = self.index.find("indicator", card.indicator.id)
+        beyond = target and self.index.unexplained(self._words(q, self._tokens(q)), target)
+        if "2025" in quoted and beyond and not q.components:
+            return answer  # asks more than its measure (死亡人數), and its 2025 text is quoted
+        first = card.indicator
+        actual = "、".join(f"{f.component} {f.text}".strip() for f in figures)
+        part = "".join(dict.fromkeys(f.component for f in figures))
+        message = (
+            f"報告沒有列出指標 {first.id} {first.name} 2025 年的{part}數值，只列出 2021、2024 "
+            f"年的；最新的是 2024 年實際 {actual}。"
+        )
+        return self._unprinted(answer, message)
 
     def _answer(self, question: str, context: Context | None, q) -> Answer:
         if q.ids:
@@ -214,7 +260,10 @@ class Engine:
         off_topic = [w for w in off_topic if not any(w != t and w in t for t in off_topic)]
         content = self._content(q, tokens)
         found = candidates.generate(self, question, q, words, content, ranked, context, off_topic)
-        return decide(found, self.weights, off_topic, content)
+        decision = decide(found, self.weights, off_topic, content)
+        if q.value and decision.zone != "answer":
+            decision = replace(decision, zone="none", value=q.value)
+        return decision
 
     def _tokens(self, q) -> list[str]:
         return [w for w in self.segmenter.cut(q.rest) if w not in self.fillers]
@@ -257,6 +306,10 @@ class Engine:
                 for c in choosable(decision.ranked)
             ]
             return self.cards.candidates(question, options)
+        if decision.value:
+            return self.cards.not_found(
+                question, f"這份報告沒有列出{VALUE_NAMES[decision.value]}。", SAMPLES
+            )
         if decision.off_topic:
             return self.cards.not_found(
                 question, f"這份報告沒有談到「{'、'.join(decision.off_topic)}」。", SAMPLES

@@ -18,14 +18,20 @@ _ID_WORD = re.compile(r"指標|indicator|no\.?")
 
 # Field words, most specific first; "核心目標" names a goal, not the target field.
 FIELD_WORDS: list[tuple[Field, str]] = [
-    (Field.STATUS, r"有沒有達成|是否達成|達成率|達成|達標|達到|未達|沒達|met|achieved?|on track"),
+    (
+        Field.STATUS,
+        r"有沒有達成|是否達成|達成率|達成|達標|達到|未達|沒達|\bmet\b|achieved?|on track",
+    ),
     (Field.TARGET, r"目標值|(?<!核心)目標(?!\s*\d)|預定|target"),
     (Field.BASELINE, r"2021\s*年?|基準值?|基期|基線|起始值|baseline"),
-    (Field.ACTUAL, r"實際值?|實績|2024\s*年?|actual"),
-    (Field.LATEST, r"最新|2025\s*年?|目前|現在|最近|今年|latest|current|recent|now"),
+    (Field.ACTUAL, r"實際值?|實績|2024\s*年?|\bactual(?:ly)?\b"),
+    (
+        Field.LATEST,
+        r"最新|2025\s*年?|目前|現在|最近|今年|latest|current(?:ly)?|recent(?:ly)?|\bnow\b",
+    ),
     (
         Field.UNIT,
-        r"負責單位|負責|主責|主辦|承辦|哪個單位|哪個機關|哪個司|哪個署|在管|誰|responsible|who|agency",
+        r"負責單位|負責|主責|主辦|承辦|哪個單位|哪個機關|哪個司|哪個署|在管|誰|responsible|\bwho\b|agency",
     ),
     (
         Field.NOTE,
@@ -61,7 +67,40 @@ _INDICATOR_WORD = re.compile(r"對應指標|指標|indicators?")
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 # 8.7.1.1, 1.a.2.3: shaped like an indicator number with a part too many
 _LONG_ID = re.compile(r"(?<![\d.])\d{1,2}(?:\s*[.．]\s*[0-9a-z]{1,2}){3,}(?![\d.])")
+# The latest figure, asked in so many words (「最近 3 年」 is a span, not the latest).
+_LATEST = re.compile(r"2025|最新|今年|目前|現在|latest|current|\bnow\b|this year")
 _COUNT = re.compile(r"(?<![哪那])幾[項個]|多少項|多少個|how many|number of")
+# What kind of answer is asked: a number (多少, 幾, how many, 比例) or words (怎麼, 為什麼,
+# 哪些方式, what measures); both cues are features every candidate type is scored on.
+_FIGURE = re.compile(
+    r"多少|幾[^乎]|百分|比例|比率|成長|增加|減少|降了|數字|數值|人數|件數|場次|人次"
+    r"|how (?:many|much)|what (?:is|was|were) the (?:number|rate|figure|share)|percent|\brate\b"
+)
+_DESCRIBE = re.compile(
+    r"怎麼|怎樣|如何|為什麼|為何|原因|什麼(?!時候)|哪些(?!指標)|方式|方法|管道|做法|措施|內容|重點"
+    r"|策略|挑戰|困難|\bhow\b(?! (?:many|much))|\bwhy\b|\bwhat (?!is the (?:number|rate))"
+    r"|\bwhich (?!indicators?)|measures|ways?\b|channels?|steps"
+)
+
+# A kind of value the question asks for, and how the report prints one: an age
+# (65 歲), an amount of money (the report prints none), a phone number (none either).
+VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    "age": (
+        re.compile(r"幾歲|多少歲|歲數|年齡|年紀|\bage\b|how old"),
+        re.compile(r"\d\s*歲"),
+    ),
+    "money": (
+        re.compile(
+            r"多少錢|金額|經費|預算|花[了費]?多少|多少元|幾元|how much money|\bspen[dt]\b"
+            r"|\bcosts?\b|budget|dollars|nt\$"
+        ),
+        re.compile(r"\d\s*(?:億|萬|千)?元|新臺幣"),
+    ),
+    "phone": (
+        re.compile(r"電話|專線|熱線|hotline|phone"),
+        re.compile(r"電話|專線|熱線|\d{4}-\d{3}"),
+    ),
+}
 
 
 @dataclass
@@ -81,6 +120,10 @@ class Question:
     bad_ids: list[str] = field(default_factory=list)  # 8.7.1.1: no indicator is numbered so
     count: bool = False  # 幾項 / how many
     names_goals: bool = False  # 核心目標 / core goals, without a number
+    figure: bool = False  # asks a number: 多少, 幾, how many, 比例
+    describe: bool = False  # asks words: 怎麼, 為什麼, 哪些方式, what measures
+    value: str = ""  # a kind of value asked (VALUES): age, money, phone
+    latest: bool = False  # the latest (2025) figure is asked in so many words
 
 
 def _blank(pattern: re.Pattern | str, text: str) -> str:
@@ -93,11 +136,14 @@ def analyse(text: str) -> Question:
     q.bad_ids = [re.sub(r"\s", "", m.group(0)) for m in _LONG_ID.finditer(text)]
     rest = _blank(_LONG_ID, rest)
     q.count = bool(_COUNT.search(text))
+    q.figure = bool(_FIGURE.search(text))
+    q.describe = bool(_DESCRIBE.search(text))
+    q.value = next((kind for kind, (asks, _) in VALUES.items() if asks.search(text)), "")
     for m in _ID.finditer(text):
         parts = [p for i, p in enumerate(m.groups()) if p is not None and i != 1]
         q.ids.append(".".join(parts))
     rest = _blank(_ID, rest)
-    q.years = list(dict.fromkeys(_YEAR.findall(rest)))
+    q.years = list(dict.fromkeys(_YEAR.findall(_blank(_WINDOW, rest))))  # not a window's
     if q.ids:
         rest = _blank(_ID_WORD, rest)
     if _LATEST_PERIOD.search(rest):
@@ -127,6 +173,7 @@ def analyse(text: str) -> Question:
             rest = _blank(pattern, rest)
     for m in re.finditer(_COMPONENTS, text):
         q.components.append(m.group(0))
+    q.latest = Field.LATEST in q.fields and bool(_LATEST.search(text))
     q.names_goals = q.goal is None and bool(re.search(r"核心目標|core goals?", text))
     q.names_indicators = q.names_indicators or bool(_INDICATOR_WORD.search(rest))
     rest = _blank(_INDICATOR_WORD, rest)  # 「指標」 says what kind of answer, not which one

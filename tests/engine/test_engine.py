@@ -157,3 +157,37 @@ def test_dev_and_own_question_sets(engine):
         questions = [json.loads(line) for line in (DATA / name).read_text().splitlines() if line]
         passed = sum(score(q, engine) for q in questions)
         assert passed / len(questions) >= floor, (name, passed, len(questions))
+
+
+def test_a_latest_figure_the_report_does_not_print_is_refused(engine):
+    """8.7.1 has no 2025 figure, 8.6.1 none for its 就業率: said so, with the 2024 actual."""
+    answer = engine.answer("2025年最新的職災死亡千人率是多少")
+    assert answer.found is False and "2025" in answer.message and "0.022" in answer.message
+    assert answer.matches[0].id == "8.7.1"  # the closest thing, and the subject to follow
+    answer = engine.answer("青年參加職訓後的就業率 2025 今年最新是多少")
+    assert answer.found is False and "87.99%" in answer.message
+    answer = engine.answer("8.6.1今年最新人數")  # its 人數 has a 2025 figure
+    assert answer.found and "1萬2,755" in plain(answer)
+    first = engine.answer("職災死亡千人率")
+    follow = engine.answer("最新的呢", context=first.context)
+    assert follow.found is False and follow.context.indicator_ids == ("8.7.1",)
+    assert engine.answer("那目標呢？", context=follow.context).matches[0].id == "8.7.1"
+
+
+def test_a_kind_of_value_the_report_never_prints_is_refused(engine):
+    """An age of pension, an amount spent, a phone number: no candidate prints one."""
+    for question, missing in [
+        ("勞保年金要幾歲才可以開始領？", "年齡"),
+        ("How much did the ministry spend on pre-employment training in 2024?", "金額"),
+        ("What's the ministry's hotline number for filing labor complaints?", "電話"),
+    ]:
+        answer = engine.answer(question)
+        assert answer.found is False and missing in answer.message, question
+    answer = engine.answer("職災保險那個新法上路後 對投保的年紀限制有什麼改變")
+    assert answer.found and "65 歲" in plain(answer)  # the text that prints an age
+
+
+def test_english_field_words_are_whole_words(engine):
+    """「currently」 is the latest field, not 「current」 plus a stray 「ly」."""
+    q = engine.analyse("how many migrant workers are currently in taiwan")
+    assert "ly" not in q.rest.split() and engine.answer(q.text).found is False

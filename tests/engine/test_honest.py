@@ -17,7 +17,7 @@ def test_a_year_the_report_does_not_print_is_not_answered_with_the_card(engine, 
     assert not answer.found and answer.zone == "none"
     text = plain(answer)
     assert f"{year} 年" in text and "2021、2024" in text  # what it does print
-    assert "78.8%" not in text
+    assert "78.8%" not in text or "最新的是 2024 年實際 78.8%" in text  # marked as what it is
     assert "0.022" not in text and "1,931,013" not in text  # no figure offered as the answer
 
 
