@@ -18,6 +18,8 @@ feature; decide.py scores them and tools/fit_weights.py fits the weights:
   holds a question word); goals (the core goals listed: a question naming core goals
   and asking which or how many); in_goal (it stands in the section of the core goal asked);
   for follow-ups: no_words, top (the best target's score);
+  for indicators and programmes: held (the share of the question's words, by weight,
+  its text holds: the card's name, note and section; the programme's whole text);
   for programmes: elsewhere (its text answers what the best indicator's card lacks);
 - for did-you-mean (choices): contenders (how many are about as good), best, spread (the
   best score above the third), exact (one of them named whole);
@@ -106,6 +108,9 @@ def generate(
             f"{kind}:exact": float(s.precision >= 0.99 and s.coverage >= 0.99),
             f"{kind}:ambiguous": float(len(contenders) >= 3 and s in contenders),
         }
+        text = engine.texts.get(key)
+        if text is not None:  # how much of the question its text holds, words by weight
+            f[f"{kind}:held"] = _held(engine, content, text)
         f.update({"target:" + k.split(":", 1)[1]: v for k, v in f.items()})  # shared too
         _common(f, kind, cues)
         out.append(
@@ -174,6 +179,11 @@ def _prints_value(engine: Engine, q, c: Candidate) -> bool:
     else:
         text = ""
     return bool(mark.search(text))
+
+
+def _held(engine: Engine, content: list[str], text: str) -> float:
+    weight = {w: engine.passages.idf.get(w, engine.passages.max_idf) for w in content if len(w) > 1}
+    return sum(v for w, v in weight.items() if w in text) / (sum(weight.values()) or 1.0)
 
 
 def _choices(engine: Engine, question: str, choosable: list, contenders: list, cues: dict):

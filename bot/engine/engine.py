@@ -91,6 +91,15 @@ class Engine:
             kind: frozenset(n for n, u in enumerate(knowledge.units) if mark.search(u.text))
             for kind, (_, mark) in questions.VALUES.items()
         }
+        self.texts = {  # what a card or programme can show, as questions are matched
+            ("indicator", i.id): self.canon(f"{i.name} {i.unit} {i.note} {i.section_text}")
+            for i in knowledge.indicators.values()
+        } | {
+            ("programme", str(p.id)): self.canon(
+                f"{p.title} {p.stakeholders} {p.content} {p.conclusion} {p.captions}"
+            )
+            for p in knowledge.programmes.values()
+        }
         self.unit_by_id = {u.id: u for u in knowledge.units}
         self.passage_by_id = {p.id: p for p in knowledge.passages}
         self.values = {i: {f.value for f in figs} for i, figs in knowledge.figures.items()}
