@@ -1,4 +1,4 @@
-"""Command line: sdgbot build | ask | chat | run | unanswered | health. A thin wrapper."""
+"""Command line: sdgbot build | ask | chat | table | run | unanswered | health. A thin wrapper."""
 
 import argparse
 import json
@@ -112,6 +112,14 @@ def cmd_chat(args: argparse.Namespace) -> int:
         print(plain(answer) + "\n")
 
 
+def cmd_table(args: argparse.Namespace) -> int:
+    from bot.render import table
+
+    cards = table.cards(_engine(args))
+    sys.stdout.write(table.csv_text(cards) if args.csv else table.text(cards) + "\n")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.telegram.app import run
     from bot.telegram.webhook import Webhook
@@ -176,6 +184,19 @@ def parser() -> argparse.ArgumentParser:
         "chat", help="interactive console chat with follow-ups", epilog="example: sdgbot chat"
     )
     c.set_defaults(func=cmd_chat)
+
+    t = sub.add_parser(
+        "table",
+        help="the 20 indicators: compact text, or CSV for a spreadsheet",
+        epilog="example: sdgbot table --csv > indicators.csv",
+    )
+    t.add_argument(
+        "--csv",
+        action="store_true",
+        help="CSV: id, name, unit of measure, responsible unit, 2021, 2024 target, "
+        "2024 actual, met, latest figure, latest as-of",
+    )
+    t.set_defaults(func=cmd_table)
 
     r = sub.add_parser(
         "run",

@@ -51,6 +51,8 @@ COMMANDS: list[tuple[str, str, str, str | None]] = [
      "/i 指標編號，例如 /i 8.7.1"),
     ("chart", "指標圖表，例如 /chart 8.7.1", "A chart of an indicator, e.g. /chart 8.7.1",
      "/chart 指標編號，例如 /chart 8.7.1"),
+    ("table", "20 項指標總表（訊息與 CSV 檔）", "All 20 indicators as a table and a CSV file",
+     None),
     ("about", "關於這份報告與資料查核方式", "About the report and how figures are checked", None),
     ("q", "提問（群組中使用），例如 /q 職災死亡千人率", "Ask a question (in groups)",
      "/q 問題，例如 /q 職災死亡千人率多少"),

@@ -17,6 +17,7 @@ from telegram.ext import ContextTypes
 from bot.engine.answer import Answer, Kind
 from bot.engine.engine import SAMPLES
 from bot.render import html as ui
+from bot.render import table
 from bot.telegram.actions import COMMANDS, ident, resolve
 from bot.telegram.services import Services
 
@@ -196,6 +197,8 @@ async def on_command(update: Update, context: Ctx) -> None:
         await ask(update, context, arg)
     elif name == "chart" and ident(arg) in s.engine.knowledge.indicators:
         await send_chart(msg, context, ident(arg))
+    elif name == "table":
+        await send_table(msg, s)
     elif name in COMMANDS:
         action, fixed = COMMANDS[name]
         answer = resolve(s.engine, action, fixed or arg)
@@ -223,6 +226,14 @@ async def send_chart(msg: Message, context: Ctx, ident: str) -> None:
     sent = await msg.reply_photo(photo, caption=caption, parse_mode=ParseMode.HTML, do_quote=False)
     if sent.photo:
         s.photo_ids[ident] = sent.photo[-1].file_id
+
+
+async def send_table(msg: Message, s: Services) -> None:
+    """The 20 indicators: one compact message, then the same as a CSV document."""
+    cards = table.cards(s.engine)
+    await msg.reply_html(table.html_message(cards))
+    document = InputFile(table.csv_bytes(cards), filename=table.FILENAME)
+    await msg.reply_document(document, caption=table.CAPTION, do_quote=False)
 
 
 # -- buttons ------------------------------------------------------------------------
