@@ -18,7 +18,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.engine.answer import Answer, Kind
-from bot.render.html import COMMANDS
+from bot.render.commands import COMMANDS
 from bot.telegram.app import build_application
 from tests.conftest import fake_settings, polling
 from tests.fake_bot_api import BOT, TOKEN, Call, FakeBotApi, Reply, fail_times
@@ -68,7 +68,7 @@ async def answers(bot: Application, api: FakeBotApi, update: dict, chat_id: int,
 
 async def test_commands_are_registered_at_start(bot, api):
     zh, en = api.of("setMyCommands")
-    assert [c["command"] for c in zh.params["commands"]] == [n for n, *_ in COMMANDS]
+    assert [c["command"] for c in zh.params["commands"]] == [c.name for c in COMMANDS]
     assert "language_code" not in zh.params and en.params["language_code"] == "en"
     assert en.params["commands"][0]["description"] == "What this bot does"
     assert api.of("getMe") and api.of("deleteWebhook")
@@ -82,7 +82,7 @@ async def test_private_question(bot, api):
 
 async def test_each_command_gets_exactly_one_answer(bot, api):
     users = {}
-    for name, *_ in COMMANDS:
+    for name in (c.name for c in COMMANDS):
         users[name] = new_user()
         arg = {"goal": " 8", "unit": " 勞動保險司", "i": " 1.3.1", "chart": " 1.3.1", "q": " 部長"}
         await api.push(private_text(f"/{name}{arg.get(name, '')}", user=users[name]))
