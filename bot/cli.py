@@ -1,10 +1,11 @@
-"""Command line: sdgbot build | ask | chat | run | unanswered | health. A thin wrapper."""
+"""Command line: sdgbot build | ask | chat | table | run | unanswered | health. A thin wrapper."""
 
 import argparse
 import json
 import logging
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from bot import __version__, logs
@@ -93,23 +94,34 @@ def explain(engine, question: str, top: int = 8) -> str:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.render.plain import plain
+    from bot.render.console import BANNER, Console
 
-    engine = _engine(args)
-    print("sdgbot console chat: ask about the Ministry of Labor 2025 SDG review. Ctrl-D to quit.")
-    context = None
+    console = Console(_engine(args))
+    files = Path(args.files or tempfile.gettempdir()) / "sdgbot"
+    print(BANNER + " /help lists the commands.")
     while True:
         try:
-            question = input("> ")
+            line = input("> ")
         except (EOFError, KeyboardInterrupt):
             print()
             return 0
-        if not question.strip():
+        if not line.strip():
             continue
-        answer = engine.answer(question, context=context)
-        if answer.found:
-            context = answer.context
-        print(plain(answer) + "\n")
+        reply = console.reply(line)
+        print(reply.text)
+        for name, data in reply.files:  # a chart, the table's CSV: what Telegram sends as files
+            files.mkdir(parents=True, exist_ok=True)
+            (files / name).write_bytes(data)
+            print(f"已存檔：{files / name}")
+        print()
+
+
+def cmd_table(args: argparse.Namespace) -> int:
+    from bot.render import table
+
+    cards = table.cards(_engine(args))
+    sys.stdout.write(table.csv_text(cards) if args.csv else table.text(cards) + "\n")
+    return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -173,9 +185,27 @@ def parser() -> argparse.ArgumentParser:
     a.set_defaults(func=cmd_ask)
 
     c = sub.add_parser(
-        "chat", help="interactive console chat with follow-ups", epilog="example: sdgbot chat"
+        "chat",
+        help="interactive console chat with follow-ups and the Telegram commands",
+        epilog="example: sdgbot chat   (then e.g. 職災死亡千人率, 誰負責, /unmet, /goal 8, /table)",
+    )
+    c.add_argument(
+        "--files", help="where /chart and /table save their files (default: the temp folder)"
     )
     c.set_defaults(func=cmd_chat)
+
+    t = sub.add_parser(
+        "table",
+        help="the 20 indicators: compact text, or CSV for a spreadsheet",
+        epilog="example: sdgbot table --csv > indicators.csv",
+    )
+    t.add_argument(
+        "--csv",
+        action="store_true",
+        help="CSV: id, name, unit of measure, responsible unit, 2021, 2024 target, "
+        "2024 actual, met, latest figure, latest as-of",
+    )
+    t.set_defaults(func=cmd_table)
 
     r = sub.add_parser(
         "run",

@@ -355,6 +355,24 @@ class FakeBotApi:
         size = {"file_id": f"photo-{n}", "file_unique_id": f"u{n}", "width": 1000, "height": 600}
         return self._message(p, photo=[size], caption=p.get("caption", ""))
 
+    def api_senddocument(self, p: dict, call: Call) -> dict:
+        if "document" in p:  # a file_id or URL sent again
+            name, size = "", 0
+        elif "document" in call.files:
+            name, data = call.files["document"]
+            size = len(data)
+            if not data:
+                raise BadRequest("file must be non-empty")
+        else:
+            raise BadRequest("there is no document in the request")
+        if p.get("caption"):
+            self._check_text(p["caption"], p.get("parse_mode"), limit=1024)
+        self._check_markup(p.get("reply_markup"))
+        n = next(self._message_ids)
+        document = {"file_id": f"doc-{n}", "file_unique_id": f"d{n}", "file_name": name,
+                    "file_size": size}  # fmt: skip
+        return self._message(p, document=document, caption=p.get("caption", ""))
+
     def api_answercallbackquery(self, p: dict, call: Call) -> bool:
         if len(p.get("text", "")) > 200:
             raise BadRequest("MESSAGE_TOO_LONG")
@@ -382,7 +400,9 @@ def parse_request(headers: dict[str, str], body: bytes) -> tuple[dict, dict]:
     if ctype.startswith("multipart/form-data"):
         boundary = ctype.split("boundary=")[1].strip('"').encode()
         for part in body.split(b"--" + boundary)[1:-1]:
-            head, _, content = part.strip(b"\r\n").partition(b"\r\n\r\n")
+            head, _, content = (
+                part.removeprefix(b"\r\n").removesuffix(b"\r\n").partition(b"\r\n\r\n")
+            )
             disp = head.decode("utf-8", "replace")
             name = re.search(r'name="([^"]*)"', disp).group(1)
             filename = re.search(r'filename="([^"]*)"', disp)

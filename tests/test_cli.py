@@ -8,7 +8,7 @@ import pytest
 
 from bot import cli
 
-SUBCOMMANDS = ["build", "ask", "chat", "run", "unanswered", "health"]
+SUBCOMMANDS = ["build", "ask", "chat", "table", "run", "unanswered", "health"]
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
@@ -74,6 +74,23 @@ def test_chat_keeps_the_subject_between_questions(monkeypatch, capsys):
         sum(line.startswith("8.7.1 職災死亡千人率：") for line in out.splitlines()) == 2
         and "8.7.1 職災死亡千人率：負責單位 職業安全衛生署" in out
     )
+
+
+def test_table_csv_is_the_csv_telegram_sends(capsys, engine):
+    from bot.render import table
+
+    assert cli.main(["table", "--csv"]) == 0
+    out = capsys.readouterr().out
+    assert out == table.csv_text(table.cards(engine))
+    assert out.startswith("id,name,unit of measure,responsible unit,2021,2024 target,")
+    assert len(out.splitlines()) == 21
+
+
+def test_table_prints_the_compact_text(capsys, engine):
+    from bot.render import table
+
+    assert cli.main(["table"]) == 0
+    assert capsys.readouterr().out == table.text(table.cards(engine)) + "\n"
 
 
 def test_health_reports_ok(capsys, monkeypatch):

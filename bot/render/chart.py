@@ -1,25 +1,32 @@
 """Indicator charts: a PNG per indicator with matplotlib (Agg), cached in memory.
 
-One panel per component (人數 / 訓後就業率 …): the 2021 baseline, the 2024 target,
-the 2024 actual and the latest figure, each labelled as the report prints it, with
-the target as a dashed line, the direction of "better" and met / not met.
+Made for a phone: 1080 px wide, square or portrait, large type. One panel per part
+(人數 / 訓後就業率 …), stacked, each full width; in a panel one row per figure the
+report prints (the 2021 baseline, the 2024 target and actual, the latest), each with
+its counting window as the report states it (bot.render.windows) and the figure as
+printed, above a bar. A period the report does not print is left out. The target is
+also a dashed mark on the actual's bar; met / not met is said once, in the header,
+with the direction of "better".
 
-Chinese glyphs come from the bundled subset font bot/fonts/SDGBotCJK-Regular.otf
+Chinese glyphs come from the bundled subset font bot/render/fonts/SDGBotCJK-Regular.otf
 (Noto Sans CJK TC, SIL OFL 1.1, subset to the characters of knowledge/ and this
 module), registered with matplotlib's font manager on first use.
 """
 
 import io
 import threading
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.lines import Line2D
 
 from bot.engine.answer import EDITION, IndicatorCard
 from bot.knowledge.values import Figure
+from bot.render.windows import window
 
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "SDGBotCJK-Regular.otf"
 FONT_FAMILY = "SDGBot CJK"
@@ -31,7 +38,14 @@ LABELS = {
     "latest": "最新",
 }
 COLOURS = {"baseline_2021": "#9e9e9e", "target_2024": "#ffffff", "latest": "#4a78b5"}
-MET, UNMET = "#2e7d32", "#c62828"
+MET, UNMET, INK, GREY = "#2e7d32", "#c62828", "#212121", "#616161"
+
+WIDTH_PX, DPI = 1080, 150  # a phone shows it ~360 pt wide: 1 pt of type ≈ 0.7 pt there
+WIDTH = WIDTH_PX / DPI  # inches
+SIZE = {"title": 22, "status": 19, "part": 20, "label": 17, "value": 19, "source": 12}  # pt
+ROW, ROW_MAX, PART_HEAD, HEAD_LINE, GAP, FOOT = 0.95, 1.3, 0.5, 0.5, 0.3, 0.5  # inches
+MARGIN = 0.05  # of the width, left and right
+TITLE_CHARS = 19  # CJK characters per title line at SIZE["title"] across the width
 
 _font_lock = threading.Lock()
 _font_ready = False
@@ -57,69 +71,117 @@ def component_met(figs: dict[str, Figure], direction: str) -> bool | None:
     return actual.value >= target.value
 
 
-def _panel(ax, component: str, figs: dict[str, Figure], direction: str, family: str) -> None:
-    periods = [p for p in PERIODS if p in figs]
-    met = component_met(figs, direction)
-    values = [figs[p].value for p in periods]
-    colours = [(MET if met else UNMET) if p == "actual_2024" else COLOURS[p] for p in periods]
-    bars = ax.bar(range(len(periods)), values, color=colours, edgecolor="#424242", linewidth=1)
-    for bar, period in zip(bars, periods, strict=True):
+def _width(text: str) -> float:
+    """Width in CJK characters: a wide character is 1, a Latin letter or digit about half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
+
+
+def wrap(text: str, width: float) -> list[str]:
+    """Lines at most `width` CJK characters wide, broken at a space where one is near the
+    end of the line, else anywhere."""
+    lines, line = [], ""
+    for ch in text:
+        if line and _width(line + ch) > width:
+            cut = line.rfind(" ")
+            head, rest = (line[:cut], line[cut + 1 :]) if cut > len(line) * 0.6 else (line, "")
+            lines.append(head.rstrip())
+            line = rest
+        line += ch
+    return [*lines, line.strip()] if line.strip() else lines
+
+
+def rows(card: IndicatorCard) -> list[tuple[str, list[Figure]]]:
+    """(part name, its figures in period order), one per part; periods the report does
+    not print are absent, never drawn empty."""
+    parts = list(dict.fromkeys(f.component for f in card.figures))
+    out = []
+    for part in parts:
+        figs = {f.period: f for f in card.figures if f.component == part}
+        out.append((part, [figs[p] for p in PERIODS if p in figs]))
+    return out
+
+
+def row_label(card: IndicatorCard, figure: Figure) -> str:
+    """「2024 實際（累計 2017–2024）」, 「最新（2025 年 1–8 月）」: the period and its window."""
+    stated = window(card.indicator, figure)
+    return f"{LABELS[figure.period]}（{stated}）" if stated else LABELS[figure.period]
+
+
+def _panel(ax, card: IndicatorCard, figs: list[Figure], top: float, family: str) -> None:
+    """One part's rows in data units (a row is 1 tall, y grows downwards); bars up to
+    `top` fill the width."""
+    by_period = {f.period: f for f in figs}
+    met = component_met(by_period, card.indicator.direction)
+    target = by_period.get("target_2024")
+    for y, figure in enumerate(figs):
+        period = figure.period
+        colour = (MET if met else UNMET) if period == "actual_2024" else COLOURS[period]
+        bar = ax.barh(y + 0.62, figure.value, height=0.34, color=colour, edgecolor=INK,
+                      linewidth=1.2)  # fmt: skip
         if period == "target_2024":
-            bar.set_hatch("//")
-        ax.annotate(
-            figs[period].text,
-            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=9,
-            family=family,
-        )
-    if "target_2024" in figs:
-        ax.axhline(figs["target_2024"].value, color="#424242", linestyle="--", linewidth=1)
-    ticks = []
-    for p in periods:
-        as_of = figs[p].as_of if p == "latest" else ""
-        ticks.append(f"{LABELS[p]}\n{as_of}" if as_of else LABELS[p])
-    if "latest" not in figs:  # say so rather than leave the reader guessing
-        ticks.append(f"{LABELS['latest']}\n（報告未列）")
-    ax.set_xticks(range(len(ticks)), ticks, fontsize=8, family=family)
-    ax.set_xlim(-0.6, len(ticks) - 0.4)
-    ax.set_yticks([])
-    ax.set_ylim(0, max(values) * 1.22 if values and max(values) > 0 else 1)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    verdict = {True: "達成目標", False: "未達成目標", None: ""}[met]
-    title = "　".join(t for t in (component, verdict) if t)
-    if title:
-        ax.set_title(title, fontsize=10, family=family, color=MET if met else UNMET)
+            bar[0].set_hatch("//")
+        elif target is not None and period == "actual_2024":  # how far from the target
+            ax.plot([target.value] * 2, [y + 0.4, y + 0.84], color=INK, linestyle=(0, (2, 1.5)),
+                    linewidth=2)  # fmt: skip
+        ax.text(0, y + 0.36, row_label(card, figure), fontsize=SIZE["label"], family=family,
+                color=GREY, ha="left", va="bottom")  # fmt: skip
+        ax.text(top, y + 0.36, figure.text, fontsize=SIZE["value"], family=family, color=INK,
+                ha="right", va="bottom")  # fmt: skip
+    ax.set_xlim(0, top)
+    ax.set_ylim(len(figs) - 0.05, -0.05)
+    ax.axis("off")
 
 
 def render_png(card: IndicatorCard) -> bytes:
     """The chart of one indicator card as PNG bytes. Pure apart from the font registration."""
-    indicator, figures = card.indicator, card.figures
+    out = io.BytesIO()
+    draw(card).savefig(out, format="png")
+    return out.getvalue()
+
+
+def draw(card: IndicatorCard) -> MplFigure:
+    """The chart as a matplotlib figure: the header, then the parts stacked, each full
+    width, then the source line."""
+    indicator = card.indicator
     family = ensure_font()
-    components = list(dict.fromkeys(f.component for f in figures)) or [""]
-    fig = MplFigure(figsize=(4.2 * len(components) + 1.2, 4.6), dpi=110)
+    parts = rows(card)
+    title = wrap(f"指標 {indicator.id} {indicator.name}", TITLE_CHARS)
+    head = 0.3 + HEAD_LINE * (len(title) + 1) + GAP
+    named = [PART_HEAD if part else 0.0 for part, _ in parts]
+    count = sum(len(figs) for _, figs in parts) or 1
+    fixed = head + sum(named) + GAP * (len(parts) - 1) + FOOT
+    row = min(ROW_MAX, max(ROW, (WIDTH - fixed) / count))  # short charts fill the square
+    height = max(WIDTH, fixed + row * count)
+    fig = MplFigure(figsize=(WIDTH, height), dpi=DPI)
     FigureCanvasAgg(fig)
-    axes = fig.subplots(1, len(components), squeeze=False)[0]
-    for ax, component in zip(axes, components, strict=True):
-        figs = {f.period: f for f in figures if f.component == component}
-        _panel(ax, component, figs, indicator.direction, family)
+    shared = len({f.unit for f in card.figures}) == 1  # parts in one unit: one scale
+    tops = [max(f.value for f in (card.figures if shared else figs)) or 1.0 for _, figs in parts]
+
+    def text(y: float, line: str, size: str, colour: str = INK) -> None:
+        fig.text(MARGIN, y / height, line, fontsize=SIZE[size], family=family, color=colour,
+                 va="top")  # fmt: skip
+
+    y = height - 0.3  # inches from the bottom, moving down
+    for line in title:
+        text(y, line, "title")
+        y -= HEAD_LINE
     status = "● 已達成 2024 年目標" if indicator.met else "○ 未達成 2024 年目標"
     better = "數值越低越好 ↓" if indicator.direction == "lower" else "數值越高越好 ↑"
-    fig.suptitle(
-        f"指標 {indicator.id} {indicator.name}\n{status}　{better}",
-        fontsize=11,
-        family=family,
-        color=MET if indicator.met else UNMET,
-    )
-    fig.text(0.01, 0.01, f"資料來源：{EDITION}", fontsize=7, family=family, color="#616161")
-    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
-    out = io.BytesIO()
-    fig.savefig(out, format="png")
-    return out.getvalue()
+    text(y, f"{status}　{better}", "status", MET if indicator.met else UNMET)
+    y -= HEAD_LINE + GAP + (height - fixed - row * count) / 2  # what is left, above and below
+    for (part, figs), named_height, top in zip(parts, named, tops, strict=True):
+        if part:
+            y_rule = (y + GAP / 2) / height
+            fig.add_artist(Line2D((MARGIN, 1 - MARGIN), (y_rule, y_rule), color="#bdbdbd"))
+            text(y, part, "part")
+            y -= named_height
+        tall = len(figs) * row
+        _panel(fig.add_axes((MARGIN, (y - tall) / height, 1 - 2 * MARGIN, tall / height)),
+               card, figs, top, family)  # fmt: skip
+        y -= tall + GAP
+    fig.text(MARGIN, 0.2 / height, f"資料來源：{EDITION}", fontsize=SIZE["source"], family=family,
+             color=GREY, va="bottom")  # fmt: skip
+    return fig
 
 
 class Charts:

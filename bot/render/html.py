@@ -25,6 +25,7 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.engine.answer import EDITION, SAMPLES, Answer, IndicatorCard, Kind, Match
+from bot.render.commands import help_lines, usage
 from bot.render.plain import BOLD, DETAILS, DETAILS_END, END, clean, lines
 
 LIMIT = 4096  # Telegram's limit for one message
@@ -36,26 +37,6 @@ ECHO = 40  # characters of the user's question said back, at most
 INLINE_ASK = "報告中找不到，點此私訊問我"  # the inline button when nothing matches
 FULL_CARD = "完整資料 / Full card"
 
-# name, Traditional Chinese description, English description, usage (None: no argument)
-COMMANDS: list[tuple[str, str, str, str | None]] = [
-    ("start", "開始：這個機器人能做什麼", "What this bot does", None),
-    ("help", "使用說明", "How to use it", None),
-    ("list", "全部 20 項指標（依核心目標）", "All 20 indicators by core goal", None),
-    ("goal", "某個核心目標的指標，例如 /goal 8", "Indicators of a core goal, e.g. /goal 8",
-     "/goal 核心目標編號（1、4、8 或 10），例如 /goal 8"),
-    ("unmet", "未達成 2024 年目標的指標", "Indicators that missed the 2024 target", None),
-    ("unit", "某個單位負責的指標，例如 /unit 勞動力發展署", "Indicators of a unit",
-     "/unit 單位名稱，例如 /unit 職業安全衛生署"),
-    ("programmes", "推動亮點（8 項）", "The 8 highlight programmes", None),
-    ("i", "指標卡，例如 /i 8.7.1", "An indicator card, e.g. /i 8.7.1",
-     "/i 指標編號，例如 /i 8.7.1"),
-    ("chart", "指標圖表，例如 /chart 8.7.1", "A chart of an indicator, e.g. /chart 8.7.1",
-     "/chart 指標編號，例如 /chart 8.7.1"),
-    ("about", "關於這份報告與資料查核方式", "About the report and how figures are checked", None),
-    ("q", "提問（群組中使用），例如 /q 職災死亡千人率", "Ask a question (in groups)",
-     "/q 問題，例如 /q 職災死亡千人率多少"),
-]  # fmt: skip
-USAGE = {name: usage for name, _, _, usage in COMMANDS if usage}
 
 _MARKED = re.compile(f"{BOLD}([^{BOLD}{END}]*){END}")
 _ATOM = re.compile(r"<[^<>]*>|&#?[0-9A-Za-z]+;|\n\n|.", re.S)
@@ -282,17 +263,12 @@ def text_only_html() -> str:
 
 
 def help_html() -> str:
-    out = ["<b>使用說明</b>", "直接輸入問題，或使用指令："]
-    out += [f"/{name} — {esc(zh)}" for name, zh, _, _ in COMMANDS]
-    out.append("● 已達成 2024 年目標　○ 未達成。答案中的數字皆取自報告原文並標示出處。")
-    return "\n".join(out)
+    title, *rest = help_lines()
+    return "\n".join([f"<b>{esc(title)}</b>", *map(esc, rest)])
 
 
 def usage_html(command: str) -> str:
-    usage = USAGE.get(command)
-    if usage:
-        return f"用法：{esc(usage)}"
-    return f"沒有 /{esc(_short(command, 30))} 這個指令。可用的指令：/help"
+    return esc(usage(command))
 
 
 def recorded_html(question: str) -> str:

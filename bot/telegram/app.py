@@ -27,7 +27,7 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.engine.engine import Engine
 from bot.knowledge.store import load_path
 from bot.render.chart import Charts
-from bot.render.html import COMMANDS
+from bot.render.commands import COMMANDS
 from bot.telegram import handlers
 from bot.telegram.delivery import Bot, Request, RetryingLimiter
 from bot.telegram.flood import FloodGuard
@@ -85,8 +85,8 @@ def configure_logging(settings: Settings) -> None:
 
 async def post_init(application: Application) -> None:
     """Register the command menu: Traditional Chinese by default, English for `en`."""
-    zh = [BotCommand(name, desc) for name, desc, _, _ in COMMANDS]
-    en = [BotCommand(name, desc) for name, _, desc, _ in COMMANDS]
+    zh = [BotCommand(c.name, c.zh) for c in COMMANDS]
+    en = [BotCommand(c.name, c.en) for c in COMMANDS]
     try:
         await application.bot.set_my_commands(zh, scope=BotCommandScopeDefault())
         await application.bot.set_my_commands(en, language_code="en")
@@ -154,7 +154,7 @@ def build_application(
     #    group replies and mentions, buttons, inline queries; then the error handler.
     application.add_handler((FloodGuard() if flood is None else flood).handler(), group=-1)
     new = filters.UpdateType.MESSAGE
-    names = [name for name, _, _, _ in COMMANDS]
+    names = [c.name for c in COMMANDS]
     application.add_handler(CommandHandler(names, handlers.on_command, filters=new))
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.on_unknown_command))
     application.add_handler(

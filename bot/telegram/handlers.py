@@ -17,15 +17,14 @@ from telegram.ext import ContextTypes
 from bot.engine.answer import Answer, Kind
 from bot.engine.engine import SAMPLES
 from bot.render import html as ui
-from bot.telegram.actions import COMMANDS, ident, resolve
+from bot.render import table
+from bot.render.commands import BY_NAME, Step, remembered, resolve, run
 from bot.telegram.services import Services
 
 log = logging.getLogger(__name__)
 SERVICES = "services"
 PENDING_MAX = 2_000  # "none of these" questions kept for their buttons
-ARG_MAX = 1_000  # characters of a command's argument read (no more fit a question)
 Ctx = ContextTypes.DEFAULT_TYPE
-COMMAND_NAMES = frozenset(name for name, *_ in ui.COMMANDS)
 
 
 def services(context: Ctx) -> Services:
@@ -52,8 +51,9 @@ def _context(s: Services, msg: Message, bot_id: int):
 
 def _note(s: Services, msg: Message, answer: Answer) -> str | None:
     """Remember what an answer means: follow-up context, counts, unanswered, button key."""
-    if answer.found and answer.kind is not Kind.CANDIDATES:
-        s.sessions.put(_key(s, msg), answer.context)
+    subject = remembered(answer)
+    if subject is not None:
+        s.sessions.put(_key(s, msg), subject)
     if answer.kind is Kind.INDICATOR:
         s.asked.update(c.indicator.id for c in answer.cards)
     if answer.kind is Kind.NOT_FOUND:
@@ -172,36 +172,33 @@ def addressed(update: Update, context: Ctx) -> bool:
         name, _, suffix = msg.text.split(maxsplit=1)[0][1:].partition("@")
         if suffix:
             return suffix.lower() == (context.bot.username or "").lower()
-        return name.lower() in COMMAND_NAMES
+        return name.lower() in BY_NAME
     return _group_question(msg, context) is not None
 
 
 async def on_command(update: Update, context: Ctx) -> None:
-    """Every registered command; a bad or missing argument gets a short usage line."""
+    """Every registered command, as bot.render.commands reads it; a bad or missing
+    argument gets a short usage line."""
     msg = update.effective_message
-    head, *rest = (msg.text or "").split(maxsplit=1)
-    name, arg = head[1:].split("@")[0].lower(), (rest[0][:ARG_MAX].strip() if rest else "")
     s = services(context)
-    linked = ident(arg.replace("_", ".")) if name == "start" and arg else ""
-    if linked in s.engine.knowledge.indicators:  # a deep link t.me/<bot>?start=8_7_1
-        await send_answer(msg, context, s.engine.indicator(linked))
-    elif name == "start":
+    step = run(s.engine, msg.text or "") or Step("usage")
+    if step.do == "answer":
+        await send_answer(msg, context, step.answer)
+    elif step.do == "start":
         await msg.reply_html(
             ui.start_html(context.bot.username or ""),
             reply_markup=ui.start_keyboard(SAMPLES),
         )
-    elif name == "help":
+    elif step.do == "help":
         await msg.reply_html(ui.help_html())
-    elif name == "q" and arg:
-        await ask(update, context, arg)
-    elif name == "chart" and ident(arg) in s.engine.knowledge.indicators:
-        await send_chart(msg, context, ident(arg))
-    elif name in COMMANDS:
-        action, fixed = COMMANDS[name]
-        answer = resolve(s.engine, action, fixed or arg)
-        await (send_answer(msg, context, answer) if answer else msg.reply_html(ui.usage_html(name)))
+    elif step.do == "ask":
+        await ask(update, context, step.arg)
+    elif step.do == "chart":
+        await send_chart(msg, context, step.arg)
+    elif step.do == "table":
+        await send_table(msg, s)
     else:
-        await msg.reply_html(ui.usage_html(name))
+        await msg.reply_html(ui.usage_html(step.arg))
 
 
 async def on_unknown_command(update: Update, context: Ctx) -> None:
@@ -223,6 +220,14 @@ async def send_chart(msg: Message, context: Ctx, ident: str) -> None:
     sent = await msg.reply_photo(photo, caption=caption, parse_mode=ParseMode.HTML, do_quote=False)
     if sent.photo:
         s.photo_ids[ident] = sent.photo[-1].file_id
+
+
+async def send_table(msg: Message, s: Services) -> None:
+    """The 20 indicators: one compact message, then the same as a CSV document."""
+    cards = table.cards(s.engine)
+    await msg.reply_html(table.html_message(cards))
+    document = InputFile(table.csv_bytes(cards), filename=table.FILENAME)
+    await msg.reply_document(document, caption=table.CAPTION, do_quote=False)
 
 
 # -- buttons ------------------------------------------------------------------------

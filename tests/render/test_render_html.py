@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.engine.answer import EDITION, Answer, Kind, Match
 from bot.engine.engine import SAMPLES
 from bot.render import html as ui
+from bot.render.commands import COMMANDS
 from tests.fake_bot_api import BadRequest, telegram_html_to_text, utf16_len
 
 QUESTIONS = [
@@ -143,10 +144,10 @@ def test_parse_data(data, parsed):
 
 def test_start_help_and_usage_texts_are_valid_html():
     assert_valid([ui.start_html("sdg_bot"), ui.help_html(), ui.recorded_html("<x>&")])
-    for name, _, _, usage in ui.COMMANDS:
-        assert f"/{name}" in ui.help_html()
-        if usage:
-            assert ui.usage_html(name).startswith("用法：/" + name)
+    for c in COMMANDS:
+        assert f"/{c.name}" in ui.help_html()
+        if c.usage:
+            assert ui.usage_html(c.name).startswith("用法：/" + c.name)
     assert "/help" in ui.usage_html("nosuch<b>")
     assert_valid([ui.usage_html("nosuch<b>")])
     rows = ui.start_keyboard(SAMPLES).inline_keyboard

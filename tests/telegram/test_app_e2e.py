@@ -6,6 +6,8 @@ until every update pushed so far has been handled.
 """
 
 import asyncio
+import csv
+import io
 import itertools
 import os
 import signal
@@ -16,7 +18,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.engine.answer import Answer, Kind
-from bot.render.html import COMMANDS
+from bot.render.commands import COMMANDS
 from bot.telegram.app import build_application
 from tests.conftest import fake_settings, polling
 from tests.fake_bot_api import BOT, TOKEN, Call, FakeBotApi, Reply, fail_times
@@ -66,7 +68,7 @@ async def answers(bot: Application, api: FakeBotApi, update: dict, chat_id: int,
 
 async def test_commands_are_registered_at_start(bot, api):
     zh, en = api.of("setMyCommands")
-    assert [c["command"] for c in zh.params["commands"]] == [n for n, *_ in COMMANDS]
+    assert [c["command"] for c in zh.params["commands"]] == [c.name for c in COMMANDS]
     assert "language_code" not in zh.params and en.params["language_code"] == "en"
     assert en.params["commands"][0]["description"] == "What this bot does"
     assert api.of("getMe") and api.of("deleteWebhook")
@@ -80,16 +82,16 @@ async def test_private_question(bot, api):
 
 async def test_each_command_gets_exactly_one_answer(bot, api):
     users = {}
-    for name, *_ in COMMANDS:
+    for name in (c.name for c in COMMANDS):
         users[name] = new_user()
         arg = {"goal": " 8", "unit": " 勞動保險司", "i": " 1.3.1", "chart": " 1.3.1", "q": " 部長"}
         await api.push(private_text(f"/{name}{arg.get(name, '')}", user=users[name]))
     await settle(api, bot)
+    sent = {"chart": ["sendPhoto"], "table": ["sendMessage", "sendDocument"]}
     for name, user in users.items():
-        method = "sendPhoto" if name == "chart" else "sendMessage"
         replies = [c for c in api.calls if int(c.params.get("chat_id", 0)) == user["id"]]
-        assert [c.method for c in replies] == [method], name
-        assert replies[0].status == 200, (name, replies[0].result)
+        assert [c.method for c in replies] == sent.get(name, ["sendMessage"]), name
+        assert all(c.status == 200 for c in replies), (name, replies[0].result)
         assert "用法" not in replies[0].params.get("text", ""), name
 
 
@@ -148,6 +150,42 @@ async def test_chart_is_a_multipart_png_upload(bot, api):
     )
     filename, data = photo.files["photo"]
     assert filename == "8.5.2.png" and data.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+async def test_table_is_one_message_and_a_csv_document_matching_the_store(bot, api, knowledge):
+    user = new_user()
+    await api.push(private_text("/table", user=user))
+    [doc] = await api.wait_for("sendDocument", where=to(user["id"], "sendDocument"))
+    await settle(api, bot)
+    [msg] = [c for c in api.calls if to(user["id"])(c)]
+    text = msg.params["text"]
+    assert msg.status == 200 and doc.status == 200 and len(msg.result["text"]) <= 4096
+    for ident, ind in knowledge.indicators.items():
+        assert f"<b>{ident}</b> {ind.name}" in text
+        actual = [f.text for f in knowledge.figures[ident] if f.period == "actual_2024"]
+        assert all(a in text for a in actual), ident
+    filename, data = doc.files["document"]
+    assert filename.endswith(".csv") and data.startswith("\ufeff".encode())
+    header, *rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert header == ["id", "name", "unit of measure", "responsible unit", "2021", "2024 target",
+                      "2024 actual", "met", "latest figure", "latest as-of"]  # fmt: skip
+    assert [r[0] for r in rows] == list(knowledge.indicators)
+    for r in rows:
+        ind, figs = knowledge.indicators[r[0]], knowledge.figures[r[0]]
+        one = len({f.component for f in figs}) == 1
+        by = {f.period: f for f in figs}
+        assert r[1] == ind.name and r[3] == ind.unit and r[7] == ("yes" if ind.met else "no")
+        if one:  # a single part: each cell is the stored figure itself
+            assert r[2] == figs[0].unit
+            assert r[4:7] == [by["baseline_2021"].text, by["target_2024"].text,
+                              by["actual_2024"].text]  # fmt: skip
+            assert r[8:] == ([by["latest"].text, by["latest"].as_of] if "latest" in by
+                             else ["", ""])  # fmt: skip
+        else:  # parts named, each stored figure in its cell
+            for f in figs:
+                cell = r[{"baseline_2021": 4, "target_2024": 5, "actual_2024": 6,
+                          "latest": 8}[f.period]]  # fmt: skip
+                assert f"{f.component} {f.text}" in cell, (r[0], f)
 
 
 async def test_a_5000_character_answer_is_split(bot, api, engine, monkeypatch):

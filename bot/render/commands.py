@@ -1,0 +1,169 @@
+"""The commands, once, for every front end: the Telegram menu and handlers, the console chat.
+
+Each command has its menu descriptions, its usage line and what it stands for: an
+answer the engine gives (`i:8.7.1`, `g:8`, `u:勞發署`, `l:unmet`, `f:title`, through
+`resolve`, which button callback data use too) or a thing the front end does itself
+(start, help, ask, chart, table). Pure: the engine answers, nothing here talks to
+Telegram or the terminal.
+"""
+
+from dataclasses import dataclass
+
+from bot.engine.answer import Answer, Context, Kind
+from bot.engine.engine import Engine
+from bot.render.plain import clean
+
+ANSWERS = frozenset("ipgufl")  # actions `resolve` answers; the rest are the front end's own
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    zh: str  # the menu's description, Traditional Chinese
+    en: str  # the same for English-language clients
+    usage: str | None = None  # how to give the argument; None: it takes none
+    action: str = ""  # i g u f l (an answer), or start help ask chart table
+    fixed: str | None = None  # the action's argument, when the user gives none
+
+    def answer(self, engine: Engine, arg: str) -> Answer | None:
+        """The engine's answer to this command, None for a bad or missing argument (or
+        when the front end does this command itself)."""
+        if self.action not in ANSWERS:
+            return None
+        return resolve(engine, self.action, self.fixed or arg)
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", "開始：這個機器人能做什麼", "What this bot does", action="start"),
+    Command("help", "使用說明", "How to use it", action="help"),
+    Command("list", "全部 20 項指標（依核心目標）", "All 20 indicators by core goal",
+            action="l", fixed="all"),
+    Command("goal", "某個核心目標的指標，例如 /goal 8", "Indicators of a core goal, e.g. /goal 8",
+            "/goal 核心目標編號（1、4、8 或 10），例如 /goal 8", action="g"),
+    Command("unmet", "未達成 2024 年目標的指標", "Indicators that missed the 2024 target",
+            action="l", fixed="unmet"),
+    Command("unit", "某個單位負責的指標，例如 /unit 勞動力發展署", "Indicators of a unit",
+            "/unit 單位名稱，例如 /unit 職業安全衛生署", action="u"),
+    Command("programmes", "推動亮點（8 項）", "The 8 highlight programmes",
+            action="l", fixed="programmes"),
+    Command("i", "指標卡，例如 /i 8.7.1", "An indicator card, e.g. /i 8.7.1",
+            "/i 指標編號，例如 /i 8.7.1", action="i"),
+    Command("chart", "指標圖表，例如 /chart 8.7.1", "A chart of an indicator, e.g. /chart 8.7.1",
+            "/chart 指標編號，例如 /chart 8.7.1", action="chart"),
+    Command("table", "20 項指標總表（訊息與 CSV 檔）",
+            "All 20 indicators as a table and a CSV file", action="table"),
+    Command("about", "關於這份報告與資料查核方式", "About the report and how figures are checked",
+            action="f", fixed="title"),
+    Command("q", "提問（群組中使用），例如 /q 職災死亡千人率", "Ask a question (in groups)",
+            "/q 問題，例如 /q 職災死亡千人率多少", action="ask"),
+)  # fmt: skip
+BY_NAME = {c.name: c for c in COMMANDS}
+ARG_MAX = 1_000  # characters of a command's argument read (no more fit a question)
+NAME_MAX = 30  # characters of an unknown command's name said back
+
+
+def parse(text: str) -> tuple[str, str] | None:
+    """「/goal@bot 8」 → ("goal", "8"): the command's name (lower case, without the bot's
+    name) and its argument; None when the text is no command."""
+    if not text.startswith("/"):
+        return None
+    head, *rest = text.split(maxsplit=1)
+    name = head[1:].split("@")[0].lower()
+    return (name, rest[0][:ARG_MAX].strip() if rest else "") if name else None
+
+
+def ident(arg: str) -> str:
+    return arg.strip().replace("．", ".").replace("。", ".").lower()
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a command comes to: an answer to send, or what the front end does itself."""
+
+    do: str  # answer | start | help | ask | chart | table | usage
+    answer: Answer | None = None
+    arg: str = ""  # the question (ask), the indicator id (chart), the command (usage)
+
+
+def run(engine: Engine, text: str) -> Step | None:
+    """The step a command's text stands for; None when the text is no command."""
+    parsed = parse(text)
+    if parsed is None:
+        return None
+    name, arg = parsed
+    command = BY_NAME.get(name)
+    action = command.action if command else ""
+    linked = ident(arg.replace("_", ".")) if action == "start" and arg else ""
+    if linked in engine.knowledge.indicators:  # a deep link t.me/<bot>?start=8_7_1
+        return Step("answer", engine.indicator(linked))
+    if action in ("start", "help", "table"):
+        return Step(action)
+    if action == "ask" and arg:
+        return Step("ask", arg=arg)
+    if action == "chart" and ident(arg) in engine.knowledge.indicators:
+        return Step("chart", arg=ident(arg))
+    answer = command.answer(engine, arg) if command else None
+    return Step("answer", answer) if answer else Step("usage", arg=name)
+
+
+def remembered(answer: Answer) -> Context | None:
+    """The subject a follow-up to this answer is about; None when the answer leaves the
+    previous subject in place (did-you-mean, not in the report)."""
+    return answer.context if answer.found and answer.kind is not Kind.CANDIDATES else None
+
+
+def resolve(engine: Engine, action: str, arg: str) -> Answer | None:
+    """The answer of i:8.7.1, p:3, g:8, u:單位, f:minister, l:unmet|all|programmes|goal:8."""
+    k = engine.knowledge
+    arg = arg.strip()
+    key = ident(arg)
+    units = sorted({i.unit for i in k.indicators.values()})
+    unit = [u for u in units if u == arg] or [u for u in units if arg and arg in u]
+    lists = {"unmet": lambda: engine.listing(unmet=True), "all": engine.listing,
+             "programmes": engine.programmes}  # fmt: skip
+    if action == "l" and ":" in arg:
+        kind, _, rest = arg.partition(":")
+        return resolve(engine, {"goal": "g", "unit": "u"}.get(kind, ""), rest)
+    table = {
+        "i": lambda: engine.indicator(key) if key in k.indicators else _by_name(engine, arg),
+        "p": lambda: engine.programme(int(arg)) if arg.isdigit() and int(arg) in k.programmes
+        else None,
+        "g": lambda: engine.listing(goal=int(arg)) if arg.isdigit() and int(arg) in k.goals
+        else None,
+        "u": lambda: engine.listing(unit=unit[0]) if len(unit) == 1 else _unit_alias(engine, arg),
+        "f": lambda: engine.fact(arg),
+        "l": lambda: lists[arg]() if arg in lists else None,
+    }  # fmt: skip
+    return table[action]() if action in table else None
+
+
+def _by_name(engine: Engine, name: str) -> Answer | None:
+    """/i 職災死亡千人率: the indicator a name (or the words people use for it) means, when
+    the question it makes is answered with that indicator's card."""
+    answer = engine.answer(name) if name else None
+    return answer if answer and answer.kind is Kind.INDICATOR else None
+
+
+def _unit_alias(engine: Engine, name: str) -> Answer | None:
+    """勞發署 → 勞動力發展署, through the engine's curated aliases."""
+    answer = engine.answer(name) if name else None
+    ok = answer and answer.kind is Kind.LIST and answer.matches[0].id.startswith("unit:")
+    return answer if ok else None
+
+
+def help_lines() -> list[str]:
+    """The help text, one line each: how to ask, every command, the ●/○ legend."""
+    out = ["使用說明", "直接輸入問題，或使用指令："]
+    out += [f"/{c.name} — {c.zh}" for c in COMMANDS]
+    out.append("● 已達成 2024 年目標　○ 未達成。答案中的數字皆取自報告原文並標示出處。")
+    return out
+
+
+def usage(name: str) -> str:
+    """The usage line of a command, or the note that there is no such command."""
+    command = BY_NAME.get(name)
+    if command and command.usage:
+        return f"用法：{command.usage}"
+    name = " ".join(clean(name).split())
+    name = name if len(name) <= NAME_MAX else name[: NAME_MAX - 1] + "…"
+    return f"沒有 /{name} 這個指令。可用的指令：/help"
