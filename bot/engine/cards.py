@@ -54,6 +54,9 @@ def _bigrams(text: str) -> set[str]:
 class Cards:
     def __init__(self, knowledge: Knowledge, canon: Callable[[str], str]):
         self.k = knowledge
+        self.passage_units: dict[int, list] = {}
+        for u in knowledge.units:
+            self.passage_units.setdefault(u.passage_id, []).append(u)
         self.canon = canon
         self.owned = Owned(knowledge, canon)
         self.related = {i: self._related(i) for i in knowledge.indicators}
@@ -298,8 +301,11 @@ class Cards:
     def passage(
         self, question: str, passage, words: list[str], score: float, weights: dict[str, float]
     ) -> Answer:
-        """The passage trimmed to the sentences (or table rows) that hold most of the question."""
-        lines = [s.strip() for s in re.split(r"(?<=[。；])|\n", passage.text) if s.strip()]
+        """The passage trimmed to the units (a sentence, a numbered item with all its clauses,
+        a table row) that hold most of the question."""
+        lines = [u.text for u in self.passage_units.get(passage.id, [])] or [
+            s.strip() for s in re.split(r"(?<=[。；])|\n", passage.text) if s.strip()
+        ]
         hits = []
         for line in lines:
             canon = self.canon(line)
