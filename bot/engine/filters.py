@@ -54,6 +54,8 @@ def recognise(text: str, k: Knowledge, canon: Callable[[str], str]) -> list[Filt
         found.append(Filter(f"名稱含「{word}」", lambda i, figs, w=word: w in canon(i.name)))
     parts = {c for figs in k.figures.values() for f in figs for c in [f.component] if c}
     rates = [p for p in sorted(parts) if p.endswith("率") and p in text]
+    if not rates:  # 「就業率」: every part it ends (訓後就業率, 推介就業率)
+        rates = [p for p in sorted(parts) if p.endswith("率") and p[-3:] in text]
     if rates:
         found.append(Filter(f"列有{'或'.join(rates)}", lambda i, figs, r=tuple(rates): any(
             f.component in r for f in figs)))  # fmt: skip
