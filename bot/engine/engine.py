@@ -49,6 +49,9 @@ class Engine:
         # English terms also as the segmenter stems them: does → doe, wages → wage
         self.fillers = with_stems(a.term for a in by_source.get("fillers", []))
         self.not_covered = with_stems(a.term for a in by_source.get("not_covered", []))
+        self.agencies = sorted((a.term for a in by_source.get("agencies", [])), key=len)[::-1]
+        self.unit_terms = {a.term for a in by_source.get("aliases", []) if a.target[:5] == "unit:"}
+        self.unit_terms |= {i.unit for i in knowledge.indicators.values()}
         self.segmenter = Segmenter(knowledge.words)
         self.passages = PassageIndex(
             [self.canon(f"{p.heading} {p.text}") for p in knowledge.passages], self.segmenter
@@ -267,6 +270,10 @@ class Engine:
         off_topic = [w for w in words if w in self.not_covered]
         off_topic += [t for t in self.not_covered if " " in t and t in q.text]
         off_topic = [w for w in off_topic if not any(w != t and w in t for t in off_topic)]
+        if (Field.UNIT in q.fields or q.names_indicators) and not any(
+            u in q.text for u in self.unit_terms
+        ):  # 「衛福部負責的指標」: not the ministry's (「勞發署還是社家署」 names one of its own)
+            off_topic += [a for a in self.agencies if a in q.text][:1]
         content = self._content(q, tokens)
         found = candidates.generate(self, question, q, words, content, ranked, context, off_topic)
         decision = decide(found, self.weights, off_topic, content)

@@ -40,6 +40,7 @@ FIELD_WORDS: list[tuple[Field, str]] = [
     ),
 ]
 _COMPONENTS = r"就業率|訓後就業率|推介就業率|employment rate"
+_EMPLOYED_SHARE = re.compile(r"就業\S{0,2}?(?:比率|百分比)")  # 就業的比率: the 就業率 part
 
 # 2025 年 1 月至 8 月, 今年 1 到 8 月, 截至 2025 年 7 月底: the latest period.
 _LATEST_PERIOD = re.compile(
@@ -91,8 +92,9 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     ),
     "money": (
         re.compile(
-            r"多少錢|金額|經費|預算|花[了費]?多少|多少元|幾元|how much money|\bspen[dt]\b"
-            r"|\bcosts?\b|budget|dollars|nt\$"
+            r"多少錢|金額|經費|預算|平均.{0,3}月領|月領多少|領多少錢|花[了費]?多少|多少元|幾元"
+            r"|how much money|amount of money|\bamount (?:paid|spent|lent)|\bspen[dt]\b"
+            r"|average (?:monthly )?(?:pension|payment|benefit)|\bcosts?\b|budget|dollars|nt\$"
         ),
         re.compile(r"\d\s*(?:億|萬|千)?元|新臺幣"),
     ),
@@ -173,6 +175,9 @@ def analyse(text: str) -> Question:
             rest = _blank(pattern, rest)
     for m in re.finditer(_COMPONENTS, text):
         q.components.append(m.group(0))
+    if not q.components and _EMPLOYED_SHARE.search(text):
+        q.components.append("就業率")
+        rest = _EMPLOYED_SHARE.sub("就業率", rest)
     q.latest = Field.LATEST in q.fields and bool(_LATEST.search(text))
     q.names_goals = q.goal is None and bool(re.search(r"核心目標|core goals?", text))
     q.names_indicators = q.names_indicators or bool(_INDICATOR_WORD.search(rest))

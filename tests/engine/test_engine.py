@@ -191,3 +191,18 @@ def test_english_field_words_are_whole_words(engine):
     """「currently」 is the latest field, not 「current」 plus a stray 「ly」."""
     q = engine.analyse("how many migrant workers are currently in taiwan")
     assert "ly" not in q.rest.split() and engine.answer(q.text).found is False
+
+
+def test_another_agency_named_as_responsible_is_not_in_the_report(engine):
+    """The report lists the ministry's own indicators: 衛福部's are not in it; a question
+    naming one of the ministry's units beside another agency is still answered."""
+    for question in ["衛福部負責的永續指標有哪些", "教育部負責的 T-SDGs 指標達成情形"]:
+        answer = engine.answer(question)
+        assert answer.found is False and "部" in answer.message, question
+    assert engine.answer("身障者就業服務要跟哪些部會合作？").found  # partners, not owners
+    assert engine.answer("勞發署還是社家署負責哪些指標").found
+
+
+def test_a_share_employed_is_the_employment_rate_part(engine):
+    q = engine.analyse("上完課後 找到工作的比例是多少")
+    assert q.components == ["就業率"] and "就業率" in q.rest
