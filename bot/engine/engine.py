@@ -343,13 +343,19 @@ class Engine:
         elif answer.kind is Kind.INDICATOR and answer.cards:
             card = answer.cards[0]
             text = card.aside[0].text if card.aside else card.excerpt
-            if not detail and set(answer.fields) - {Field.BASELINE}:
+            asked = set(answer.fields) - {Field.BASELINE}
+            if asked == {Field.LATEST} and not any(f.period == "latest" for f in card.figures):
+                asked = set()  # no 2025 figure: the report's words on 2025 answer, if quoted
+            if not detail and asked:
                 return ""  # a figure of the card was asked: the card's own line answers
             if not detail:  # the card answers, unless its excerpt
                 target = self.index.find("indicator", card.indicator.id)  # holds what the
-                words = [  # question asks beyond the name and the fields (成長 since 2021)
-                    w for w in self.index.unexplained(words, target) if len(w) > 1
-                ] if target else []  # fmt: skip
+                beyond = self.index.unexplained(words, target) if target else []
+                # what the question asks beyond the name and the fields (成長 since 2021);
+                # a single character only when nothing longer is left (降 → 降幅 3.8%)
+                words = [w for w in beyond if len(w) > 1] or beyond
+            quoted = [text, *(r.text for r in card.related)]  # or a figure it quotes (168 人)
+            text = next((t for t in quoted if t and snippet(t, words, self.canon)), text)
         else:
             return ""
         return snippet(text, words, self.canon)

@@ -75,7 +75,8 @@ def to_html(answer: Answer) -> str:
     # a list's title, a section's or a programme's name heading the answer: bold
     # (not a quoted sentence answering first: its figures are bold instead)
     titled = answer.kind in (Kind.LIST, Kind.FACT, Kind.PROGRAMME) and bool(layout)
-    titled = titled and BOLD not in layout[0] and len(layout[0]) <= 60
+    title = layout[0].partition("：")[0] if answer.kind is Kind.LIST and layout else ""
+    titled = titled and BOLD not in layout[0] and len(title or layout[0]) <= 60
     for n, text in enumerate(layout):
         if text == DETAILS:  # the report's longer text: folded, one tap opens it
             details = []
@@ -89,6 +90,8 @@ def to_html(answer: Answer) -> str:
             line = f"<b>{esc(clean(head))}</b>：{_line(rest)}"
         elif text.startswith("可以這樣問：") and set(answer.suggestions) <= set(SAMPLES):
             continue  # the sample questions are buttons under the message
+        elif n == 0 and titled and title:  # a list's title, then its ids at a glance
+            line = f"<b>{esc(clean(title))}</b>{esc(clean(text[len(title) :]))}"
         elif n == 0 and titled:
             line = f"<b>{esc(clean(text))}</b>"
         elif text.startswith(("出處：", "資料來源：")):

@@ -262,7 +262,9 @@ def lines(answer: Answer) -> list[str]:
                 card, answer.fields, components=answer.components, lead=answer.lead if not i else ""
             )
     elif answer.kind is Kind.LIST:
-        out.append(answer.title)
+        ids = "、".join(e.id for e in answer.entries)
+        summary = f"{answer.title}：{ids}"  # the answer at a glance, when a phone shows it whole
+        out.append(summary if answer.entries and len(summary) <= LEAD else answer.title)
         grouped = len({e.goal for e in answer.entries}) > 1
         for i, e in enumerate(answer.entries):
             if grouped and (i == 0 or answer.entries[i - 1].goal != e.goal):
