@@ -37,6 +37,7 @@ class Field(Enum):
     LATEST = "latest"
     UNIT = "unit"
     NOTE = "note"
+    TREND = "trend"  # how it moved from 2021 to 2024: 有變好嗎, 跟以前比
 
 
 @dataclass(frozen=True)

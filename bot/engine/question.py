@@ -34,6 +34,11 @@ FIELD_WORDS: list[tuple[Field, str]] = [
         r"負責單位|負責|主責|主辦|承辦|哪個單位|哪個機關|哪個司|哪個署|在管|誰|responsible|\bwho\b|agency",
     ),
     (
+        Field.TREND,
+        r"變好|變差|變壞|進步|退步|改善|惡化|好轉|趨勢|走勢|(?:跟|和|與)去年比|比去年|跟以前比"
+        r"|比以前|有沒有變|\btrend\b|improv\w*|\bbetter\b|\bworse\b|\bprogress\b",
+    ),
+    (
         Field.NOTE,
         r"計算說明|計算方式|怎麼算|如何計算|計算|算法|區間|定義|從哪一?年|哪一?年開始|以哪一?年"
         r"|definition|calculated|defined",

@@ -10,6 +10,7 @@ from decimal import Decimal
 from bot.engine.answer import EDITION, Answer, Field, IndicatorCard, Kind
 from bot.knowledge.figures import PROSE_FIGURE
 from bot.knowledge.values import Figure
+from bot.render.windows import window
 
 BOLD, END = "\ue000", "\ue001"
 DETAILS, DETAILS_END = "\ue002", "\ue003"  # lines between them: details (expandable in HTML)
@@ -71,8 +72,11 @@ def _decimals(text: str) -> int:
     return len(digits.split(".")[1]) if "." in digits else 0
 
 
-def gap(actual: Figure, target: Figure, lower_better: bool, verdict: bool = True) -> str:
-    """`比目標高 0.003，未達標` / `比目標多 31,013 人，達標`, in the report's precision."""
+def gap(
+    actual: Figure, target: Figure, lower_better: bool, verdict: bool = True, what: str = "目標"
+) -> str:
+    """`比目標高 0.003，未達標` / `比目標多 31,013 人，達標`, in the report's precision (what:
+    the figure it is set against, 目標 or 2021 年)."""
     places = max(_decimals(actual.text), _decimals(target.text))
     diff = abs(Decimal(str(actual.value)) - Decimal(str(target.value)))
     amount = f"{diff:,.{places}f}"
@@ -84,13 +88,13 @@ def gap(actual: Figure, target: Figure, lower_better: bool, verdict: bool = True
         else ""
     )
     if actual.value == target.value:
-        return "與目標相同，達標" if verdict else "與目標相同"
+        return f"與{what}相同，達標" if verdict else f"與{what}相同"
     above = actual.value > target.value
     good = above != lower_better
     if unit.strip() and actual.unit != "%":
-        word = "比目標多" if above else "比目標少"
+        word = f"比{what}多" if above else f"比{what}少"
     else:
-        word = "比目標高" if above else "比目標低"
+        word = f"比{what}高" if above else f"比{what}低"
     return f"{word} {amount}{unit}" + (f"，{'達標' if good else '未達標'}" if verdict else "")
 
 
@@ -159,6 +163,8 @@ def _lead(card: IndicatorCard, fields: list[Field], components) -> tuple[str, se
             said.append(f"負責單位 {ind.unit}")
         elif field is Field.NOTE:
             said.append(f"計算說明：{ind.note}")
+        elif field is Field.TREND:
+            said.append(_trend(card, shown))
     context = []
     if Field.ACTUAL not in fields:
         context.append(f"實際 {value('actual_2024')}")
@@ -167,7 +173,10 @@ def _lead(card: IndicatorCard, fields: list[Field], components) -> tuple[str, se
     stated = Field.STATUS in (fields or [Field.STATUS])  # 已達成 / 未達成 said already
     context.append(_gaps(card, shown, not stated) or ("" if stated else verdict))
     context = [c for c in context if c]  # 比目標多 1,925 人次（，達標）
-    if set(fields) <= {Field.UNIT, Field.NOTE, Field.BASELINE, Field.LATEST} and fields:
+    if (
+        set(fields) <= {Field.UNIT, Field.NOTE, Field.BASELINE, Field.LATEST, Field.TREND}
+        and fields
+    ):
         context = []  # asked nothing of the 2024 result
         if Field.BASELINE in fields:  # 2021 asked: against what it became in 2024
             context = [f"實際 {value('actual_2024')}"]
@@ -186,6 +195,32 @@ def _lead(card: IndicatorCard, fields: list[Field], components) -> tuple[str, se
     if shown != parts_of:  # only the asked parts are in the line: every figure below
         periods = set()
     return line, periods
+
+
+def _trend(card: IndicatorCard, shown: list[str]) -> str:
+    """2021 → 2024 for each part, the change in the report's precision, and which way is
+    better (a count accumulated since 2017 grows by itself: no verdict for it)."""
+    figs = {(f.component, f.period): f for f in card.figures}
+    lower = card.indicator.direction == "lower"
+    out = []
+    for c in shown:
+        was, now = figs.get((c, "baseline_2021")), figs.get((c, "actual_2024"))
+        if was is None or now is None:
+            continue
+        spans = [window(card.indicator, f) for f in (was, now)]
+        starts = [re.findall(r"20\d\d", w)[:1] for w in spans]
+        if "累計" in "".join(spans) and starts[0] != starts[1]:
+            change = "累計期間不同，不能直接相比"  # one year's count against four years'
+        else:
+            change = gap(now, was, lower, verdict=False, what=" 2021 年")
+            if "累計" not in "".join(spans) and now.value != was.value:
+                change += "，變好" if (now.value < was.value) == lower else "，變差"
+        pairs = zip((2021, 2024), spans, strict=True)
+        years = [f"{y} 年" + (f"（{w}）" if w else "") for y, w in pairs]
+        name = f"{c} " if c and len(shown) > 1 else ""
+        out.append(f"{name}{years[0]} {b(was.text)} → {years[1]} {b(now.text)}（{change}）")
+    better = "數值越低越好" if lower else "數值越高越好"
+    return "；".join(out) + f"；{better}" if out else "報告只列 2021 與 2024 年的數值"
 
 
 def _gaps(card: IndicatorCard, shown: list[str], verdict: bool = True) -> str:
