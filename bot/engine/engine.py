@@ -18,6 +18,7 @@ from bot.engine.match import Index, PassageIndex, Scored, Target
 from bot.engine.retrieve import UnitIndex
 from bot.engine.snippet import snippet
 from bot.engine.text import Homophones, Rewriter, Segmenter, Speller, normalise, with_stems
+from bot.i18n import Joined, Msg, Name
 from bot.knowledge.values import Knowledge
 
 WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the counting window
@@ -154,15 +155,16 @@ class Engine:
     def answer(self, question: str, context: Context | None = None) -> Answer:
         text = normalise(question)
         if not text:
-            return self.cards.not_found(question, "請輸入想問的問題，例如指標名稱或編號。", SAMPLES)
+            return self.cards.not_found(
+                question, Msg("請輸入想問的問題，例如指標名稱或編號。"), SAMPLES
+            )
         talk = questions.small_talk(text)
         if talk:  # 「你好」, 「謝謝」: a friendly line, not "the report does not say"
             return replace(self.cards.not_found(question, talk, SAMPLES), kind=Kind.CHAT)
         q = self.analyse(text)
         if q.bad_ids and not q.ids:
-            return self.cards.not_found(
-                question, f"報告中沒有指標 {'、'.join(q.bad_ids)}。", SAMPLES, listing=True
-            )
+            missing = Msg("報告中沒有指標 {ids}。", ids=Joined("、", q.bad_ids))
+            return self.cards.not_found(question, missing, SAMPLES, listing=True)
         return self.unprinted_year(self._answer(question, context, q), q)
 
     def unprinted_year(self, answer: Answer, q) -> Answer:
@@ -178,10 +180,12 @@ class Engine:
         if not missing:
             return answer
         first = answer.cards[0].indicator
-        printed = "、".join(sorted(self.years[first.id]))
-        message = (
-            f"報告沒有列出指標 {first.id} {first.name} {'、'.join(missing)} 年的數值；"
-            f"報告列出的年份是 {printed}。"
+        message = Msg(
+            "報告沒有列出指標 {id} {name} {years} 年的數值；報告列出的年份是 {printed}。",
+            id=first.id,
+            name=Name(first.name, first.name_en),
+            years=Joined("、", missing),
+            printed=Joined("、", sorted(self.years[first.id])),
         )
         return self.cards.not_found(answer.query, message, [f"{first.id} {first.name}"])
 
@@ -236,9 +240,8 @@ class Engine:
     def _by_id(self, question: str, q) -> Answer:
         known = [i for i in dict.fromkeys(q.ids) if i in self.knowledge.indicators]
         if not known:
-            return self.cards.not_found(
-                question, f"報告中沒有指標 {'、'.join(q.ids)}。", SAMPLES, listing=True
-            )
+            missing = Msg("報告中沒有指標 {ids}。", ids=Joined("、", q.ids))
+            return self.cards.not_found(question, missing, SAMPLES, listing=True)
         target = self.index.find("indicator", known[0])
         tokens = self._tokens(q)
         leftover = self.index.unexplained(self._words(q, tokens), target) if target else []
@@ -258,10 +261,11 @@ class Engine:
             ]
             return self.cards.candidates(question, options)
         if decision.off_topic:
+            topics = Joined("、", decision.off_topic)
             return self.cards.not_found(
-                question, f"這份報告沒有談到「{'、'.join(decision.off_topic)}」。", SAMPLES
+                question, Msg("這份報告沒有談到「{topics}」。", topics=topics), SAMPLES
             )
-        return self.cards.not_found(question, "這份報告沒有談到這個問題。", SAMPLES)
+        return self.cards.not_found(question, Msg("這份報告沒有談到這個問題。"), SAMPLES)
 
     def _lead(self, answer: Answer, words: list[str], detail: bool = False) -> str:
         """The words of the quoted text that answer the question, when quoted text is the
@@ -345,7 +349,7 @@ class Engine:
     def failure(self, question: str) -> Answer:
         """What to say when answering failed unexpectedly."""
         return self.cards.not_found(
-            question, "抱歉，這個問題處理時發生錯誤，請換個說法再試。", SAMPLES
+            question, Msg("抱歉，這個問題處理時發生錯誤，請換個說法再試。"), SAMPLES
         )
 
     # -- direct look-ups for commands -------------------------------------------
@@ -354,7 +358,8 @@ class Engine:
         """The card of an indicator by its number, or not found."""
         if ident in self.knowledge.indicators:
             return self.cards.indicators(ident, [ident], questions.Question(text=ident), 100.0)
-        return self.cards.not_found(ident, f"報告中沒有指標 {ident}。", SAMPLES, listing=True)
+        missing = Msg("報告中沒有指標 {ids}。", ids=ident)
+        return self.cards.not_found(ident, missing, SAMPLES, listing=True)
 
     def card(self, ident: str) -> IndicatorCard | None:
         """The card of an indicator by its number (what a chart draws), None if there is none."""
