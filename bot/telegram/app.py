@@ -25,9 +25,10 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.engine.engine import Engine
+from bot.i18n import ZH, translator
 from bot.knowledge.store import load_path
 from bot.render.chart import Charts
-from bot.render.html import COMMANDS
+from bot.render.texts import COMMANDS
 from bot.telegram import handlers
 from bot.telegram.delivery import Bot, Request, RetryingLimiter
 from bot.telegram.flood import FloodGuard
@@ -84,9 +85,11 @@ def configure_logging(settings: Settings) -> None:
 
 
 async def post_init(application: Application) -> None:
-    """Register the command menu: Traditional Chinese by default, English for `en`."""
-    zh = [BotCommand(name, desc) for name, desc, _, _ in COMMANDS]
-    en = [BotCommand(name, desc) for name, _, desc, _ in COMMANDS]
+    """Register the command menu: Traditional Chinese by default, English for `en` clients
+    (the words of the English replies, from the same catalog)."""
+    english = translator("en")
+    zh = [BotCommand(name, ZH(desc)) for name, desc, _ in COMMANDS]
+    en = [BotCommand(name, english(desc)) for name, desc, _ in COMMANDS]
     try:
         await application.bot.set_my_commands(zh, scope=BotCommandScopeDefault())
         await application.bot.set_my_commands(en, language_code="en")
@@ -154,7 +157,7 @@ def build_application(
     #    group replies and mentions, buttons, inline queries; then the error handler.
     application.add_handler((FloodGuard() if flood is None else flood).handler(), group=-1)
     new = filters.UpdateType.MESSAGE
-    names = [name for name, _, _, _ in COMMANDS]
+    names = [name for name, _, _ in COMMANDS]
     application.add_handler(CommandHandler(names, handlers.on_command, filters=new))
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.on_unknown_command))
     application.add_handler(

@@ -16,16 +16,20 @@ from telegram.ext import ContextTypes
 
 from bot.engine.answer import Answer, Kind
 from bot.engine.engine import SAMPLES
+from bot.i18n import N_, ZH, Translator
 from bot.render import html as ui
+from bot.render import texts
 from bot.telegram.actions import COMMANDS, ident, resolve
+from bot.telegram.language import tr_of
 from bot.telegram.services import Services
 
 log = logging.getLogger(__name__)
 SERVICES = "services"
 PENDING_MAX = 2_000  # "none of these" questions kept for their buttons
+RECORDED = N_("已記錄")  # the toast of "none of these"
 ARG_MAX = 1_000  # characters of a command's argument read (no more fit a question)
 Ctx = ContextTypes.DEFAULT_TYPE
-COMMAND_NAMES = frozenset(name for name, *_ in ui.COMMANDS)
+COMMAND_NAMES = frozenset(name for name, *_ in texts.COMMANDS)
 
 
 def services(context: Ctx) -> Services:
@@ -68,11 +72,14 @@ def _note(s: Services, msg: Message, answer: Answer) -> str | None:
     return key
 
 
-async def send_answer(msg: Message, context: Ctx, answer: Answer, *, quote: bool = True) -> None:
-    """Reply with the answer: split messages, the keyboard under the last one."""
+async def send_answer(
+    msg: Message, context: Ctx, answer: Answer, *, quote: bool = True, tr: Translator = ZH
+) -> None:
+    """Reply with the answer in the user's language: split messages, the keyboard under
+    the last one."""
     s = services(context)
-    markup = ui.keyboard(answer, none_key=_note(s, msg, answer))
-    chunks = ui.messages(answer)
+    markup = ui.keyboard(answer, none_key=_note(s, msg, answer), tr=tr)
+    chunks = ui.messages(answer, tr)
     bound = answer.found and answer.kind is not Kind.CANDIDATES and answer.context.indicator_ids
     bound = bound or (answer.found and answer.context.programme_id is not None)
     for i, text in enumerate(chunks):
@@ -87,7 +94,8 @@ async def send_answer(msg: Message, context: Ctx, answer: Answer, *, quote: bool
 async def ask(update: Update, context: Ctx, question: str) -> None:
     s = services(context)
     msg = update.effective_message
-    await send_answer(msg, context, s.answer(question, _context(s, msg, context.bot.id)))
+    answer = s.answer(question, _context(s, msg, context.bot.id))
+    await send_answer(msg, context, answer, tr=tr_of(s, update))
 
 
 # -- messages -----------------------------------------------------------------------
@@ -113,7 +121,8 @@ async def on_private_other(update: Update, context: Ctx) -> None:
     if msg.caption and msg.caption.strip():
         await ask(update, context, msg.caption)
         return
-    await msg.reply_html(ui.text_only_html(), reply_markup=ui.start_keyboard(SAMPLES))
+    tr = tr_of(services(context), update)
+    await msg.reply_html(texts.text_only_html(tr), reply_markup=texts.start_keyboard(SAMPLES, tr))
 
 
 async def on_added(update: Update, context: Ctx) -> None:
@@ -121,7 +130,8 @@ async def on_added(update: Update, context: Ctx) -> None:
     reads only commands, mentions and replies to it)."""
     msg = update.effective_message
     if msg and any(m.id == context.bot.id for m in msg.new_chat_members or ()):
-        await msg.reply_html(ui.group_intro_html(context.bot.username or ""), do_quote=False)
+        tr = tr_of(services(context), update)
+        await msg.reply_html(texts.group_intro_html(context.bot.username or "", tr), do_quote=False)
 
 
 async def on_group_text(update: Update, context: Ctx) -> None:
@@ -182,26 +192,30 @@ async def on_command(update: Update, context: Ctx) -> None:
     head, *rest = (msg.text or "").split(maxsplit=1)
     name, arg = head[1:].split("@")[0].lower(), (rest[0][:ARG_MAX].strip() if rest else "")
     s = services(context)
+    tr = tr_of(s, update)
     linked = ident(arg.replace("_", ".")) if name == "start" and arg else ""
     if linked in s.engine.knowledge.indicators:  # a deep link t.me/<bot>?start=8_7_1
-        await send_answer(msg, context, s.engine.indicator(linked))
+        await send_answer(msg, context, s.engine.indicator(linked), tr=tr)
     elif name == "start":
         await msg.reply_html(
-            ui.start_html(context.bot.username or ""),
-            reply_markup=ui.start_keyboard(SAMPLES),
+            texts.start_html(context.bot.username or "", tr),
+            reply_markup=texts.start_keyboard(SAMPLES, tr),
         )
     elif name == "help":
-        await msg.reply_html(ui.help_html())
+        await msg.reply_html(texts.help_html(tr))
     elif name == "q" and arg:
         await ask(update, context, arg)
     elif name == "chart" and ident(arg) in s.engine.knowledge.indicators:
-        await send_chart(msg, context, ident(arg))
+        await send_chart(msg, context, ident(arg), tr)
     elif name in COMMANDS:
         action, fixed = COMMANDS[name]
         answer = resolve(s.engine, action, fixed or arg)
-        await (send_answer(msg, context, answer) if answer else msg.reply_html(ui.usage_html(name)))
+        if answer:
+            await send_answer(msg, context, answer, tr=tr)
+        else:
+            await msg.reply_html(texts.usage_html(name, tr))
     else:
-        await msg.reply_html(ui.usage_html(name))
+        await msg.reply_html(texts.usage_html(name, tr))
 
 
 async def on_unknown_command(update: Update, context: Ctx) -> None:
@@ -209,13 +223,14 @@ async def on_unknown_command(update: Update, context: Ctx) -> None:
     msg = update.effective_message
     head = (msg.text or "").split(maxsplit=1)[0]
     if msg.chat.type == "private" or head.lower().endswith(f"@{context.bot.username}".lower()):
-        await msg.reply_html(ui.usage_html(head[1:].split("@")[0]))
+        tr = tr_of(services(context), update)
+        await msg.reply_html(texts.usage_html(head[1:].split("@")[0], tr))
 
 
-async def send_chart(msg: Message, context: Ctx, ident: str) -> None:
+async def send_chart(msg: Message, context: Ctx, ident: str, tr: Translator = ZH) -> None:
     """The chart as a PNG upload the first time, by Telegram file_id after that."""
     s = services(context)
-    caption = ui.chart_caption(s.engine.indicator(ident).cards[0])
+    caption = texts.chart_caption(s.engine.indicator(ident).cards[0], tr)
     photo = s.photo_ids.get(ident)
     if photo is None:
         png = await asyncio.to_thread(s.charts.png, ident)  # ~0.1 s once, then cached
@@ -234,11 +249,13 @@ async def on_callback(update: Update, context: Ctx) -> None:
     try:
         notice = await _on_button(update, context)
     except Exception:
-        notice = ui.ERROR_HTML  # plain text too; the error handler logs the exception
+        notice = texts.ERROR_HTML  # plain text too; the error handler logs the exception
         raise
     finally:
-        try:
-            await update.callback_query.answer(notice)
+        try:  # the notice in the language of whoever pressed
+            await update.callback_query.answer(
+                tr_of(services(context), update)(notice) if notice else None
+            )
         except TelegramError as exc:  # e.g. the query is too old: nothing more to do
             log.warning("answerCallbackQuery failed: %s", exc)
 
@@ -249,28 +266,29 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
     action, arg = ui.parse_data(query.data or "")
     msg = query.message if isinstance(query.message, Message) else None
     if msg is None:
-        return ui.EXPIRED_TEXT
+        return texts.EXPIRED_TEXT
+    tr = tr_of(s, update)
     if action == "c" and arg in s.engine.knowledge.indicators:
-        await send_chart(msg, context, arg)
+        await send_chart(msg, context, arg, tr)
         return None
     if action in ("s", "o"):  # a sample question or a list entry: a new message
         sample = SAMPLES[int(arg)] if arg.isdigit() and int(arg) < len(SAMPLES) else None
         answer = s.answer(sample) if sample else resolve(s.engine, *ui.parse_data(arg))
         if answer:
-            await send_answer(msg, context, answer, quote=False)
-        return None if answer else ui.EXPIRED_TEXT
+            await send_answer(msg, context, answer, quote=False, tr=tr)
+        return None if answer else texts.EXPIRED_TEXT
     if action == "n":
         question = s.pending.get(arg)  # kept: the same question may wait in other chats
         if question is None:
-            return ui.EXPIRED_TEXT
+            return texts.EXPIRED_TEXT
         s.unanswered.record(question, "none_of_these")
-        await query.edit_message_text(ui.recorded_html(question), parse_mode=ParseMode.HTML)
-        return "已記錄"
+        await query.edit_message_text(texts.recorded_html(question, tr), parse_mode=ParseMode.HTML)
+        return RECORDED
     answer = resolve(s.engine, action, arg)  # a did-you-mean choice: edit the message
     if answer is None:
-        return ui.EXPIRED_TEXT
-    markup = ui.keyboard(answer, none_key=_note(s, msg, answer))
-    first, *rest = ui.messages(answer)
+        return texts.EXPIRED_TEXT
+    markup = ui.keyboard(answer, none_key=_note(s, msg, answer), tr=tr)
+    first, *rest = ui.messages(answer, tr)
     await query.edit_message_text(
         first, parse_mode=ParseMode.HTML, reply_markup=None if rest else markup
     )
@@ -284,8 +302,10 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
 
 
 async def on_inline(update: Update, context: Ctx) -> None:
-    """Up to 10 articles, the same for every user; an empty query shows the useful ones."""
+    """Up to 10 articles, the same for every user of a language (so Telegram may cache
+    them per user only); an empty query shows the useful ones."""
     s = services(context)
+    tr = tr_of(s, update)
     text = " ".join(update.inline_query.query.split())[:256]
     if text:
         answers = [s.answer(text)]
@@ -296,11 +316,11 @@ async def on_inline(update: Update, context: Ctx) -> None:
         top = [i for i, _ in s.asked.most_common(9)]
         top += [i for i in s.engine.knowledge.indicators if i not in top][: 9 - len(top)]
         answers = [s.engine.listing(unmet=True)] + [s.engine.indicator(i) for i in top]
-    articles = ui.inline_articles(answers)
+    articles = ui.inline_articles(answers, tr=tr)
     button = None
     if not articles:  # nothing to share: a way on, asking the bot itself in private
-        button = InlineQueryResultsButton(ui.INLINE_ASK, start_parameter="inline")
-    await update.inline_query.answer(articles, cache_time=60, is_personal=False, button=button)
+        button = InlineQueryResultsButton(tr(ui.INLINE_ASK), start_parameter="inline")
+    await update.inline_query.answer(articles, cache_time=60, is_personal=True, button=button)
 
 
 # -- errors -------------------------------------------------------------------------
@@ -326,6 +346,7 @@ async def on_error(update: object, context: Ctx) -> None:
     if msg is None or update.callback_query is not None:
         return  # a button press was already answered with the apology
     try:
-        await msg.reply_html(ui.ERROR_HTML, do_quote=False)
+        apology = tr_of(services(context), update)(texts.ERROR_HTML)
+        await msg.reply_html(ui.esc(apology), do_quote=False)
     except TelegramError as exc:
         log.warning("could not tell the user about the error: %s", exc)

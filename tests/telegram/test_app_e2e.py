@@ -16,7 +16,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.engine.answer import Answer, Kind
-from bot.render.html import COMMANDS
+from bot.render.texts import COMMANDS
 from bot.telegram.app import build_application
 from tests.conftest import fake_settings, polling
 from tests.fake_bot_api import BOT, TOKEN, Call, FakeBotApi, Reply, fail_times
