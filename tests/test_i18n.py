@@ -100,7 +100,8 @@ def test_every_word_used_at_run_time_is_in_the_catalog(engine):
     card = engine.indicator("8.5.2").cards[0]
     texts.start_html("bot", tr), texts.start_keyboard(["職災死亡千人率多少"], tr)
     texts.help_html(tr), texts.group_intro_html("", tr), texts.text_only_html(tr)
-    texts.recorded_html("q", tr), texts.chart_caption(card, tr)
+    texts.recorded_html("q", tr), texts.chart_caption(card, tr), texts.lang_html(tr)
+    texts.lang_set_html(tr)
     for command, _, _ in [*texts.COMMANDS, ("nosuch", "", None)]:
         texts.usage_html(command, tr)
     assert sorted(tr.missing) == []

@@ -9,6 +9,7 @@ Callback data grammar (always well under 64 bytes; one CJK character is 3 bytes)
   i:8.7.1  p:3  g:8  f:minister  l:unmet  — a did-you-mean choice (edits the message)
   o:p:3    — open an answer in a new message    c:8.7.1 — chart of an indicator
   s:0      — the n-th sample question           n:<key> — "none of these"
+  L:en     — the UI language (L:zh-TW, L:zh-Hans)
 
 Every function takes the user's translator (bot.i18n), zh-TW by default.
 """

@@ -1,5 +1,5 @@
 """The bot's fixed texts as Telegram HTML: the commands, /start, /help, usage lines, the
-group intro, "I read text", a chart's caption. Pure.
+group intro, "I read text", /lang, a chart's caption. Pure.
 
 Each takes the user's translator (bot.i18n), zh-TW by default. A template is escaped
 before HTML (a <code> example, a mention) is put into it.
@@ -8,7 +8,7 @@ before HTML (a <code> example, a mention) is put into it.
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.engine.answer import EDITION, SAMPLES, IndicatorCard
-from bot.i18n import N_, ZH, Translator
+from bot.i18n import LANGS, N_, ZH, Translator
 from bot.render.html import esc, short
 from bot.render.plain import name
 
@@ -31,6 +31,8 @@ COMMANDS: list[tuple[str, str, str | None]] = [
     ("about", N_("關於這份報告與資料查核方式"), None),
     ("q", N_("提問（群組中使用），例如 /q 職災死亡千人率"),
      N_("/q 問題，例如 /q 職災死亡千人率多少")),
+    ("lang", N_("介面語言：繁體中文、简体中文、English"),
+     N_("/lang 語言（zh-TW、zh-Hans 或 en），例如 /lang en")),
 ]  # fmt: skip
 USAGE = {command: usage for command, _, usage in COMMANDS if usage}
 ERROR_HTML = N_("抱歉，處理您的訊息時發生錯誤，請稍後再試。")
@@ -110,3 +112,24 @@ def chart_caption(card: IndicatorCard, tr: Translator = ZH) -> str:
     title = tr("指標 {id} {name}", id=ind.id, name=name(ind, tr))
     edition = tr("資料來源：{edition}", edition=tr.text(EDITION))
     return f"<b>{esc(title)}</b>\n{esc(status)}\n<i>{esc(edition)}</i>"
+
+
+# -- /lang ----------------------------------------------------------------------------
+
+
+def lang_html(tr: Translator = ZH) -> str:
+    """What /lang says: the language now, and the buttons to change it."""
+    return esc(tr("介面語言：{lang}。請選擇：", lang=LANGS[tr.lang]))
+
+
+def lang_keyboard() -> InlineKeyboardMarkup:
+    """繁體中文 / 简体中文 / English, each in its own script."""
+    buttons = [
+        InlineKeyboardButton(label, callback_data=f"L:{lang}") for lang, label in LANGS.items()
+    ]
+    return InlineKeyboardMarkup([buttons])
+
+
+def lang_set_html(tr: Translator) -> str:
+    """Said in the language just chosen."""
+    return esc(tr("好的，之後以{lang}回覆。指令一覽：/help", lang=LANGS[tr.lang]))

@@ -20,7 +20,7 @@ from bot.i18n import N_, ZH, Translator
 from bot.render import html as ui
 from bot.render import texts
 from bot.telegram.actions import COMMANDS, ident, resolve
-from bot.telegram.language import tr_of
+from bot.telegram.language import on_lang, on_lang_button, tr_of
 from bot.telegram.services import Services
 
 log = logging.getLogger(__name__)
@@ -203,6 +203,8 @@ async def on_command(update: Update, context: Ctx) -> None:
         )
     elif name == "help":
         await msg.reply_html(texts.help_html(tr))
+    elif name == "lang":
+        await on_lang(s, update, msg, arg)
     elif name == "q" and arg:
         await ask(update, context, arg)
     elif name == "chart" and ident(arg) in s.engine.knowledge.indicators:
@@ -252,7 +254,7 @@ async def on_callback(update: Update, context: Ctx) -> None:
         notice = texts.ERROR_HTML  # plain text too; the error handler logs the exception
         raise
     finally:
-        try:  # the notice in the language of whoever pressed
+        try:  # the notice in the language of whoever pressed (which may differ after /lang)
             await update.callback_query.answer(
                 tr_of(services(context), update)(notice) if notice else None
             )
@@ -268,6 +270,8 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
     if msg is None:
         return texts.EXPIRED_TEXT
     tr = tr_of(s, update)
+    if action == "L":
+        return await on_lang_button(s, update, arg)
     if action == "c" and arg in s.engine.knowledge.indicators:
         await send_chart(msg, context, arg, tr)
         return None

@@ -1,7 +1,7 @@
 """End to end, the user's language: the real Application long-polls the fake Bot API.
 
 An `en` client gets English, a zh-Hans client Simplified (the report's own words as
-printed), everyone else zh-TW.
+printed), everyone else zh-TW; `/lang` switches and the choice holds.
 """
 
 import itertools
@@ -13,8 +13,8 @@ from bot.render.texts import COMMANDS
 from bot.telegram.app import build_application
 from tests.conftest import fake_settings, polling
 from tests.fake_bot_api import BOT
-from tests.telegram.test_app_e2e import answers, to
-from tests.tg_updates import group_text, private_text
+from tests.telegram.test_app_e2e import answers, settle, to
+from tests.tg_updates import callback, group_text, private_text
 
 _users = itertools.count(7000)
 
@@ -51,7 +51,7 @@ async def test_an_english_client_gets_english(bot, api):
     assert "I answer only from" in start.params["text"] and "直接輸入" not in start.params["text"]
     assert buttons(start)[0] == "occupational fatality rate"  # sample questions, to press
     help_ = await say(bot, api, en, "/help")
-    assert "How to use it" in help_.params["text"] and "/chart" in help_.params["text"]
+    assert "How to use it" in help_.params["text"] and "/lang" in help_.params["text"]
     card = await say(bot, api, en, "職災死亡千人率多少")
     text = card.params["text"]
     lead = "<b>8.7.1 Occupational fatality rate per 1,000 workers</b>: missed the 2024 target"
@@ -104,3 +104,29 @@ async def test_in_a_group_each_asker_gets_their_own_language(bot, api):
         update = group_text(question, chat=chat, user=user(code))
         *_, msg = await answers(bot, api, update, chat["id"])
         assert words in msg.params["text"]
+
+
+async def test_lang_switches_with_a_button_and_the_choice_holds(bot, api):
+    someone = user("zh-hant")
+    picker = await say(bot, api, someone, "/lang")
+    assert buttons(picker) == ["繁體中文", "简体中文", "English"]
+    assert "介面語言：繁體中文" in picker.params["text"]
+    await api.push(callback("L:en", on=picker.result, user=someone))
+    await api.wait_for("answerCallbackQuery")
+    await settle(api, bot)
+    [edit] = [c for c in api.of("editMessageText") if to(someone["id"], "editMessageText")(c)]
+    assert "I will answer in English" in edit.params["text"]
+    card = (await say(bot, api, someone, "8.7.1")).params["text"]
+    assert "Responsible unit" in card  # held (5 updates: the flood guard lets them through)
+    back = await say(bot, api, someone, "/lang zh-TW")
+    assert "之後以繁體中文回覆" in back.params["text"]
+    assert "使用說明" in (await say(bot, api, someone, "/help")).params["text"]
+
+
+async def test_lang_with_an_argument_and_in_a_group(bot, api):
+    en = user("en")
+    switched = await say(bot, api, en, "/lang 简体")
+    assert "之后以简体中文回复" in switched.params["text"]
+    bad = await say(bot, api, en, "/lang klingon")
+    assert "用法：/lang" in bad.params["text"]  # said in the language chosen: Simplified
+    assert "这个机器人" in (await say(bot, api, en, "/help")).params["text"]
