@@ -93,9 +93,11 @@ def explain(engine, question: str, top: int = 8) -> str:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.i18n import DEFAULT, translator
     from bot.render.plain import plain
 
     engine = _engine(args)
+    tr = translator(getattr(args, "lang", None) or DEFAULT)
     print("sdgbot console chat: ask about the Ministry of Labor 2025 SDG review. Ctrl-D to quit.")
     context = None
     while True:
@@ -109,7 +111,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         answer = engine.answer(question, context=context)
         if answer.found:
             context = answer.context
-        print(plain(answer) + "\n")
+        print(plain(answer, tr) + "\n")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -173,7 +175,15 @@ def parser() -> argparse.ArgumentParser:
     a.set_defaults(func=cmd_ask)
 
     c = sub.add_parser(
-        "chat", help="interactive console chat with follow-ups", epilog="example: sdgbot chat"
+        "chat",
+        help="interactive console chat with follow-ups",
+        epilog="example: sdgbot chat --lang en",
+    )
+    c.add_argument(
+        "--lang",
+        choices=["zh-TW", "zh-Hans", "en"],
+        default="zh-TW",
+        help="the language of the bot's own words (the report's text stays as printed)",
     )
     c.set_defaults(func=cmd_chat)
 

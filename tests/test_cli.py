@@ -76,6 +76,22 @@ def test_chat_keeps_the_subject_between_questions(monkeypatch, capsys):
     )
 
 
+def test_chat_in_english(monkeypatch, capsys):
+    replies = iter(["職災死亡千人率", "誰負責"])
+
+    def fake_input(prompt=""):
+        try:
+            return next(replies)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    assert cli.main(["chat", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "8.7.1 Occupational fatality rate per 1,000 workers: missed the 2024 target" in out
+    assert "responsible unit 職業安全衛生署" in out and "負責單位" not in out
+
+
 def test_health_reports_ok(capsys, monkeypatch):
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     assert cli.main(["health"]) == 0
