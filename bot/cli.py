@@ -94,9 +94,10 @@ def explain(engine, question: str, top: int = 8) -> str:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.i18n import DEFAULT, translator
     from bot.render.console import BANNER, Console
 
-    console = Console(_engine(args))
+    console = Console(_engine(args), translator(getattr(args, "lang", None) or DEFAULT))
     files = Path(args.files or tempfile.gettempdir()) / "sdgbot"
     print(BANNER + " /help lists the commands.")
     while True:
@@ -112,15 +113,17 @@ def cmd_chat(args: argparse.Namespace) -> int:
         for name, data in reply.files:  # a chart, the table's CSV: what Telegram sends as files
             files.mkdir(parents=True, exist_ok=True)
             (files / name).write_bytes(data)
-            print(f"已存檔：{files / name}")
+            print(console.tr("已存檔：{path}", path=str(files / name)))
         print()
 
 
 def cmd_table(args: argparse.Namespace) -> int:
+    from bot.i18n import DEFAULT, translator
     from bot.render import table
 
     cards = table.cards(_engine(args))
-    sys.stdout.write(table.csv_text(cards) if args.csv else table.text(cards) + "\n")
+    tr = translator(getattr(args, "lang", None) or DEFAULT)
+    sys.stdout.write(table.csv_text(cards) if args.csv else table.text(cards, tr) + "\n")
     return 0
 
 
@@ -187,10 +190,18 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser(
         "chat",
         help="interactive console chat with follow-ups and the Telegram commands",
-        epilog="example: sdgbot chat   (then e.g. 職災死亡千人率, 誰負責, /unmet, /goal 8, /table)",
+        epilog="example: sdgbot chat --lang en   "
+        "(then e.g. 職災死亡千人率, 誰負責, /unmet, /goal 8, /table)",
     )
     c.add_argument(
         "--files", help="where /chart and /table save their files (default: the temp folder)"
+    )
+    c.add_argument(
+        "--lang",
+        choices=["zh-TW", "zh-Hans", "en"],
+        default="zh-TW",
+        help="the language of the bot's own words (the report's text stays as printed); "
+        "/lang changes it during the chat",
     )
     c.set_defaults(func=cmd_chat)
 
@@ -204,6 +215,13 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="CSV: id, name, unit of measure, responsible unit, 2021, 2024 target, "
         "2024 actual, met, latest figure, latest as-of",
+    )
+    t.add_argument(
+        "--lang",
+        choices=["zh-TW", "zh-Hans", "en"],
+        default="zh-TW",
+        help="the language of the compact text's own words (the CSV is the same in every "
+        "language: English columns, the report's text as printed)",
     )
     t.set_defaults(func=cmd_table)
 

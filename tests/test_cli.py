@@ -93,6 +93,34 @@ def test_table_prints_the_compact_text(capsys, engine):
     assert capsys.readouterr().out == table.text(table.cards(engine)) + "\n"
 
 
+def test_chat_in_english(monkeypatch, capsys):
+    replies = iter(["職災死亡千人率", "誰負責"])
+
+    def fake_input(prompt=""):
+        try:
+            return next(replies)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    assert cli.main(["chat", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "8.7.1 Occupational fatality rate per 1,000 workers: missed the 2024 target" in out
+    assert "responsible unit 職業安全衛生署" in out and "負責單位" not in out
+
+
+def test_table_in_english(capsys, engine):
+    from bot.i18n import translator
+    from bot.render import table
+
+    assert cli.main(["table", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert out == table.text(table.cards(engine), translator("en")) + "\n"
+    assert "Core goal 8" in out and "核心目標" not in out
+    assert cli.main(["table", "--csv", "--lang", "en"]) == 0  # one CSV for every language
+    assert capsys.readouterr().out == table.csv_text(table.cards(engine))
+
+
 def test_health_reports_ok(capsys, monkeypatch):
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     assert cli.main(["health"]) == 0

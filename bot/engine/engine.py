@@ -18,6 +18,7 @@ from bot.engine.match import Index, PassageIndex, Scored, Target
 from bot.engine.retrieve import UnitIndex
 from bot.engine.snippet import snippet
 from bot.engine.text import Homophones, Rewriter, Segmenter, Speller, normalise, with_stems
+from bot.i18n import N_, Joined, Msg, Name
 from bot.knowledge.values import Knowledge
 
 WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the counting window
@@ -25,7 +26,7 @@ WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the count
 _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「1」, 「2.5」
 
 
-VALUE_NAMES = {"age": "這方面的年齡", "money": "金額或經費", "phone": "電話號碼"}
+VALUE_NAMES = {"age": N_("這方面的年齡"), "money": N_("金額或經費"), "phone": N_("電話號碼")}
 
 
 class Engine:
@@ -175,15 +176,16 @@ class Engine:
     def answer(self, question: str, context: Context | None = None) -> Answer:
         text = normalise(question)
         if not text:
-            return self.cards.not_found(question, "請輸入想問的問題，例如指標名稱或編號。", SAMPLES)
+            return self.cards.not_found(
+                question, Msg("請輸入想問的問題，例如指標名稱或編號。"), SAMPLES
+            )
         talk = questions.small_talk(text)
         if talk:  # 「你好」, 「謝謝」: a friendly line, not "the report does not say"
             return replace(self.cards.not_found(question, talk, SAMPLES), kind=Kind.CHAT)
         q = self.analyse(text)
         if q.bad_ids and not q.ids:
-            return self.cards.not_found(
-                question, f"報告中沒有指標 {'、'.join(q.bad_ids)}。", SAMPLES, listing=True
-            )
+            missing = Msg("報告中沒有指標 {ids}。", ids=Joined("、", q.bad_ids))
+            return self.cards.not_found(question, missing, SAMPLES, listing=True)
         return self.unprinted_year(self._answer(question, context, q), q)
 
     def unprinted_year(self, answer: Answer, q) -> Answer:
@@ -204,10 +206,12 @@ class Engine:
         if not missing:
             return answer
         first = answer.cards[0].indicator
-        printed = "、".join(sorted(self.years[first.id]))
-        message = (
-            f"報告沒有列出指標 {first.id} {first.name} {'、'.join(missing)} 年的數值；"
-            f"報告列出的年份是 {printed}。"
+        message = Msg(
+            "報告沒有列出指標 {id} {name} {years} 年的數值；報告列出的年份是 {printed}。",
+            id=first.id,
+            name=Name(first.name, first.name_en),
+            years=Joined("、", missing),
+            printed=Joined("、", sorted(self.years[first.id])),
         )
         return self._unprinted(answer, message)
 
@@ -235,12 +239,19 @@ class Engine:
         if "2025" in quoted and beyond and not q.components:
             return answer  # asks more than its measure (死亡人數), and its 2025 text is quoted
         first = card.indicator
-        actual = "、".join(f"{f.component} {f.text}".strip() for f in figures)
+        said = {
+            "id": first.id,
+            "name": Name(first.name, first.name_en),
+            "actual": Joined("、", [f"{f.component} {f.text}".strip() for f in figures]),
+        }
         part = "".join(dict.fromkeys(f.component for f in figures))
         message = (
-            f"報告沒有列出指標 {first.id} {first.name} 2025 年的{part}數值，只列出 2021、2024 "
-            f"年的；最新的是 2024 年實際 {actual}。"
-        )
+            Msg("報告沒有列出指標 {id} {name} 2025 年的{part}數值，只列出 2021、2024 年的；"
+                "最新的是 2024 年實際 {actual}。", part=part, **said)
+            if part
+            else Msg("報告沒有列出指標 {id} {name} 2025 年的數值，只列出 2021、2024 年的；"
+                     "最新的是 2024 年實際 {actual}。", **said)
+        )  # fmt: skip
         return self._unprinted(answer, message)
 
     def _answer(self, question: str, context: Context | None, q) -> Answer:
@@ -301,9 +312,8 @@ class Engine:
     def _by_id(self, question: str, q) -> Answer:
         known = [i for i in dict.fromkeys(q.ids) if i in self.knowledge.indicators]
         if not known:
-            return self.cards.not_found(
-                question, f"報告中沒有指標 {'、'.join(q.ids)}。", SAMPLES, listing=True
-            )
+            missing = Msg("報告中沒有指標 {ids}。", ids=Joined("、", q.ids))
+            return self.cards.not_found(question, missing, SAMPLES, listing=True)
         target = self.index.find("indicator", known[0])
         tokens = self._tokens(q)
         leftover = self.index.unexplained(self._words(q, tokens), target) if target else []
@@ -324,13 +334,16 @@ class Engine:
             return self.cards.candidates(question, options)
         if decision.value:
             return self.cards.not_found(
-                question, f"這份報告沒有列出{VALUE_NAMES[decision.value]}。", SAMPLES
+                question,
+                Msg("這份報告沒有列出{what}。", what=Msg(VALUE_NAMES[decision.value])),
+                SAMPLES,
             )
         if decision.off_topic:
+            topics = Joined("、", decision.off_topic)
             return self.cards.not_found(
-                question, f"這份報告沒有談到「{'、'.join(decision.off_topic)}」。", SAMPLES
+                question, Msg("這份報告沒有談到「{topics}」。", topics=topics), SAMPLES
             )
-        return self.cards.not_found(question, "這份報告沒有談到這個問題。", SAMPLES)
+        return self.cards.not_found(question, Msg("這份報告沒有談到這個問題。"), SAMPLES)
 
     def _lead(self, answer: Answer, words: list[str], detail: bool = False) -> str:
         """The words of the quoted text that answer the question, when quoted text is the
@@ -420,7 +433,7 @@ class Engine:
     def failure(self, question: str) -> Answer:
         """What to say when answering failed unexpectedly."""
         return self.cards.not_found(
-            question, "抱歉，這個問題處理時發生錯誤，請換個說法再試。", SAMPLES
+            question, Msg("抱歉，這個問題處理時發生錯誤，請換個說法再試。"), SAMPLES
         )
 
     # -- direct look-ups for commands -------------------------------------------
@@ -429,7 +442,8 @@ class Engine:
         """The card of an indicator by its number, or not found."""
         if ident in self.knowledge.indicators:
             return self.cards.indicators(ident, [ident], questions.Question(text=ident), 100.0)
-        return self.cards.not_found(ident, f"報告中沒有指標 {ident}。", SAMPLES, listing=True)
+        missing = Msg("報告中沒有指標 {ids}。", ids=ident)
+        return self.cards.not_found(ident, missing, SAMPLES, listing=True)
 
     def card(self, ident: str) -> IndicatorCard | None:
         """The card of an indicator by its number (what a chart draws), None if there is none."""

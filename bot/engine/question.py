@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.engine.answer import Field
+from bot.i18n import Msg
 
 # 8.7.1, 1.a.2, 1a2, 指標 4.4.3, 10.6.4; a digit middle needs the dots (so 2025 is no id).
 _ID = re.compile(
@@ -203,10 +204,10 @@ _BYE = re.compile(r"(掰掰|再見|拜拜|bye|goodbye|see you)[呀啊啦喔哦�
 SMALL_TALK = (
     (
         _GREETING,
-        "你好！我回答勞動部永續發展目標自願性檢視報告的內容：指標的數字、是否達標、負責單位。",
+        Msg("你好！我回答勞動部永續發展目標自願性檢視報告的內容：指標的數字、是否達標、負責單位。"),
     ),
-    (_THANKS, "不客氣！還有問題隨時問我。"),
-    (_BYE, "再見！需要查報告的數字時再來找我。"),
+    (_THANKS, Msg("不客氣！還有問題隨時問我。")),
+    (_BYE, Msg("再見！需要查報告的數字時再來找我。")),
 )
 
 

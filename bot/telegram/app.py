@@ -25,6 +25,7 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.engine.engine import Engine
+from bot.i18n import ZH, translator
 from bot.knowledge.store import load_path
 from bot.render.chart import Charts
 from bot.render.commands import COMMANDS
@@ -84,9 +85,11 @@ def configure_logging(settings: Settings) -> None:
 
 
 async def post_init(application: Application) -> None:
-    """Register the command menu: Traditional Chinese by default, English for `en`."""
-    zh = [BotCommand(c.name, c.zh) for c in COMMANDS]
-    en = [BotCommand(c.name, c.en) for c in COMMANDS]
+    """Register the command menu: Traditional Chinese by default, English for `en` clients
+    (the words of the English replies, from the same catalog)."""
+    english = translator("en")
+    zh = [BotCommand(c.name, ZH(c.text)) for c in COMMANDS]
+    en = [BotCommand(c.name, english(c.text)) for c in COMMANDS]
     try:
         await application.bot.set_my_commands(zh, scope=BotCommandScopeDefault())
         await application.bot.set_my_commands(en, language_code="en")

@@ -30,10 +30,12 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, TypeHandler
 
-from bot.telegram.handlers import addressed
+from bot.i18n import N_
+from bot.telegram.handlers import addressed, services
+from bot.telegram.language import tr_of
 
 log = logging.getLogger(__name__)
-NOTICE = "訊息太多了，請稍候再問。Too many messages at once: please wait a little, then ask again."
+NOTICE = N_("訊息太多了，請稍候再問。")  # in the user's language
 
 
 class Limit(NamedTuple):
@@ -138,11 +140,12 @@ class FloodGuard:
         verdict = self.admit(user.id if user else None, group)
         if verdict is Verdict.ANSWER:
             return
+        notice = tr_of(services(context), update)(NOTICE)
         try:
             if update.callback_query:  # a button must always be answered, a toast costs nothing
-                await update.callback_query.answer(NOTICE)
+                await update.callback_query.answer(notice)
             elif verdict is Verdict.NOTICE and update.effective_message:
-                await update.effective_message.reply_text(NOTICE, do_quote=False)
+                await update.effective_message.reply_text(notice, do_quote=False)
         except TelegramError as exc:
             log.warning("flood notice not sent: %s", exc)
         raise ApplicationHandlerStop

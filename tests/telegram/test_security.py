@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.config import BUNDLED_DB, Settings
 from bot.knowledge import store
-from bot.render import html as ui
+from bot.render import texts
 from bot.telegram.app import ALLOWED_UPDATES, build_application, configure_logging
 from bot.telegram.flood import FloodGuard, Limit
 from bot.telegram.handlers import SERVICES
@@ -113,7 +113,7 @@ async def test_the_token_stays_out_of_debug_logs_errors_and_reprs(
     assert SECRET not in log
     assert not [s for s in shown if SECRET in s]
     [apology] = [c.params["text"] for c in api.calls if to(victim["id"])(c) and c.status == 200]
-    assert apology == ui.ERROR_HTML
+    assert apology == texts.ERROR_HTML
 
 
 def test_the_database_is_opened_read_only_and_a_write_fails(monkeypatch):
@@ -181,7 +181,7 @@ async def test_a_100_kb_argument_is_answered_politely(app, api, command):
     start = time.perf_counter()
     [msg] = await feed(app, api, update)
     assert time.perf_counter() - start < 5
-    assert msg.method == "sendMessage" and msg.params["text"] != ui.ERROR_HTML
+    assert msg.method == "sendMessage" and msg.params["text"] != texts.ERROR_HTML
     assert len(msg.params["text"]) <= 4096
 
 
