@@ -5,9 +5,11 @@ errors (`hide_input_in_errors`). `load_settings` turns a validation failure into
 `SettingsError` whose message names the variable and the rule, never the value.
 """
 
+import ipaddress
 import logging
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,6 +17,42 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 BUNDLED_DB = Path(__file__).resolve().parent.parent / "indicators.db"  # the committed store
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,80}$")
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+LABEL = r"[A-Za-z0-9_][A-Za-z0-9_-]{0,62}"  # a host name's label (docker names may have _)
+HOST_RE = re.compile(rf"^{LABEL}(\.{LABEL})*\.?$")
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with a base URL (the token is appended to it), or None. The URL
+    itself is never quoted back: it may hold the token."""
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "must not contain spaces or control characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed [ of an IPv6 address
+        return "is not a URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "must start with http:// or https://"
+    if parts.username is not None or parts.password is not None:
+        return "must not hold a user name or password"
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        return "must not have a query (?) or a fragment (#): the token is appended to it"
+    host = parts.hostname or ""
+    if not host:
+        return "has no host (e.g. http://127.0.0.1:8081/bot)"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if not HOST_RE.match(host) or len(host) > 253:
+            return "has a host that is not a valid name or IP address"
+    try:
+        port = parts.port
+    except ValueError:
+        return "has a port that is not a number from 1 to 65535"
+    if port is not None and not 1 <= port <= 65535:
+        return "has a port that is not a number from 1 to 65535"
+    return None
 
 
 class SettingsError(ValueError):
@@ -67,8 +105,8 @@ class Settings(BaseSettings):
     def _url_shape(cls, value: object) -> object:
         if isinstance(value, str):
             value = value.strip() or None
-        if isinstance(value, str) and not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+        if isinstance(value, str) and (problem := url_problem(value)):
+            raise ValueError(problem)
         return value
 
     @field_validator("sdgbot_db")
@@ -101,7 +139,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         lines = [
-            f"  {'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            f"  {'.'.join(str(p) for p in err['loc']).upper()}: "
+            f"{err['msg'].removeprefix('Value error, ')}"
             for err in exc.errors(include_input=False, include_url=False)
         ]
         raise SettingsError("invalid settings:\n" + "\n".join(lines)) from None

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import BUNDLED_DB, Settings, SettingsError, load_settings
-from bot.telegram.app import RedactSecret, configure_logging, run
+from bot.logs import RedactSecret
+from bot.telegram.app import configure_logging, run
 
 TOKEN = "987654321:AAFsecretsecretsecretsecretsecret12"
 ENV = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL", "SDGBOT_DB",
@@ -85,6 +86,47 @@ def test_bad_settings_fail_early_with_a_clear_message(monkeypatch, name, value, 
     with pytest.raises(SettingsError) as caught:
         load_settings()
     assert name in str(caught.value) and says in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("http://", "has no host"),
+        ("https://:8081/bot", "has no host"),
+        ("ftp://127.0.0.1/bot", "http://"),
+        ("127.0.0.1:8081/bot", "http://"),
+        ("http://127.0.0.1:70000/bot", "port"),
+        ("http://127.0.0.1:0/bot", "port"),
+        ("http://127.0.0.1:80a/bot", "port"),
+        (f"http://{TOKEN}/bot", "port"),  # the token pasted in: never echoed
+        ("http://exa mple.org/bot", "spaces"),
+        ("http://bad_host!/bot", "host"),
+        ("http://[::1/bot", "not a URL"),
+        ("http://u:p@127.0.0.1/bot", "user name"),
+        ("http://127.0.0.1/bot?x=1", "query"),
+        ("http://127.0.0.1/bot#", "fragment"),
+    ],
+)
+@pytest.mark.parametrize("name", ["TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL"])
+def test_base_urls_are_validated_in_full(monkeypatch, name, url, says):
+    monkeypatch.setenv(name, url)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert f"{name}: " in message and says in message, message
+    example = "e.g. http://127.0.0.1:8081/bot"
+    assert url not in message.replace(example, "") and TOKEN.split(":")[1] not in message
+    assert len(message.splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8081/bot", "https://api.example.org/bot", "http://[::1]:8081/bot",
+     "http://telegram_bot_api:8081/bot", "http://localhost/bot/"],
+)  # fmt: skip
+def test_good_base_urls_pass(monkeypatch, url):
+    monkeypatch.setenv("TELEGRAM_BASE_URL", url)
+    assert load_settings().telegram_base_url == url
 
 
 def test_overrides_win_over_the_environment(monkeypatch):

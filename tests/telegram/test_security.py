@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from bot import logs
 from bot.config import BUNDLED_DB, Settings
 from bot.knowledge import store
 from bot.render import html as ui
@@ -51,13 +52,14 @@ async def feed(app, api: FakeBotApi, update: dict) -> list[Call]:
     return await feed_update(app, api, update, some=True)
 
 
-@pytest.fixture
-def debug_log(settings):
-    """The root logger at DEBUG into a buffer, set up as `sdgbot run` sets it up."""
+@pytest.fixture(params=["text", "json"])
+def debug_log(settings, request):
+    """The root logger at DEBUG into a buffer, set up as `sdgbot run` sets it up, in
+    each SDGBOT_LOG_FORMAT (the JSON formatter formats tracebacks itself)."""
     root = logging.getLogger()
     buffer = io.StringIO()
     handler = logging.StreamHandler(buffer)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(logs.JsonFormatter() if request.param == "json" else logs.TextFormatter())
     levels = {name: logging.getLogger(name).level for name in ("", "httpx", "httpcore")}
     root.addHandler(handler)
     configure_logging(settings)
@@ -110,7 +112,8 @@ async def test_the_token_stays_out_of_debug_logs_errors_and_reprs(
     for said in ("Rate limit hit", "not delivered", "Query_id_invalid"):
         assert said in log, said
     assert "<token>" in log  # the error was logged, its token redacted
-    assert SECRET not in log
+    assert SECRET not in log and SECRET[:8] not in log and SECRET[-8:] not in log
+    assert str(BOT["id"]) not in log  # the bot id the token starts with: <bot-id>
     assert not [s for s in shown if SECRET in s]
     [apology] = [c.params["text"] for c in api.calls if to(victim["id"])(c) and c.status == 200]
     assert apology == ui.ERROR_HTML
