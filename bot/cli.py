@@ -249,9 +249,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command is None:
         args.func = cmd_start
-    logs.setup(os.environ.get("SDGBOT_LOG_LEVEL", "WARNING"))
+    from bot.config import SettingsError, load_log_settings
+
+    try:
+        log_settings = load_log_settings()
+    except SettingsError as exc:
+        if args.func is not cmd_health:  # health says so itself, in its one line, exit 1
+            print(f"sdgbot: {exc}", file=sys.stderr)
+            return 2
+        log_settings = None
+    if log_settings:
+        logs.setup(log_settings.sdgbot_log_level, log_settings.sdgbot_log_format)
+    else:
+        logs.setup()
     try:
         return args.func(args)
+    except SettingsError as exc:  # e.g. a store that does not load: one line, no traceback
+        print(f"sdgbot: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `sdgbot ask … | head`: the reader left; nothing to report
         sys.stderr.close()
         return 0

@@ -26,7 +26,7 @@ from telegram.request import HTTPXRequest
 from bot import logs
 from bot.config import Settings, SettingsError, load_settings
 from bot.engine.engine import Engine
-from bot.knowledge.store import load_path
+from bot.knowledge.store import StoreError, load_path
 from bot.logs import RedactSecret
 from bot.render.chart import Charts
 from bot.render.commands import COMMANDS
@@ -198,7 +198,11 @@ def run(db: Path, webhook: Webhook | None = None) -> int:
               file=sys.stderr)  # fmt: skip
         return 2
     configure_logging(settings)
-    engine = Engine(load_path(settings.sdgbot_db))  # read once, held in memory
+    try:
+        engine = Engine(load_path(settings.sdgbot_db))  # read once, held in memory
+    except StoreError as exc:  # empty, corrupt, another schema: one line, no traceback
+        print(f"sdgbot: {exc}", file=sys.stderr)
+        return 2
     application = build_application(settings, engine)
     freeze_startup_objects()
     try:
