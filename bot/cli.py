@@ -139,6 +139,14 @@ def cmd_health(args: argparse.Namespace) -> int:
     return health(args, _db_path(args))
 
 
+def port(text: str) -> int:
+    """--port: a TCP port, 1-65535."""
+    value = int(text) if text.strip().isascii() and text.strip().isdigit() else 0
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (a number from 1 to 65535)")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="sdgbot",
@@ -216,7 +224,7 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--webhook-url", help="serve a webhook at this public URL instead of polling")
     r.add_argument("--listen", default="0.0.0.0", help="webhook: address to listen on")
-    r.add_argument("--port", type=int, default=8443, help="webhook: port to listen on")
+    r.add_argument("--port", type=port, default=8443, help="webhook: port to listen on (1-65535)")
     r.set_defaults(func=cmd_run)
     h = sub.add_parser(
         "health",

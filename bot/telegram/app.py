@@ -221,6 +221,9 @@ def run(db: Path, webhook: Webhook | None = None) -> int:
             application.run_polling(
                 allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES
             )
+    except SettingsError as exc:  # webhook: --listen/--port cannot be served (before setWebhook)
+        print(f"sdgbot: {exc}", file=sys.stderr)
+        return 2
     except InvalidToken:  # its message would print the token: say it in our words
         print("sdgbot: Telegram rejected TELEGRAM_BOT_TOKEN; get a new one from @BotFather.",
               file=sys.stderr)  # fmt: skip
