@@ -259,7 +259,8 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
         await send_chart(msg, context, arg)
         return None
     if action in ("s", "o"):  # a sample question or a list entry: a new message
-        sample = SAMPLES[int(arg)] if arg.isdigit() and int(arg) < len(SAMPLES) else None
+        index = int(arg) if arg.isascii() and arg.isdigit() else len(SAMPLES)  # not 「²」
+        sample = SAMPLES[index] if index < len(SAMPLES) else None
         answer = s.answer(sample) if sample else resolve(s.engine, *ui.parse_data(arg))
         if answer:
             await send_answer(msg, context, answer, quote=False)

@@ -214,3 +214,29 @@ async def test_no_user_ids_or_names_are_kept(vague, app, api, settings):
     held += settings.sdgbot_unanswered.read_text(encoding="utf-8")
     for secret in ("8765432109", "9988776655", "Zanzibar", "Quokka", "zanzibar_quokka"):
         assert secret not in held
+
+
+ODD_DIGITS = ["²", "٨", "８", "１０", "⑧", "𝟖", "8²", "99999999999999999999"]
+
+
+@pytest.mark.parametrize("odd", ODD_DIGITS)
+async def test_odd_digits_in_a_command_get_a_usage_line_or_the_goal(app, api, odd, caplog):
+    """「²」 passes str.isdigit() but int() refuses it: never a ValueError. Full-width
+    digits, as a CJK keyboard types them, are the number they look like."""
+    [msg] = await feed(app, api, private_text(f"/goal {odd}"))
+    text = msg.params["text"]
+    if odd in ("８", "１０"):
+        assert "核心目標" in text and "用法" not in text
+    else:
+        assert text == ui.usage_html("goal")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("data", ["s:²", "s:٨", "p:²", "g:²", "l:goal:²", "o:p:²", "s:99999"])
+async def test_forged_callback_data_with_odd_digits_is_expired(app, api, data, caplog):
+    on = bot_message("…", chat={"id": ALICE["id"], "type": "private"}, bot=BOT)
+    calls = await feed(app, api, callback(data, on=on))
+    [notice] = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert notice.params.get("text") == ui.EXPIRED_TEXT
+    assert not [c for c in calls if c.method == "sendMessage"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
