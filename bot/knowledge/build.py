@@ -201,7 +201,7 @@ def write(rows: list[SQLModel], db_path: Path) -> None:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=db_path.parent) as tmp:
         tmp_db = Path(tmp) / db_path.name
-        engine = create_engine(f"sqlite:///{tmp_db}")
+        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(tmp_db))
         SQLModel.metadata.create_all(engine)
         with Session(engine, expire_on_commit=False) as session:
             for row in rows:

@@ -70,6 +70,17 @@ def parse(text: str) -> tuple[str, str] | None:
     return (name, rest[0][:ARG_MAX].strip() if rest else "") if name else None
 
 
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def number(arg: str) -> int | None:
+    """The number an argument is: ASCII digits (or full-width ones, as a CJK keyboard
+    types them), at most 6; None otherwise. 「²」 and 「٨」 pass str.isdigit() but are no
+    number here (int("²") fails)."""
+    text = arg.strip().translate(FULL_WIDTH_DIGITS)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
+
+
 def ident(arg: str) -> str:
     return arg.strip().replace("．", ".").replace("。", ".").lower()
 
@@ -127,10 +138,8 @@ def resolve(engine: Engine, action: str, arg: str) -> Answer | None:
         return resolve(engine, {"goal": "g", "unit": "u"}.get(kind, ""), rest)
     table = {
         "i": lambda: engine.indicator(key) if key in k.indicators else _by_name(engine, arg),
-        "p": lambda: engine.programme(int(arg)) if arg.isdigit() and int(arg) in k.programmes
-        else None,
-        "g": lambda: engine.listing(goal=int(arg)) if arg.isdigit() and int(arg) in k.goals
-        else None,
+        "p": lambda: engine.programme(n) if (n := number(arg)) in k.programmes else None,
+        "g": lambda: engine.listing(goal=n) if (n := number(arg)) in k.goals else None,
         "u": lambda: engine.listing(unit=unit[0]) if len(unit) == 1 else _unit_alias(engine, arg),
         "f": lambda: engine.fact(arg),
         "l": lambda: lists[arg]() if arg in lists else None,

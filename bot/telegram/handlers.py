@@ -11,7 +11,14 @@ import logging
 
 from telegram import InlineQueryResultsButton, InputFile, Message, MessageEntity, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import ContextTypes
 
 from bot.engine.answer import Answer, Kind
@@ -278,7 +285,8 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
         await send_chart(msg, context, arg, tr)
         return None
     if action in ("s", "o"):  # a sample question or a list entry: a new message
-        sample = SAMPLES[int(arg)] if arg.isdigit() and int(arg) < len(SAMPLES) else None
+        index = int(arg) if arg.isascii() and arg.isdigit() else len(SAMPLES)  # not 「²」
+        sample = SAMPLES[index] if index < len(SAMPLES) else None
         answer = s.answer(sample) if sample else resolve(s.engine, *ui.parse_data(arg))
         if answer:
             await send_answer(msg, context, answer, quote=False, tr=tr)
@@ -342,9 +350,49 @@ def _transient(error: BaseException | None) -> bool:
     return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
 
 
+GONE = (
+    "chat not found",
+    "peer_id_invalid",
+    "user is deactivated",
+    "chat_write_forbidden",
+    "have no rights to send",
+    "not enough rights to send",
+    "group chat was deactivated",
+)
+
+
+def _gone(error: BaseException | None) -> bool:
+    """The chat cannot get messages: the bot was blocked or removed, the user deleted or
+    deactivated, the chat deleted or closed to the bot. An apology would fail the same."""
+    if isinstance(error, Forbidden):
+        return True
+    return isinstance(error, BadRequest) and any(s in error.message.lower() for s in GONE)
+
+
+async def _answer_migrated(update: Update, context: Ctx, new_chat_id: int) -> None:
+    """The group became a supergroup under a new id: the same update, answered there."""
+    data = update.to_dict()
+    for key in ("message", "edited_message"):
+        if key in data and data[key]["chat"]["id"] != new_chat_id:
+            data[key]["chat"] |= {"id": new_chat_id, "type": "supergroup"}
+            log.info("update %s: the group moved to a supergroup; answered there",
+                     update.update_id)  # fmt: skip
+            await context.application.process_update(Update.de_json(data, context.bot))
+            return
+    log.warning("update %s: the chat moved to a supergroup; not answered", update.update_id)
+
+
 async def on_error(update: object, context: Ctx) -> None:
-    """Log every exception (bot.telegram.app's log filter redacts the token) and apologise."""
+    """Log every exception (bot.logs redacts the token) and apologise; a chat that moved
+    is answered at its new id, a chat that is gone gets one log line and no apology."""
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, ChatMigrated) and isinstance(update, Update):
+        await _answer_migrated(update, context, context.error.new_chat_id)
+        return
+    if _gone(context.error):
+        log.warning("update %s: not answered, the chat is gone (%s)", update_id,
+                    context.error.message)  # fmt: skip
+        return
     log.error("error while handling update %s", update_id, exc_info=context.error)
     if _transient(context.error) or not isinstance(update, Update):
         return
