@@ -252,8 +252,8 @@ SECOND = 0.8  # a unit holding this share of the best one's evidence is quoted t
 
 
 def _neighbours(units: list, hits: list) -> list:
-    """The best unit, and the next ones holding nearly as much (each is shown under its own
-    section)."""
+    """The best unit, then the next ones holding nearly as much, in the report's order
+    (each is shown under its own section)."""
     unit = units[hits[0].index]
     evidence = hits[0].words + hits[0].chars
     chosen = [unit]
@@ -261,7 +261,7 @@ def _neighbours(units: list, hits: list) -> list:
         other = units[h.index]
         if h.words + h.chars >= SECOND * evidence:
             chosen.append(other)
-    return sorted(chosen, key=lambda u: u.id)
+    return [unit, *sorted(chosen[1:], key=lambda u: u.id)]  # the best heads the answer
 
 
 def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Candidate]:
