@@ -159,26 +159,45 @@ def generate(
         )
     if q.value:
         out = [c for c in out if _prints_value(engine, q, c)]
+    if q.measure:
+        _measured(engine, q, out)
     return out
+
+
+def _text(engine: Engine, c: Candidate) -> str:
+    """The report text a candidate answers with (a unit, a passage, a programme, a fact, an
+    indicator's name, note and section), or "" for lists and the like."""
+    k = engine.knowledge
+    if c.type in ("quote", "detail"):
+        return engine.unit_by_id[int(c.id)].text
+    if c.type == "passage":
+        return engine.passage_by_id[int(c.id)].text
+    if c.type == "programme":
+        p = k.programmes[int(c.id)]
+        return f"{p.content} {p.conclusion}"
+    if c.type == "fact" and c.id in k.facts:
+        return k.facts[c.id].text
+    if c.type == "indicator":
+        ind = k.indicators[c.id]
+        units = " ".join(f"{f.text}" for f in k.figures.get(c.id, []))
+        return f"{ind.name} {ind.note} {units}"
+    return ""
 
 
 def _prints_value(engine: Engine, q, c: Candidate) -> bool:
     """Whether the candidate's text prints the kind of value asked (an age, an amount, a
     phone number): 「勞保年金幾歲可以領」 is not answered by a card that counts people."""
-    mark = questions.VALUES[q.value][1]
-    k = engine.knowledge
-    if c.type in ("quote", "detail"):
-        text = engine.unit_by_id[int(c.id)].text
-    elif c.type == "passage":
-        text = engine.passage_by_id[int(c.id)].text
-    elif c.type == "programme":
-        p = k.programmes[int(c.id)]
-        text = f"{p.content} {p.conclusion}"
-    elif c.type == "fact" and c.id in k.facts:
-        text = k.facts[c.id].text
-    else:
-        text = ""
-    return bool(mark.search(text))
+    return c.type != "indicator" and bool(questions.VALUES[q.value][1].search(_text(engine, c)))
+
+
+def _measured(engine: Engine, q, found: list[Candidate]) -> None:
+    """A question counting in a measure (「檢查了多少場次」): each candidate whose text prints
+    a number in it gets `measure` (15 萬 1,174 場次), its own and a shared weight."""
+    printed = re.compile(r"\d[\d,.]*\s*(?:萬\s*[\d,]*\s*)?" + re.escape(q.measure))
+    for c in found:
+        if printed.search(_text(engine, c)):
+            c.features[f"{c.type}:measure"] = 1.0
+            c.features["shared:measure"] = 1.0
 
 
 def _held(engine: Engine, content: list[str], text: str) -> float:

@@ -74,6 +74,9 @@ _INDICATOR_WORD = re.compile(r"對應指標|指標|indicators?")
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 # 8.7.1.1, 1.a.2.3: shaped like an indicator number with a part too many
 _LONG_ID = re.compile(r"(?<![\d.])\d{1,2}(?:\s*[.．]\s*[0-9a-z]{1,2}){3,}(?![\d.])")
+# A count asked in a measure: 多少場次, 幾件, how many sessions
+_MEASURE = re.compile(r"(?:多少|幾)\s*(場次|人次|場|件|名|家|班|個百分點)")
+_MEASURE_EN = {"sessions": "場次", "cases": "件", "person-times": "人次", "classes": "班"}
 # The latest figure, asked in so many words (「最近 3 年」 is a span, not the latest).
 _LATEST = re.compile(r"2025|最新|今年|目前|現在|latest|current|\bnow\b|this year")
 _COUNT = re.compile(r"(?<![哪那])幾[項個]|多少項|多少個|how many|number of")
@@ -132,6 +135,7 @@ class Question:
     describe: bool = False  # asks words: 怎麼, 為什麼, 哪些方式, what measures
     value: str = ""  # a kind of value asked (VALUES): age, money, phone
     latest: bool = False  # the latest (2025) figure is asked in so many words
+    measure: str = ""  # what a count asked is counted in: 多少場次 → 場次
 
 
 def _blank(pattern: re.Pattern | str, text: str) -> str:
@@ -146,6 +150,9 @@ def analyse(text: str) -> Question:
     q.count = bool(_COUNT.search(text))
     q.figure = bool(_FIGURE.search(text))
     q.describe = bool(_DESCRIBE.search(text))
+    measure = _MEASURE.search(text)
+    english = re.search(r"how many (sessions|cases|person-times|classes)", text)
+    q.measure = measure.group(1) if measure else _MEASURE_EN[english.group(1)] if english else ""
     q.value = next((kind for kind, (asks, _) in VALUES.items() if asks.search(text)), "")
     for m in _ID.finditer(text):
         parts = [p for i, p in enumerate(m.groups()) if p is not None and i != 1]
