@@ -8,7 +8,8 @@ with Redis, so that several replicas share one budget. Its methods are coroutine
 that reason.
 
     what                      rule (Rates)                          why
-    every send                one each 1/29 s, never in a burst     30 a second, any second
+    every send                one each 1/29 s (a late one may catch 30 a second, any second
+                              up half of that), never a burst
     sends to one group        at most 20 in any 61 s                20 a minute a group
     a chat after its 429      nothing until retry_after has passed  the 429 named that chat
     everyone after a global   nothing until retry_after, then one   no stampede afterwards
@@ -61,12 +62,18 @@ class Limits(Protocol):
 
 
 class MemoryLimits:
-    """Limits in this process's memory: the last send, each group's sends of the last
-    minute, the pauses. Entries are dropped once they no longer hold anything back."""
+    """Limits in this process's memory: the pace, each group's sends of the last minute,
+    the pauses. Entries are dropped once they no longer hold anything back.
+
+    The pace is a GCRA (the generic cell rate algorithm): each send moves the theoretical
+    time of the next one on by 1/pace; a send may go from half an interval before it. So
+    a send that the event loop woke late does not push all later ones back (that costs
+    a few percent of the rate), and any one second still holds at most
+    1 + (1 s + half an interval) × 29 a second = 30.5, that is 30 sends."""
 
     def __init__(self, rates: Rates | None = None) -> None:
         self.rates = rates or Rates()
-        self._next = -math.inf  # the earliest time of the next send
+        self._tat = -math.inf  # the theoretical time of the next send
         self._paused_all = -math.inf
         self._paused: dict[Chat, float] = {}
         self._groups: dict[Chat, deque[float]] = {}
@@ -76,7 +83,8 @@ class MemoryLimits:
         return len(self._paused) + len(self._groups)
 
     async def wait(self, now: float) -> float:
-        return max(0.0, self._next - now, self._paused_all - now)
+        early = 0.5 / self.rates.pace  # how early a send may go
+        return max(0.0, self._tat - early - now, self._paused_all - now)
 
     async def take(self, chat: Chat | None, now: float) -> float:
         wait = await self.wait(now)
@@ -89,7 +97,7 @@ class MemoryLimits:
             wait = max(wait, sent[0] + self.rates.group_window - now)
         if wait > 0:
             return wait
-        self._next = now + 1 / self.rates.pace
+        self._tat = max(self._tat, now) + 1 / self.rates.pace
         if sent is not None:
             sent.append(now)
         return 0.0
