@@ -266,3 +266,26 @@ async def test_an_update_the_library_cannot_read_is_skipped_once(bot, api, caplo
     for private in ("Sensitive", "secret_handle", "my private words", str(user["id"])):
         assert private not in caplog.text
     assert len(api.of("getUpdates")) < 20  # no busy loop
+
+
+async def test_sdgbot_run_exits_1_when_get_updates_keeps_failing(api, tmp_path):
+    """The process, not just the loop: with SDGBOT_POLL_GIVE_UP=2 and every getUpdates
+    refused, `sdgbot run` ends with exit code 1 (for Docker or systemd to restart it),
+    saying why in one line and never printing the token."""
+    api.faults.append(fail_times("getUpdates", refused(401, "Unauthorized"), times=10**6))
+    env = dict(os.environ, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
+               SDGBOT_UNANSWERED=str(tmp_path / "u.jsonl"), SDGBOT_POLL_GIVE_UP="2")  # fmt: skip
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    log = err.decode("utf-8", "replace")
+    assert proc.returncode == 1, log[-2000:]
+    assert "getUpdates has failed for" in log and TOKEN.split(":")[1] not in log
+    assert len(api.of("getUpdates")) >= 2
