@@ -18,6 +18,7 @@ from pathlib import Path
 from bot.engine.answer import Context
 from bot.engine.engine import SAMPLES, Engine
 from bot.render import html as ui
+from bot.render.texts import help_html
 from bot.telegram.flood import NOTICE
 from tests.fake_bot_api import BOT, Call, FakeBotApi
 from tests.scoring import score
@@ -119,7 +120,7 @@ def _is(expected: str) -> Check:
 
 
 COMMANDS = [  # (command, the start of the right answer)
-    ("/help", ui.help_html()),
+    ("/help", help_html()),
     ("/i 8.7.1", "<b>8.7.1 職災死亡千人率</b>："),
     ("/goal 8", "<b>"),
     ("/unmet", "<b>"),

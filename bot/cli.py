@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from bot import __version__, logs
@@ -50,28 +51,61 @@ def _engine(args: argparse.Namespace):
     return Engine(load_path(_db_path(args)))
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
-    from bot.render.plain import plain, to_json
+LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}  # not escaped
+#                by json.dumps, yet line breaks to str.splitlines: written as JSON escapes
 
+
+def json_line(answer) -> str:
+    """One line of the batch contract: a JSON object with no line break inside."""
+    from bot.render.plain import to_json
+
+    line = json.dumps(to_json(answer), ensure_ascii=False)
+    for char, escape in LINE_BREAKS.items():
+        line = line.replace(char, escape)
+    return line
+
+
+def _answer(engine, question: str):
+    """The engine's answer; a question it fails on gets the apology, not a traceback."""
+    try:
+        return engine.answer(question)
+    except Exception:  # one bad question must not end the batch
+        log.exception("could not answer %r", question[:80])
+        return engine.failure(question)
+
+
+def questions(stream) -> Iterator[str]:
+    """The lines of a binary stream as text, whatever the bytes: split at \\n only (a
+    trailing \\r dropped), invalid UTF-8 read as U+FFFD."""
+    for raw in stream:
+        yield raw.removesuffix(b"\n").removesuffix(b"\r").decode("utf-8", "replace")
+
+
+def _argv_text(words: list[str]) -> str:
+    """The question given on the command line, its bytes read as UTF-8 (`$'\\xff'` is
+    U+FFFD, not a lone surrogate that cannot be printed)."""
+    return " ".join(os.fsencode(w).decode("utf-8", "replace") for w in words)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.render.plain import plain
+
+    if hasattr(sys.stdout, "reconfigure"):  # UTF-8 whatever the locale says
+        sys.stdout.reconfigure(encoding="utf-8", errors="replace")
     engine = _engine(args)
     if args.question and args.explain:
-        print(explain(engine, " ".join(args.question)))
+        print(explain(engine, _argv_text(args.question)))
         return 0
     if args.question:
-        answer = engine.answer(" ".join(args.question))
-        print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else plain(answer))
+        answer = _answer(engine, _argv_text(args.question))
+        print(json_line(answer) if args.json else plain(answer))
         return 0
-    for line in sys.stdin:
-        question = line.rstrip("\n")
-        try:
-            answer = engine.answer(question)
-        except Exception:  # one bad question must not end the batch
-            log.exception("could not answer %r", question[:80])
-            answer = engine.failure(question)
+    for question in questions(sys.stdin.buffer):
+        answer = _answer(engine, question)
         if args.plain:
             print(plain(answer) + "\n", flush=True)
         else:
-            print(json.dumps(to_json(answer), ensure_ascii=False), flush=True)
+            print(json_line(answer), flush=True)
     return 0
 
 
@@ -94,9 +128,10 @@ def explain(engine, question: str, top: int = 8) -> str:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.i18n import DEFAULT, translator
     from bot.render.console import BANNER, Console
 
-    console = Console(_engine(args))
+    console = Console(_engine(args), translator(getattr(args, "lang", None) or DEFAULT))
     files = Path(args.files or tempfile.gettempdir()) / "sdgbot"
     print(BANNER + " /help lists the commands.")
     while True:
@@ -112,15 +147,17 @@ def cmd_chat(args: argparse.Namespace) -> int:
         for name, data in reply.files:  # a chart, the table's CSV: what Telegram sends as files
             files.mkdir(parents=True, exist_ok=True)
             (files / name).write_bytes(data)
-            print(f"已存檔：{files / name}")
+            print(console.tr("已存檔：{path}", path=str(files / name)))
         print()
 
 
 def cmd_table(args: argparse.Namespace) -> int:
+    from bot.i18n import DEFAULT, translator
     from bot.render import table
 
     cards = table.cards(_engine(args))
-    sys.stdout.write(table.csv_text(cards) if args.csv else table.text(cards) + "\n")
+    tr = translator(getattr(args, "lang", None) or DEFAULT)
+    sys.stdout.write(table.csv_text(cards) if args.csv else table.text(cards, tr) + "\n")
     return 0
 
 
@@ -137,6 +174,14 @@ def cmd_health(args: argparse.Namespace) -> int:
     from bot.health import cmd_health as health
 
     return health(args, _db_path(args))
+
+
+def port(text: str) -> int:
+    """--port: a TCP port, 1-65535."""
+    value = int(text) if text.strip().isascii() and text.strip().isdigit() else 0
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (a number from 1 to 65535)")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -187,10 +232,18 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser(
         "chat",
         help="interactive console chat with follow-ups and the Telegram commands",
-        epilog="example: sdgbot chat   (then e.g. 職災死亡千人率, 誰負責, /unmet, /goal 8, /table)",
+        epilog="example: sdgbot chat --lang en   "
+        "(then e.g. 職災死亡千人率, 誰負責, /unmet, /goal 8, /table)",
     )
     c.add_argument(
         "--files", help="where /chart and /table save their files (default: the temp folder)"
+    )
+    c.add_argument(
+        "--lang",
+        choices=["zh-TW", "zh-Hans", "en"],
+        default="zh-TW",
+        help="the language of the bot's own words (the report's text stays as printed); "
+        "/lang changes it during the chat",
     )
     c.set_defaults(func=cmd_chat)
 
@@ -205,6 +258,13 @@ def parser() -> argparse.ArgumentParser:
         help="CSV: id, name, unit of measure, responsible unit, 2021, 2024 target, "
         "2024 actual, met, latest figure, latest as-of",
     )
+    t.add_argument(
+        "--lang",
+        choices=["zh-TW", "zh-Hans", "en"],
+        default="zh-TW",
+        help="the language of the compact text's own words (the CSV is the same in every "
+        "language: English columns, the report's text as printed)",
+    )
     t.set_defaults(func=cmd_table)
 
     r = sub.add_parser(
@@ -216,7 +276,7 @@ def parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--webhook-url", help="serve a webhook at this public URL instead of polling")
     r.add_argument("--listen", default="0.0.0.0", help="webhook: address to listen on")
-    r.add_argument("--port", type=int, default=8443, help="webhook: port to listen on")
+    r.add_argument("--port", type=port, default=8443, help="webhook: port to listen on (1-65535)")
     r.set_defaults(func=cmd_run)
     h = sub.add_parser(
         "health",
@@ -249,9 +309,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command is None:
         args.func = cmd_start
-    logs.setup(os.environ.get("SDGBOT_LOG_LEVEL", "WARNING"))
+    from bot.config import SettingsError, load_log_settings
+
+    try:
+        log_settings = load_log_settings()
+    except SettingsError as exc:
+        if args.func is not cmd_health:  # health says so itself, in its one line, exit 1
+            print(f"sdgbot: {exc}", file=sys.stderr)
+            return 2
+        log_settings = None
+    if log_settings:
+        logs.setup(log_settings.sdgbot_log_level, log_settings.sdgbot_log_format)
+    else:
+        logs.setup()
     try:
         return args.func(args)
+    except SettingsError as exc:  # e.g. a store that does not load: one line, no traceback
+        print(f"sdgbot: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `sdgbot ask … | head`: the reader left; nothing to report
         sys.stderr.close()
         return 0

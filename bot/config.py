@@ -2,26 +2,106 @@
 
 The token is a `SecretStr`: it never appears in `repr`, `str`, logs or validation
 errors (`hide_input_in_errors`). `load_settings` turns a validation failure into a
-`SettingsError` whose message names the variable and the rule, never the value.
+`SettingsError` of one line a bad setting, naming the variable and what is wrong,
+never a secret or a URL (a path is named: it is no secret).
+
+Checked here: the token's shape, base URLs in full, the log level and format, that
+SDGBOT_DB is a file, that SDGBOT_UNANSWERED can be appended to and is not the store.
+What is inside the store is checked when it is loaded (bot.knowledge.store.StoreError).
 """
 
+import ipaddress
 import logging
 import re
+import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_DB = Path(__file__).resolve().parent.parent / "indicators.db"  # the committed store
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,80}$")
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+LOG_FORMATS = ("text", "json")
+UNANSWERED = Path("var/unanswered.jsonl")
+SQLITE_HEADER = b"SQLite format 3\x00"
+LABEL = r"[A-Za-z0-9_][A-Za-z0-9_-]{0,62}"  # a host name's label (docker names may have _)
+HOST_RE = re.compile(rf"^{LABEL}(\.{LABEL})*\.?$")
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with a base URL (the token is appended to it), or None. The URL
+    itself is never quoted back: it may hold the token."""
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "must not contain spaces or control characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed [ of an IPv6 address
+        return "is not a URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "must start with http:// or https://"
+    if parts.username is not None or parts.password is not None:
+        return "must not hold a user name or password"
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        return "must not have a query (?) or a fragment (#): the token is appended to it"
+    host = parts.hostname or ""
+    if not host:
+        return "has no host (e.g. http://127.0.0.1:8081/bot)"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if not HOST_RE.match(host) or len(host) > 253:
+            return "has a host that is not a valid name or IP address"
+    try:
+        port = parts.port
+    except ValueError:
+        return "has a port that is not a number from 1 to 65535"
+    if port is not None and not 1 <= port <= 65535:
+        return "has a port that is not a number from 1 to 65535"
+    return None
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """The same file, by name or (both existing) by inode: a link to the store counts."""
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def writable_problem(path: Path) -> str | None:
+    """Why the unanswered log cannot be appended to, or None. Tried for real (an existing
+    file opened for appending, else a temporary file made and removed in the nearest
+    existing folder), so a read-only mount or /proc is caught even when run as root.
+    Nothing is written or left behind."""
+    try:
+        if path.is_dir():
+            return f"{path} is a directory, not a file"
+        if path.exists():
+            with path.open("rb") as fh:
+                if fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER:
+                    return f"{path} is an SQLite database, not the unanswered log"
+            with path.open("ab"):
+                return None
+        folder = path.absolute().parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir():
+            return f"cannot create {path}: {folder} is not a directory"
+        with tempfile.TemporaryFile(dir=folder):
+            return None
+    except OSError as exc:
+        return f"cannot write {path}: {exc.strerror or exc}"
 
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message is safe to print."""
 
 
-class Settings(BaseSettings):
+class LogSettings(BaseSettings):
+    """What logging needs, read first by every command: a bad value stops it at once."""
+
     model_config = SettingsConfigDict(
         case_sensitive=False,
         extra="ignore",
@@ -29,12 +109,32 @@ class Settings(BaseSettings):
         frozen=True,
     )
 
+    sdgbot_log_level: str = "WARNING"
+    sdgbot_log_format: str = "text"
+
+    @field_validator("sdgbot_log_level", mode="before")
+    @classmethod
+    def _level(cls, value: object) -> object:
+        level = str(value).strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @field_validator("sdgbot_log_format", mode="before")
+    @classmethod
+    def _format(cls, value: object) -> object:
+        fmt = str(value).strip().lower() or "text"
+        if fmt not in LOG_FORMATS:
+            raise ValueError(f"must be one of {', '.join(LOG_FORMATS)}")
+        return fmt
+
+
+class Settings(LogSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str | None = None  # e.g. http://127.0.0.1:8081/bot (token appended)
     telegram_base_file_url: str | None = None
     sdgbot_db: Path = BUNDLED_DB
-    sdgbot_log_level: str = "WARNING"
-    sdgbot_unanswered: Path = Path("var/unanswered.jsonl")
+    sdgbot_unanswered: Path = UNANSWERED
     telegram_webhook_secret: SecretStr | None = (
         None  # webhook mode: X-Telegram-Bot-Api-Secret-Token
     )
@@ -90,24 +190,39 @@ class Settings(BaseSettings):
     def _url_shape(cls, value: object) -> object:
         if isinstance(value, str):
             value = value.strip() or None
-        if isinstance(value, str) and not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+        if isinstance(value, str) and (problem := url_problem(value)):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("sdgbot_db", "sdgbot_unanswered", mode="before")
+    @classmethod
+    def _blank_path_is_default(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str) and not value.strip():
+            return BUNDLED_DB if info.field_name == "sdgbot_db" else UNANSWERED
         return value
 
     @field_validator("sdgbot_db")
     @classmethod
     def _db_exists(cls, value: Path) -> Path:
-        if not value.is_file():
-            raise ValueError(f"database file {value} not found; run `sdgbot build`")
+        try:
+            if value.is_dir():
+                raise ValueError(f"{value} is a directory, not the database file")
+            if not value.is_file():
+                raise ValueError(f"database file {value} not found; run `sdgbot build`")
+        except OSError as exc:
+            raise ValueError(f"cannot use {value}: {exc.strerror or exc}") from None
         return value
 
-    @field_validator("sdgbot_log_level", mode="before")
-    @classmethod
-    def _level(cls, value: object) -> object:
-        level = str(value).strip().upper()
-        if level not in LOG_LEVELS:
-            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
-        return level
+    @model_validator(mode="after")
+    def _log_writable_and_not_the_db(self) -> "Settings":
+        log = self.sdgbot_unanswered
+        if same_file(log, self.sdgbot_db):
+            problem = f"{log} is SDGBOT_DB; the unanswered log must be a file of its own"
+        else:
+            problem = writable_problem(log)
+        if problem:
+            raise ValueError(f"SDGBOT_UNANSWERED: {problem}")
+        return self
 
     @property
     def log_level(self) -> int:
@@ -118,13 +233,27 @@ class Settings(BaseSettings):
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
 
 
+def _errors(exc: ValidationError) -> SettingsError:
+    """One line a bad setting: its variable, then what is wrong (never its value)."""
+    lines = []
+    for err in exc.errors(include_input=False, include_url=False):
+        name = ".".join(str(p) for p in err["loc"]).upper()
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"  {name}: {msg}" if name else f"  {msg}")
+    return SettingsError("invalid settings:\n" + "\n".join(lines))
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read the environment (overrides win); raise SettingsError with a safe message."""
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        lines = [
-            f"  {'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
-            for err in exc.errors(include_input=False, include_url=False)
-        ]
-        raise SettingsError("invalid settings:\n" + "\n".join(lines)) from None
+        raise _errors(exc) from None
+
+
+def load_log_settings() -> LogSettings:
+    """SDGBOT_LOG_LEVEL and SDGBOT_LOG_FORMAT only; SettingsError when either is bad."""
+    try:
+        return LogSettings()
+    except ValidationError as exc:
+        raise _errors(exc) from None

@@ -21,13 +21,13 @@ def check(db: Path) -> tuple[bool, str]:
 
     started = time.perf_counter()
     try:
-        settings = load_settings(sdgbot_db=db)
-    except SettingsError as exc:
-        return False, f"unhealthy: {exc}"
-    try:
+        settings = load_settings(sdgbot_db=db)  # the unanswered log writable, too
         engine = Engine(load_path(settings.sdgbot_db))
-    except Exception as exc:  # a missing or unreadable store
-        return False, f"unhealthy: store {settings.sdgbot_db}: {exc.__class__.__name__}: {exc}"
+    except SettingsError as exc:  # a bad setting, or a store that does not load
+        head, *rest = [line.strip() for line in str(exc).splitlines()]
+        return False, f"unhealthy: {head} {'; '.join(rest)}".strip()
+    except Exception as exc:  # anything else that keeps the store from loading
+        return False, f"unhealthy: store {db}: {exc.__class__.__name__}: {exc}"
     answer = engine.answer(PROBE)
     if not answer.found or not answer.matches or answer.matches[0].id != PROBE_ID:
         return False, f"unhealthy: the probe question was not answered with {PROBE_ID}"

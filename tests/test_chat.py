@@ -90,3 +90,30 @@ def test_a_deep_link_start_opens_the_card_and_q_asks(engine, chat):
     assert minister == plain(
         engine.answer("勞動部有幾個三級機關", engine.indicator("1.3.1").context)
     )
+
+
+def test_the_commands_in_english(engine, chat, tmp_path):
+    from bot.i18n import translator
+
+    english = translator("en")
+    lines = ["/help", "/table", "/goal 9", "/nosuch", "/i 8.7.2", "誰負責", "/chart 8.5.2"]
+    help_, table_, bad_goal, nosuch, card, follow, chart = chat(
+        lines, "--lang", "en", "--files", str(tmp_path)
+    )
+    assert help_ == "\n".join(help_lines(english)) and help_.startswith("How to use it")
+    assert "/table — All 20 indicators as a table and a CSV file" in help_
+    assert table_.startswith(table.text(table.cards(engine), english))
+    assert "Saved: " in table_ and "已存檔" not in table_
+    assert bad_goal == "Usage: /goal core goal number (1, 4, 8 or 10), e.g. /goal 8"
+    assert nosuch == "There is no /nosuch command. All commands: /help"
+    assert card == plain(engine.indicator("8.7.2"), english)
+    assert "Full card: /i 8.7.2" in follow and "完整資料" not in follow
+    assert chart.startswith("Indicator 8.5.2 ") and "● met the 2024 target" in chart
+
+
+def test_lang_switches_the_console_as_it_does_telegram(chat):
+    picker, switched, help_, bad = chat(["/lang", "/lang en", "/help", "/lang klingon"])
+    assert picker.startswith("介面語言：繁體中文。請選擇：") and "/lang en — English" in picker
+    assert switched == "OK: I will answer in English. All commands: /help"
+    assert help_.startswith("How to use it")
+    assert bad.startswith("Usage: /lang ")

@@ -1,6 +1,7 @@
 """The command line: every subcommand has --help with an example; ask follows the batch contract."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -93,6 +94,34 @@ def test_table_prints_the_compact_text(capsys, engine):
     assert capsys.readouterr().out == table.text(table.cards(engine)) + "\n"
 
 
+def test_chat_in_english(monkeypatch, capsys):
+    replies = iter(["職災死亡千人率", "誰負責"])
+
+    def fake_input(prompt=""):
+        try:
+            return next(replies)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    assert cli.main(["chat", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "8.7.1 Occupational fatality rate per 1,000 workers: missed the 2024 target" in out
+    assert "responsible unit 職業安全衛生署" in out and "負責單位" not in out
+
+
+def test_table_in_english(capsys, engine):
+    from bot.i18n import translator
+    from bot.render import table
+
+    assert cli.main(["table", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert out == table.text(table.cards(engine), translator("en")) + "\n"
+    assert "Core goal 8" in out and "核心目標" not in out
+    assert cli.main(["table", "--csv", "--lang", "en"]) == 0  # one CSV for every language
+    assert capsys.readouterr().out == table.csv_text(table.cards(engine))
+
+
 def test_health_reports_ok(capsys, monkeypatch):
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     assert cli.main(["health"]) == 0
@@ -110,3 +139,65 @@ def test_explain_prints_the_candidates_and_the_zone(capsys):
     assert out.splitlines()[1].startswith("zone: answer")
     assert "indicator 8.7.1" in out.splitlines()[2]  # the best candidate first
     assert "indicator:score" in out and " × " in out
+
+
+RAW_LINES = [
+    b"8.7.1",
+    b"\xff\xfe not UTF-8",
+    b"\xe8\x81",  # a character cut short
+    b"\xed\xa0\x80 a surrogate in UTF-8",
+    b"",
+    "職災死亡千人率\r".encode(),  # a CRLF file
+    "A\u2028B\u2029C\x85D".encode(),  # line breaks to str.splitlines, not to JSON
+    b"\x00\x01\x1b[31m control",
+    "/goal ²".encode(),
+]
+
+
+def test_batch_contract_one_utf8_json_line_per_input_line_whatever_the_bytes():
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json"],
+        input=b"".join(line + b"\n" for line in RAW_LINES) + b"8.7.1",  # the last unended
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "LC_ALL": "C", "PYTHONIOENCODING": "ascii"},  # not the locale's
+    )
+    assert proc.returncode == 0 and proc.stderr == b"", proc.stderr[-2000:]
+    text = proc.stdout.decode("utf-8")  # strict: valid UTF-8
+    lines = text.splitlines()  # as score.py reads it
+    assert len(lines) == len(RAW_LINES) + 1 == len(text.split("\n")) - 1
+    results = [json.loads(line) for line in lines]
+    assert results[0]["found"] and results[-1]["found"] and results[5]["found"]
+    assert results[1]["query"] == "\ufffd\ufffd not UTF-8"
+    assert results[5]["query"] == "職災死亡千人率"
+    assert results[6]["query"] == "A\u2028B\u2029C\x85D"
+
+
+def test_ask_with_invalid_utf8_on_the_command_line_answers():
+    proc = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", b"\xff\xfe8.7.1"],
+                          capture_output=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 0 and b"Traceback" not in proc.stderr
+    assert json.loads(proc.stdout.decode("utf-8"))["query"] == "\ufffd\ufffd8.7.1"
+    proc = subprocess.run([sys.executable, "-m", "bot", "ask", b"\xff"], capture_output=True,
+                          timeout=120)  # fmt: skip
+    assert proc.returncode == 0 and proc.stderr == b"" and proc.stdout.decode("utf-8")
+
+
+def test_a_question_the_engine_fails_on_gets_the_apology(monkeypatch, capsys):
+    from bot.engine.engine import Engine
+
+    def boom(self, question, context=None):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(Engine, "answer", boom)
+    assert cli.main(["ask", "--json", "8.7.1"]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert line["found"] is False and "錯誤" in line["answer"]
+
+
+@pytest.mark.parametrize("port", ["70000", "0", "-1", "²", "80a"])
+def test_run_refuses_a_port_outside_1_to_65535(port, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["run", "--webhook-url", "https://x.org/h", "--port", port])
+    assert exit_info.value.code == 2
+    assert "argument --port: " in capsys.readouterr().err

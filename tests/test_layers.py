@@ -62,4 +62,13 @@ def test_config_importing_a_layer_breaks_a_contract(tmp_path):
     target.write_text(target.read_text(encoding="utf-8") + "\nimport bot.engine.text  # noqa\n")
     result = lint(tree)
     assert result.returncode != 0
-    assert "config and logs are shared by every layer and import none BROKEN" in result.stdout
+    assert "config, logs and i18n are shared by every layer and import none BROKEN" in result.stdout
+
+
+def test_i18n_importing_a_layer_breaks_a_contract(tmp_path):
+    tree = copy_tree(tmp_path)
+    target = tree / "bot" / "i18n.py"
+    target.write_text(target.read_text(encoding="utf-8") + "\nimport bot.render.plain  # noqa\n")
+    result = lint(tree)
+    assert result.returncode != 0
+    assert "config, logs and i18n are shared by every layer and import none BROKEN" in result.stdout

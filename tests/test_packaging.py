@@ -1,4 +1,5 @@
-"""A plain `pip install .` (what the Dockerfile runs) carries every subpackage and the font."""
+"""A plain `pip install .` (what the Dockerfile runs) carries every subpackage, the font and
+the message catalogs."""
 
 import shutil
 import subprocess
@@ -8,7 +9,7 @@ import zipfile
 from tests.conftest import ROOT
 
 
-def test_the_wheel_holds_every_module_and_the_chart_font(tmp_path):
+def test_the_wheel_holds_every_module_the_chart_font_and_the_catalogs(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(ROOT / "bot", src / "bot", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
@@ -29,5 +30,6 @@ def test_the_wheel_holds_every_module_and_the_chart_font(tmp_path):
     assert modules <= names, sorted(modules - names)
     assert "bot/render/fonts/SDGBotCJK-Regular.otf" in names
     assert "bot/render/fonts/OFL.txt" in names
+    assert "bot/locale/en/LC_MESSAGES/sdgbot.po" in names  # read at run time (bot/i18n.py)
     for layer in ("knowledge", "engine", "render", "telegram"):
         assert f"bot/{layer}/__init__.py" in names

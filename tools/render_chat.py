@@ -1,14 +1,18 @@
 """Render questions and the bot's answers as Telegram chat bubbles, and screenshot them.
 
     .venv/bin/python tools/render_chat.py OUT.png "職災死亡千人率多少" "勞保年金有多少人領" ...
+    .venv/bin/python tools/render_chat.py --lang en OUT.png /start "8.7.1" "那目標呢？" ...
 
-Each question is answered by the engine and sent through the same HTML the bot sends
-(bot.render.html.messages); the page shows them on a phone-sized screen (412 px wide),
-with Telegram's look: an expandable blockquote shows its first lines and a fade. The
-screenshot is taken with headless Chromium (Debian's `chromium` package). A dev tool:
-CI never runs it.
+Each question is answered by the engine (a follow-up on the subject of the answer before
+it, as in a private chat) and sent through the same HTML and buttons the bot sends
+(bot.render.html, bot.render.texts: /start, /help, /lang, /table and the list commands
+read through bot.render.commands as the bot reads them), in the language of `--lang`; the page shows
+them on a phone-sized screen (412 px wide), with Telegram's look: an expandable
+blockquote shows its first lines and a fade. The screenshot is taken with headless
+Chromium (Debian's `chromium` package). A dev tool: CI never runs it.
 """
 
+import argparse
 import html
 import subprocess
 import sys
@@ -19,9 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import BUNDLED_DB  # noqa: E402
+from bot.engine.answer import SAMPLES  # noqa: E402
 from bot.engine.engine import Engine  # noqa: E402
+from bot.i18n import Translator, translator  # noqa: E402
 from bot.knowledge.store import load_path  # noqa: E402
-from bot.render.html import messages  # noqa: E402
+from bot.render import table, texts  # noqa: E402
+from bot.render.commands import remembered, run  # noqa: E402
+from bot.render.html import keyboard, messages  # noqa: E402
 
 FONT = next((ROOT / "bot" / "render" / "fonts").glob("*.[ot]tf"), None)
 STYLE = """
@@ -38,16 +46,58 @@ blockquote { margin: 4px 0; padding: 2px 8px; border-left: 3px solid #3a8ed8;
              position: relative; }
 blockquote::after { content: "⌄"; position: absolute; right: 6px; bottom: 0; color: #3a8ed8; }
 i { color: #555; }
+.keys { max-width: 86%; display: flex; flex-direction: column; gap: 3px; margin: -3px 0 6px; }
+.row { display: flex; gap: 3px; }
+.key { flex: 1; background: rgba(80, 110, 80, .55); color: #fff; border-radius: 8px;
+       padding: 7px 6px; text-align: center; font-size: 14px; white-space: nowrap;
+       overflow: hidden; text-overflow: ellipsis; }
 """
 
 
-def page(engine: Engine, questions: list[str]) -> str:
+def _keys(markup) -> str:
+    if markup is None:
+        return ""
+    rows = [
+        "<div class='row'>" + "".join(
+            f"<div class='key'>{html.escape(b.text)}</div>" for b in row
+        ) + "</div>"
+        for row in markup.inline_keyboard
+    ]  # fmt: skip
+    return f"<div class='keys'>{''.join(rows)}</div>"
+
+
+def _said(engine: Engine, question: str, context, tr: Translator):
+    """What the bot sends for one message: (HTML messages, buttons, the new context)."""
+    step = run(engine, question)
+    if step is None or step.do in ("answer", "ask"):
+        answer = step.answer if step and step.do == "answer" else None
+        answer = answer or engine.answer(step.arg if step else question, context)
+        subject = remembered(answer)
+        context = subject if subject is not None else context
+        return messages(answer, tr), keyboard(answer, none_key="k", tr=tr), context
+    if step.do == "start":
+        return [texts.start_html("sdgbot", tr)], texts.start_keyboard(SAMPLES, tr), context
+    if step.do == "help":
+        return [texts.help_html(tr)], None, context
+    if step.do == "lang":
+        return [texts.lang_html(tr)], texts.lang_keyboard(), context
+    if step.do == "table":
+        return [table.html_message(table.cards(engine), tr)], None, context
+    if step.do == "chart":  # the caption only: the picture is bot.render.chart's
+        return [texts.chart_caption(engine.card(step.arg), tr)], None, context
+    return [texts.usage_html(step.arg, tr)], None, context
+
+
+def page(engine: Engine, questions: list[str], tr: Translator) -> str:
     bubbles = []
+    context = None
     for question in questions:
         bubbles.append(f'<div class="msg user">{html.escape(question)}</div>')
-        for text in messages(engine.answer(question)):
+        sent, markup, context = _said(engine, question, context, tr)
+        for text in sent:
             text = text.replace("<blockquote expandable>", "<blockquote>")
             bubbles.append(f'<div class="msg bot">{text}</div>')
+        bubbles.append(_keys(markup))
     style = STYLE.replace("FONT", FONT.as_uri() if FONT else "")
     return f"<html><head><meta charset='utf-8'><style>{style}</style></head><body>" + (
         f"<div class='chat'>{''.join(bubbles)}</div></body></html>"
@@ -55,15 +105,18 @@ def page(engine: Engine, questions: list[str]) -> str:
 
 
 def main() -> int:
-    if len(sys.argv) < 3:
-        print(__doc__)
-        return 2
-    out, questions = Path(sys.argv[1]).resolve(), sys.argv[2:]
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--lang", choices=["zh-TW", "zh-Hans", "en"], default="zh-TW")
+    p.add_argument("--height", type=int, help="page height in px (default: by the questions)")
+    p.add_argument("out", type=Path)
+    p.add_argument("questions", nargs="+")
+    args = p.parse_args()
+    out, questions = args.out.resolve(), args.questions
     engine = Engine(load_path(BUNDLED_DB))
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "chat.html"
-        source.write_text(page(engine, questions), encoding="utf-8")
-        height = 300 + 260 * len(questions)
+        source.write_text(page(engine, questions, translator(args.lang)), encoding="utf-8")
+        height = args.height or 300 + 260 * len(questions)
         subprocess.run(
             ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
              f"--screenshot={out}", f"--window-size=412,{height}", source.as_uri()],

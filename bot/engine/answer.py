@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from enum import Enum
 
+from bot.i18n import N_, Msg
 from bot.knowledge.values import (
     Figure,
     Goal,
@@ -13,8 +14,9 @@ from bot.knowledge.values import (
     Remark,
 )
 
-EDITION = "勞動部永續發展目標自願性檢視報告（2025 年 10 月）"
-SAMPLES = ["職災死亡千人率多少", "勞保年金有多少人領", "未達成的指標有哪些"]  # to try, to press
+EDITION = Msg("勞動部永續發展目標自願性檢視報告（2025 年 10 月）")
+# to try, to press (asked as written; a button shows them in the user's language)
+SAMPLES = [N_("職災死亡千人率多少"), N_("勞保年金有多少人領"), N_("未達成的指標有哪些")]
 
 
 class Kind(Enum):
@@ -37,6 +39,7 @@ class Field(Enum):
     LATEST = "latest"
     UNIT = "unit"
     NOTE = "note"
+    TREND = "trend"  # how it moved from 2021 to 2024: 有變好嗎, 跟以前比
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class Match:
     type: str  # indicator | programme | goal | passage | list | fact
     id: str
     score: float
-    label: str = ""  # short human label, e.g. "8.7.1 職災死亡千人率"
+    label: str = ""  # short human label, e.g. "8.7.1 職災死亡千人率" (a Name or Msg)
     headline: str = ""  # the label with its headline figure and status, for did-you-mean
 
 
@@ -115,7 +118,7 @@ class Answer:
     candidates: list[Match] = field(default_factory=list)
     lead: str = ""  # the words of the report that answer the question, for the first line
     brief: bool = False  # a follow-up: the asked part only, the full card one tap away
-    message: str = ""  # why not found, or a note to the user
+    message: str = ""  # why not found, or a note to the user (a Msg), or a section
     suggestions: list[str] = field(default_factory=list)  # sample questions
 
     @property

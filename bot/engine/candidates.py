@@ -267,8 +267,8 @@ def _neighbours(units: list, hits: list) -> list:
 def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Candidate]:
     among = engine.value_units[q.value] if q.value else None  # 「幾歲」: units printing an age
     hits = engine.units.rank(words, q.rest, among=among)
-    if not hits:
-        return []
+    if not hits or (among is not None and not hits[0].words):
+        return []  # (an age printed in a unit holding none of the question's words: no)
     best = hits[0]
     unit = engine.knowledge.units[best.index]
     chosen = _neighbours(engine.knowledge.units, hits)

@@ -6,21 +6,22 @@ from collections.abc import Callable
 from bot.engine.answer import Answer, Aside, IndicatorCard, Kind, ListEntry, Match, Quote
 from bot.engine.owned import LABEL, Owned
 from bot.engine.question import Question
+from bot.i18n import N_, Joined, Msg, Name
 from bot.knowledge.values import Knowledge
 
 _FACT_LABELS = {
-    "minister": "部長",
-    "published": "發布日期",
-    "title": "報告名稱",
-    "period_reviewed": "檢視期間",
-    "tsdgs_approved": "臺灣永續發展目標核定日期",
-    "indicators_approved": "對應指標核定日期",
-    "un_goals": "聯合國永續發展目標（SDGs）",
-    "national_core_goals": "臺灣永續發展目標（T-SDGs）核心目標",
-    "previous_review": "上一次 VDR 報告發布",
-    "business_units": "勞動部業務單位",
-    "support_units": "勞動部輔助單位",
-    "agencies": "勞動部三級機關（構）",
+    "minister": N_("部長"),
+    "published": N_("發布日期"),
+    "title": N_("報告名稱"),
+    "period_reviewed": N_("檢視期間"),
+    "tsdgs_approved": N_("臺灣永續發展目標核定日期"),
+    "indicators_approved": N_("對應指標核定日期"),
+    "un_goals": N_("聯合國永續發展目標（SDGs）"),
+    "national_core_goals": N_("臺灣永續發展目標（T-SDGs）核心目標"),
+    "previous_review": N_("上一次 VDR 報告發布"),
+    "business_units": N_("勞動部業務單位"),
+    "support_units": N_("勞動部輔助單位"),
+    "agencies": N_("勞動部三級機關（構）"),
 }
 _ABOUT = (
     "title",
@@ -87,18 +88,27 @@ class Cards:
         if kind != "indicator":
             return self.label(kind, ident)
         entry = self._entry(ident)
-        mark = "●" if entry.met else "○"
-        return f"{ident} {entry.name} 2024：{entry.actual}（目標 {entry.target}）{mark}"
+        return Msg(
+            "{label} 2024：{actual}（目標 {target}）{mark}",
+            label=self.label(kind, ident),
+            actual=entry.actual,
+            target=entry.target,
+            mark="●" if entry.met else "○",
+        )
 
     def label(self, kind: str, ident: str) -> str:
+        """A short label: the report's name (with its English name, if curated)."""
         if kind == "indicator":
-            return f"{ident} {self.k.indicators[ident].name}"
+            ind = self.k.indicators[ident]
+            return Name(f"{ident} {ind.name}", f"{ident} {ind.name_en}" if ind.name_en else "")
         if kind == "programme":
-            return self.k.programmes[int(ident)].title
+            prog = self.k.programmes[int(ident)]
+            return Name(prog.title, prog.name_en)
         if kind == "goal":
-            return f"核心目標 {ident} {self.k.goals[int(ident)].title}"
+            return Msg("核心目標 {n} {title}", n=ident, title=self.k.goals[int(ident)].title)
         if kind == "fact":
-            return _FACT_LABELS.get(ident) or _ABOUT_LABEL.get(ident, ident)
+            label = _FACT_LABELS.get(ident) or _ABOUT_LABEL.get(ident)
+            return Msg(label) if label else ident
         return ident
 
     def card(
@@ -173,19 +183,28 @@ class Cards:
         ]
         parts = []
         if goal is not None:
-            parts.append(f"核心目標 {goal}「{self.k.goals[goal].title}」")
+            parts.append(
+                Msg("核心目標 {goal}「{title}」", goal=goal, title=self.k.goals[goal].title)
+            )
         if unit:
-            parts.append(f"{unit}負責")
-        status = "未達成 2024 年目標" if unmet else "已達成 2024 年目標" if met else ""
-        title = "、".join(parts) + ("的" if parts else "") + (status + "的" if status else "")
-        title = title or (
-            f"{described}的"
+            parts.append(Msg("{unit}負責", unit=unit))
+        status = Msg("未達成 2024 年目標") if unmet else Msg("已達成 2024 年目標") if met else ""
+        if parts and status:
+            scope = Msg("{parts}的{status}", parts=Joined("、", parts), status=status)
+        else:
+            scope = Joined("、", parts) if parts else status
+        scope = scope or (
+            described
             if described
-            else f"與「{subject}」有關的"
+            else Msg("與「{subject}」有關", subject=subject)
             if subject
-            else "勞動部主責的"
+            else Msg("勞動部主責")
         )
-        title = f"{title}指標（{len(chosen)} 項）" if chosen else f"{title}指標：沒有符合的指標"
+        title = (
+            Msg("{scope}的指標（{n} 項）", scope=scope, n=len(chosen))
+            if chosen
+            else Msg("{scope}的指標：沒有符合的指標", scope=scope)
+        )
         if count and (met or unmet):  # 有幾項指標達成: the count first, then which
             scope = [
                 i
@@ -193,9 +212,12 @@ class Cards:
                 if (goal is None or i.goal == goal) and (unit is None or i.unit == unit)
             ]
             n_met = sum(i.met for i in scope)
-            title = (
-                f"{len(scope)} 項指標中，{n_met} 項已達成、{len(scope) - n_met} 項未達成 "
-                f"2024 年目標。\n{title}"
+            title = Msg(
+                "{total} 項指標中，{met} 項已達成、{unmet} 項未達成 2024 年目標。\n{title}",
+                total=len(scope),
+                met=n_met,
+                unmet=len(scope) - n_met,
+                title=title,
             )
         entries = [self._entry(ind.id) for ind in chosen]
         kind = (
@@ -222,7 +244,12 @@ class Cards:
             return "、".join(f"{f.component} {f.text}".strip() for f in figs)
 
         return ListEntry(
-            ind.id, ind.name, ind.met, printed("actual_2024"), printed("target_2024"), ind.goal
+            ind.id,
+            Name(ind.name, ind.name_en),
+            ind.met,
+            printed("actual_2024"),
+            printed("target_2024"),
+            ind.goal,
         )
 
     def programme(self, question: str, pid: int, score: float) -> Answer:
@@ -247,9 +274,19 @@ class Cards:
             query=question,
             found=True,
             matches=[Match("goal", str(g.number), 100.0) for g in goals],
-            title=f"勞動部主責 {len(goals)} 項核心目標：" + "、".join(str(g.number) for g in goals),
+            title=Msg(
+                "勞動部主責 {n} 項核心目標：{numbers}",
+                n=len(goals),
+                numbers=Joined("、", [str(g.number) for g in goals]),
+            ),
             sentences=[
-                f"核心目標 {g.number}「{g.title}」（{count[g.number]} 項指標）" for g in goals
+                Msg(
+                    "核心目標 {n}「{title}」（{count} 項指標）",
+                    n=g.number,
+                    title=g.title,
+                    count=count[g.number],
+                )
+                for g in goals
             ],
             message=section,
         )
@@ -261,7 +298,7 @@ class Cards:
             query=question,
             found=True,
             matches=[Match("list", "programmes", 100.0)],
-            title=f"推動亮點（{len(progs)} 項）",
+            title=Msg("推動亮點（{n} 項）", n=len(progs)),
             programmes=progs,
         )
 
@@ -270,29 +307,37 @@ class Cards:
         facts = self.k.facts
         if key == "title":
             shown = {k: facts[k].text if k == "published" else facts[k].value for k in facts}
-            lines = [f"{_ABOUT_LABEL[k]}：{shown[k]}" for k in _ABOUT if k in facts]
+            lines = [
+                Msg("{label}：{value}", label=Msg(_ABOUT_LABEL[k]), value=shown[k])
+                for k in _ABOUT
+                if k in facts
+            ]
             lines.append(
-                "數字怎麼來：每個數字都由程式從報告原文讀出（第二章指標表、附錄一、各指標執行情形），"
-                "測試逐一核對數字與報告原文相符；報告本身的出入（如 8.3.3 附錄一計算說明誤植）"
-                "照實註明。"
+                Msg(
+                    "數字怎麼來：每個數字都由程式從報告原文讀出（第二章指標表、附錄一、各指標執行情形），"
+                    "測試逐一核對數字與報告原文相符；報告本身的出入（如 8.3.3 附錄一計算說明誤植）"
+                    "照實註明。"
+                )
             )
             return Answer(
                 kind=Kind.FACT,
                 query=question,
                 found=True,
                 matches=[Match("fact", key, score)],
-                title="關於本報告",
+                title=Msg("關於本報告"),
                 sentences=lines,
             )
         keys = [key, *(k for k in also if k in facts and k != key)]
-        label = {k: _FACT_LABELS.get(k) or _ABOUT_LABEL.get(k, k) for k in keys}
+        label = {k: self.label("fact", k) for k in keys}
         texts = list(dict.fromkeys(facts[k].text for k in keys))
         return Answer(
             kind=Kind.FACT,
             query=question,
             found=True,
             matches=[Match("fact", k, score) for k in keys],
-            title="；".join(f"{label[k]}：{facts[k].value}" for k in keys),
+            title=Joined(
+                "；", [Msg("{label}：{value}", label=label[k], value=facts[k].value) for k in keys]
+            ),
             passage=next((p for p in self.k.passages if p.heading == facts[key].section), None),
             sentences=texts,
             message=facts[key].section,
@@ -362,7 +407,7 @@ class Cards:
             if p.heading.startswith(passage.heading + " > ")
             and p.heading.count(" > ") == passage.heading.count(" > ") + 1
         ]
-        return ["包含：" + "；".join(below)] if below else []
+        return [Msg("包含：{parts}", parts=Joined("；", below))] if below else []
 
     def candidates(self, question: str, options: list[Match]) -> Answer:
         """Did you mean: the report answers it, but which of up to 3 things is meant is unclear;
@@ -373,24 +418,28 @@ class Cards:
             found=True,
             matches=options,
             candidates=options,
-            message="報告中沒有完全符合的答案。您是不是想問：",
+            message=Msg("報告中沒有完全符合的答案。您是不是想問："),
         )
 
     def not_found(
         self, question: str, message: str, samples: list[str], listing: bool = False
     ) -> Answer:
-        covers = (
-            f"本報告涵蓋勞動部 4 項核心目標（{'、'.join(str(g) for g in self.k.goals)}）的 "
-            f"{len(self.k.indicators)} 項指標、{len(self.k.programmes)} 項推動亮點，"
-            "以及組織架構與未來展望。"
+        covers = Msg(
+            "本報告涵蓋勞動部 4 項核心目標（{goals}）的 {n} 項指標、{m} 項推動亮點，"
+            "以及組織架構與未來展望。",
+            goals=Joined("、", [str(g) for g in self.k.goals]),
+            n=len(self.k.indicators),
+            m=len(self.k.programmes),
         )
-        ids = "、".join(self.k.indicators) if listing else ""
+        if listing:
+            ids = Joined("、", list(self.k.indicators))
+            covers = Msg("{covers}指標編號：{ids}", covers=covers, ids=ids)
         return Answer(
             kind=Kind.NOT_FOUND,
             query=question,
             found=False,
             message=message,
-            title=covers + (f"指標編號：{ids}" if ids else ""),
+            title=covers,
             suggestions=samples,
         )
 
@@ -409,15 +458,15 @@ def _quote(question: str, passage, title: str, sentences: list[str], score: floa
 
 
 _ABOUT_LABEL = {
-    "title": "報告",
-    "title_en": "英文名稱",
-    "publisher": "發布機關",
-    "published": "發布",
-    "period_reviewed": "檢視期間",
-    "tsdgs_approved": "臺灣永續發展目標核定",
-    "indicators_approved": "對應指標核定",
-    "national_core_goals": "全國核心目標數",
-    "ministry_core_goals": "勞動部主責核心目標數",
-    "ministry_indicators": "勞動部主責指標數",
-    "minister": "部長",
+    "title": N_("報告"),
+    "title_en": N_("英文名稱"),
+    "publisher": N_("發布機關"),
+    "published": N_("發布"),
+    "period_reviewed": N_("檢視期間"),
+    "tsdgs_approved": N_("臺灣永續發展目標核定"),
+    "indicators_approved": N_("對應指標核定"),
+    "national_core_goals": N_("全國核心目標數"),
+    "ministry_core_goals": N_("勞動部主責核心目標數"),
+    "ministry_indicators": N_("勞動部主責指標數"),
+    "minister": N_("部長"),
 }

@@ -18,6 +18,7 @@ from bot.engine.match import Index, PassageIndex, Scored, Target
 from bot.engine.retrieve import UnitIndex
 from bot.engine.snippet import snippet
 from bot.engine.text import Homophones, Rewriter, Segmenter, Speller, normalise, with_stems
+from bot.i18n import N_, Joined, Msg, Name
 from bot.knowledge.values import Knowledge
 
 WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the counting window
@@ -25,7 +26,7 @@ WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the count
 _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「1」, 「2.5」
 
 
-VALUE_NAMES = {"age": "這方面的年齡", "money": "金額或經費", "phone": "電話號碼"}
+VALUE_NAMES = {"age": N_("這方面的年齡"), "money": N_("金額或經費"), "phone": N_("電話號碼")}
 
 
 class Engine:
@@ -49,6 +50,9 @@ class Engine:
         # English terms also as the segmenter stems them: does → doe, wages → wage
         self.fillers = with_stems(a.term for a in by_source.get("fillers", []))
         self.not_covered = with_stems(a.term for a in by_source.get("not_covered", []))
+        self.agencies = sorted((a.term for a in by_source.get("agencies", [])), key=len)[::-1]
+        self.unit_terms = {a.term for a in by_source.get("aliases", []) if a.target[:5] == "unit:"}
+        self.unit_terms |= {i.unit for i in knowledge.indicators.values()}
         self.segmenter = Segmenter(knowledge.words)
         self.passages = PassageIndex(
             [self.canon(f"{p.heading} {p.text}") for p in knowledge.passages], self.segmenter
@@ -172,15 +176,16 @@ class Engine:
     def answer(self, question: str, context: Context | None = None) -> Answer:
         text = normalise(question)
         if not text:
-            return self.cards.not_found(question, "請輸入想問的問題，例如指標名稱或編號。", SAMPLES)
+            return self.cards.not_found(
+                question, Msg("請輸入想問的問題，例如指標名稱或編號。"), SAMPLES
+            )
         talk = questions.small_talk(text)
         if talk:  # 「你好」, 「謝謝」: a friendly line, not "the report does not say"
             return replace(self.cards.not_found(question, talk, SAMPLES), kind=Kind.CHAT)
         q = self.analyse(text)
         if q.bad_ids and not q.ids:
-            return self.cards.not_found(
-                question, f"報告中沒有指標 {'、'.join(q.bad_ids)}。", SAMPLES, listing=True
-            )
+            missing = Msg("報告中沒有指標 {ids}。", ids=Joined("、", q.bad_ids))
+            return self.cards.not_found(question, missing, SAMPLES, listing=True)
         return self.unprinted_year(self._answer(question, context, q), q)
 
     def unprinted_year(self, answer: Answer, q) -> Answer:
@@ -201,10 +206,12 @@ class Engine:
         if not missing:
             return answer
         first = answer.cards[0].indicator
-        printed = "、".join(sorted(self.years[first.id]))
-        message = (
-            f"報告沒有列出指標 {first.id} {first.name} {'、'.join(missing)} 年的數值；"
-            f"報告列出的年份是 {printed}。"
+        message = Msg(
+            "報告沒有列出指標 {id} {name} {years} 年的數值；報告列出的年份是 {printed}。",
+            id=first.id,
+            name=Name(first.name, first.name_en),
+            years=Joined("、", missing),
+            printed=Joined("、", sorted(self.years[first.id])),
         )
         return self._unprinted(answer, message)
 
@@ -232,12 +239,19 @@ class Engine:
         if "2025" in quoted and beyond and not q.components:
             return answer  # asks more than its measure (死亡人數), and its 2025 text is quoted
         first = card.indicator
-        actual = "、".join(f"{f.component} {f.text}".strip() for f in figures)
+        said = {
+            "id": first.id,
+            "name": Name(first.name, first.name_en),
+            "actual": Joined("、", [f"{f.component} {f.text}".strip() for f in figures]),
+        }
         part = "".join(dict.fromkeys(f.component for f in figures))
         message = (
-            f"報告沒有列出指標 {first.id} {first.name} 2025 年的{part}數值，只列出 2021、2024 "
-            f"年的；最新的是 2024 年實際 {actual}。"
-        )
+            Msg("報告沒有列出指標 {id} {name} 2025 年的{part}數值，只列出 2021、2024 年的；"
+                "最新的是 2024 年實際 {actual}。", part=part, **said)
+            if part
+            else Msg("報告沒有列出指標 {id} {name} 2025 年的數值，只列出 2021、2024 年的；"
+                     "最新的是 2024 年實際 {actual}。", **said)
+        )  # fmt: skip
         return self._unprinted(answer, message)
 
     def _answer(self, question: str, context: Context | None, q) -> Answer:
@@ -267,6 +281,10 @@ class Engine:
         off_topic = [w for w in words if w in self.not_covered]
         off_topic += [t for t in self.not_covered if " " in t and t in q.text]
         off_topic = [w for w in off_topic if not any(w != t and w in t for t in off_topic)]
+        if (Field.UNIT in q.fields or q.names_indicators) and not any(
+            u in q.text for u in self.unit_terms
+        ):  # 「衛福部負責的指標」: not the ministry's (「勞發署還是社家署」 names one of its own)
+            off_topic += [a for a in self.agencies if a in q.text][:1]
         content = self._content(q, tokens)
         found = candidates.generate(self, question, q, words, content, ranked, context, off_topic)
         decision = decide(found, self.weights, off_topic, content)
@@ -294,9 +312,8 @@ class Engine:
     def _by_id(self, question: str, q) -> Answer:
         known = [i for i in dict.fromkeys(q.ids) if i in self.knowledge.indicators]
         if not known:
-            return self.cards.not_found(
-                question, f"報告中沒有指標 {'、'.join(q.ids)}。", SAMPLES, listing=True
-            )
+            missing = Msg("報告中沒有指標 {ids}。", ids=Joined("、", q.ids))
+            return self.cards.not_found(question, missing, SAMPLES, listing=True)
         target = self.index.find("indicator", known[0])
         tokens = self._tokens(q)
         leftover = self.index.unexplained(self._words(q, tokens), target) if target else []
@@ -317,13 +334,16 @@ class Engine:
             return self.cards.candidates(question, options)
         if decision.value:
             return self.cards.not_found(
-                question, f"這份報告沒有列出{VALUE_NAMES[decision.value]}。", SAMPLES
+                question,
+                Msg("這份報告沒有列出{what}。", what=Msg(VALUE_NAMES[decision.value])),
+                SAMPLES,
             )
         if decision.off_topic:
+            topics = Joined("、", decision.off_topic)
             return self.cards.not_found(
-                question, f"這份報告沒有談到「{'、'.join(decision.off_topic)}」。", SAMPLES
+                question, Msg("這份報告沒有談到「{topics}」。", topics=topics), SAMPLES
             )
-        return self.cards.not_found(question, "這份報告沒有談到這個問題。", SAMPLES)
+        return self.cards.not_found(question, Msg("這份報告沒有談到這個問題。"), SAMPLES)
 
     def _lead(self, answer: Answer, words: list[str], detail: bool = False) -> str:
         """The words of the quoted text that answer the question, when quoted text is the
@@ -336,13 +356,19 @@ class Engine:
         elif answer.kind is Kind.INDICATOR and answer.cards:
             card = answer.cards[0]
             text = card.aside[0].text if card.aside else card.excerpt
-            if not detail and set(answer.fields) - {Field.BASELINE}:
+            asked = set(answer.fields) - {Field.BASELINE}
+            if asked == {Field.LATEST} and not any(f.period == "latest" for f in card.figures):
+                asked = set()  # no 2025 figure: the report's words on 2025 answer, if quoted
+            if not detail and asked:
                 return ""  # a figure of the card was asked: the card's own line answers
             if not detail:  # the card answers, unless its excerpt
                 target = self.index.find("indicator", card.indicator.id)  # holds what the
-                words = [  # question asks beyond the name and the fields (成長 since 2021)
-                    w for w in self.index.unexplained(words, target) if len(w) > 1
-                ] if target else []  # fmt: skip
+                beyond = self.index.unexplained(words, target) if target else []
+                # what the question asks beyond the name and the fields (成長 since 2021);
+                # a single character only when nothing longer is left (降 → 降幅 3.8%)
+                words = [w for w in beyond if len(w) > 1] or beyond
+            quoted = [text, *(r.text for r in card.related)]  # or a figure it quotes (168 人)
+            text = next((t for t in quoted if t and snippet(t, words, self.canon)), text)
         else:
             return ""
         return snippet(text, words, self.canon)
@@ -407,7 +433,7 @@ class Engine:
     def failure(self, question: str) -> Answer:
         """What to say when answering failed unexpectedly."""
         return self.cards.not_found(
-            question, "抱歉，這個問題處理時發生錯誤，請換個說法再試。", SAMPLES
+            question, Msg("抱歉，這個問題處理時發生錯誤，請換個說法再試。"), SAMPLES
         )
 
     # -- direct look-ups for commands -------------------------------------------
@@ -416,7 +442,8 @@ class Engine:
         """The card of an indicator by its number, or not found."""
         if ident in self.knowledge.indicators:
             return self.cards.indicators(ident, [ident], questions.Question(text=ident), 100.0)
-        return self.cards.not_found(ident, f"報告中沒有指標 {ident}。", SAMPLES, listing=True)
+        missing = Msg("報告中沒有指標 {ids}。", ids=ident)
+        return self.cards.not_found(ident, missing, SAMPLES, listing=True)
 
     def card(self, ident: str) -> IndicatorCard | None:
         """The card of an indicator by its number (what a chart draws), None if there is none."""

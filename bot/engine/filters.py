@@ -10,12 +10,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.i18n import Joined, Msg
 from bot.knowledge.values import Figure, Indicator, Knowledge
 
 
 @dataclass(frozen=True)
 class Filter:
-    label: str  # what the list shows in its title: 單位為「人次」
+    label: str  # what the list shows in its title: 單位為「人次」 (a Msg)
     keep: Callable[[Indicator, list[Figure]], bool]
 
 
@@ -47,26 +48,39 @@ def recognise(text: str, k: Knowledge, canon: Callable[[str], str]) -> list[Filt
     if re.search(r"單位\S{0,3}(?:是|為)\s*[「“]?人[」”]?(?!次)", text):
         asked.append("人")
     for unit in dict.fromkeys(asked):
-        found.append(Filter(f"單位為「{unit}」", lambda i, figs, u=unit: u in _actual_units(figs)))
+        found.append(
+            Filter(
+                Msg("單位為「{unit}」", unit=unit), lambda i, figs, u=unit: u in _actual_units(figs)
+            )
+        )
     named = _NAMED.search(text)
     if named:
         word = canon(named.group(1))
-        found.append(Filter(f"名稱含「{word}」", lambda i, figs, w=word: w in canon(i.name)))
+        found.append(
+            Filter(Msg("名稱含「{word}」", word=word), lambda i, figs, w=word: w in canon(i.name))
+        )
     parts = {c for figs in k.figures.values() for f in figs for c in [f.component] if c}
     rates = [p for p in sorted(parts) if p.endswith("率") and p in text]
+    if not rates:  # 「就業率」: every part it ends (訓後就業率, 推介就業率)
+        rates = [p for p in sorted(parts) if p.endswith("率") and p[-3:] in text]
     if rates:
-        found.append(Filter(f"列有{'或'.join(rates)}", lambda i, figs, r=tuple(rates): any(
+        label = Msg("列有{rates}", rates=Joined("或", rates))
+        found.append(Filter(label, lambda i, figs, r=tuple(rates): any(
             f.component in r for f in figs)))  # fmt: skip
     accrued = _ACCRUED.search(text)
     if accrued:
         year = accrued.group(1) or accrued.group(2)
-        found.append(Filter(f"自 {year} 年起累計", lambda i, figs, y=year: counted_since(i) == y))
+        found.append(
+            Filter(
+                Msg("自 {year} 年起累計", year=year), lambda i, figs, y=year: counted_since(i) == y
+            )
+        )
     month = (
         _MONTH.search(text) if re.search(r"最新|統計|更新|update|latest|截至|月底", text) else None
     )
     if month and not accrued:
         m = int(month.group(1))
-        found.append(Filter(f"最新數字統計至 {m} 月", lambda i, figs, m=m: any(
+        found.append(Filter(Msg("最新數字統計至 {m} 月", m=m), lambda i, figs, m=m: any(
             f.period == "latest" and _last_month(f.as_of) == m for f in figs)))  # fmt: skip
     return found
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.engine import filters
 from bot.engine.answer import Answer
+from bot.i18n import Joined, Msg
 
 if TYPE_CHECKING:
     from bot.engine.engine import Engine
@@ -41,13 +42,13 @@ def listing(
     unit = named("unit")
     if unit and _NOT.search(q.text):  # 「不是勞發署負責的指標」: every other unit's
         ids = [i.id for i in engine.knowledge.indicators.values() if i.unit != unit]
-        return engine.cards.listing(question, ids=ids, described=f"非{unit}負責")
+        return engine.cards.listing(question, ids=ids, described=Msg("非{unit}負責", unit=unit))
     chosen = filters.recognise(q.text, engine.knowledge, engine.canon) if listy(q) else []
     if chosen:
         k = engine.knowledge
         ids = [i.id for i in k.indicators.values()
                if all(f.keep(i, k.figures[i.id]) for f in chosen)]  # fmt: skip
-        label = "、".join(f.label for f in chosen)
+        label = Joined("、", [f.label for f in chosen])
         return engine.cards.listing(question, ids=ids, described=label, count=q.count)
     goal = q.goal if q.goal in engine.knowledge.goals else None
     if goal is None and q.wants_list and named("goal"):
@@ -63,7 +64,7 @@ def listing(
         if len(about) >= 2:  # 「跟青年有關的指標」: every indicator about it
             ids = [s.target.id for s in about]
             named = [w for w in words if len(w) > 1 and w in engine.index.idf] or words
-            return engine.cards.listing(question, ids=ids, subject="、".join(named))
+            return engine.cards.listing(question, ids=ids, subject=Joined("、", named))
         if not generic:
             return None  # 「青年職訓的指標」: that one indicator; 「對應指標核定日期」: a fact
     elif not q.wants_list and not filtered:

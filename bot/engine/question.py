@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.engine.answer import Field
+from bot.i18n import Msg
 
 # 8.7.1, 1.a.2, 1a2, 指標 4.4.3, 10.6.4; a digit middle needs the dots (so 2025 is no id).
 _ID = re.compile(
@@ -34,12 +35,18 @@ FIELD_WORDS: list[tuple[Field, str]] = [
         r"負責單位|負責|主責|主辦|承辦|哪個單位|哪個機關|哪個司|哪個署|在管|誰|responsible|\bwho\b|agency",
     ),
     (
+        Field.TREND,
+        r"變好|變差|變壞|進步|退步|改善|惡化|好轉|趨勢|走勢|(?:跟|和|與)去年比|比去年|跟以前比"
+        r"|比以前|有沒有變|\btrend\b|improv\w*|\bbetter\b|\bworse\b|\bprogress\b",
+    ),
+    (
         Field.NOTE,
         r"計算說明|計算方式|怎麼算|如何計算|計算|算法|區間|定義|從哪一?年|哪一?年開始|以哪一?年"
         r"|definition|calculated|defined",
     ),
 ]
 _COMPONENTS = r"就業率|訓後就業率|推介就業率|employment rate"
+_EMPLOYED_SHARE = re.compile(r"就業\S{0,2}?(?:比率|百分比)")  # 就業的比率: the 就業率 part
 
 # 2025 年 1 月至 8 月, 今年 1 到 8 月, 截至 2025 年 7 月底: the latest period.
 _LATEST_PERIOD = re.compile(
@@ -91,8 +98,9 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     ),
     "money": (
         re.compile(
-            r"多少錢|金額|經費|預算|花[了費]?多少|多少元|幾元|how much money|\bspen[dt]\b"
-            r"|\bcosts?\b|budget|dollars|nt\$"
+            r"多少錢|金額|經費|預算|平均.{0,3}月領|月領多少|領多少錢|花[了費]?多少|多少元|幾元"
+            r"|how much money|amount of money|\bamount (?:paid|spent|lent)|\bspen[dt]\b"
+            r"|average (?:monthly )?(?:pension|payment|benefit)|\bcosts?\b|budget|dollars|nt\$"
         ),
         re.compile(r"\d\s*(?:億|萬|千)?元|新臺幣"),
     ),
@@ -173,6 +181,9 @@ def analyse(text: str) -> Question:
             rest = _blank(pattern, rest)
     for m in re.finditer(_COMPONENTS, text):
         q.components.append(m.group(0))
+    if not q.components and _EMPLOYED_SHARE.search(text):
+        q.components.append("就業率")
+        rest = _EMPLOYED_SHARE.sub("就業率", rest)
     q.latest = Field.LATEST in q.fields and bool(_LATEST.search(text))
     q.names_goals = q.goal is None and bool(re.search(r"核心目標|core goals?", text))
     q.names_indicators = q.names_indicators or bool(_INDICATOR_WORD.search(rest))
@@ -193,10 +204,10 @@ _BYE = re.compile(r"(掰掰|再見|拜拜|bye|goodbye|see you)[呀啊啦喔哦�
 SMALL_TALK = (
     (
         _GREETING,
-        "你好！我回答勞動部永續發展目標自願性檢視報告的內容：指標的數字、是否達標、負責單位。",
+        Msg("你好！我回答勞動部永續發展目標自願性檢視報告的內容：指標的數字、是否達標、負責單位。"),
     ),
-    (_THANKS, "不客氣！還有問題隨時問我。"),
-    (_BYE, "再見！需要查報告的數字時再來找我。"),
+    (_THANKS, Msg("不客氣！還有問題隨時問我。")),
+    (_BYE, Msg("再見！需要查報告的數字時再來找我。")),
 )
 
 

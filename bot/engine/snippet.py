@@ -16,7 +16,9 @@ _FIGURE = re.compile(r"\d")
 
 def snippet(text: str, words: list[str], canon: Callable[[str], str], limit: int = LIMIT) -> str:
     """The clauses of `text` best holding `words` (by characters), at most `limit`
-    characters; "" when no clause holds any of them."""
+    characters; "" when no clause holds any of them. Single characters count only when
+    no longer word is given (降 → 降幅達 3.8%)."""
+    words = [w for w in words if len(w) > 1] or [w for w in words if w.strip()]
     text = " ".join(text.split())
     if len(text) <= limit:
         return text if _hits(canon(text), words) else ""
@@ -40,7 +42,7 @@ def snippet(text: str, words: list[str], canon: Callable[[str], str], limit: int
 
 
 def _hits(text: str, words: list[str]) -> int:
-    return sum(len(w) for w in words if len(w) > 1 and w in text)
+    return sum(len(w) for w in words if w in text)
 
 
 def _length(clauses: list[str], start: int, end: int, add: int) -> int:

@@ -63,7 +63,7 @@ def read_curated(knowledge: Path) -> tuple[Curated, list[Alias]]:
     for line in rows("synonyms.txt"):
         words = line[0].split()
         aliases += [Alias(term=w.lower(), target=words[0], source="synonyms") for w in words[1:]]
-    for name in ("fillers", "not_covered", "terms"):
+    for name in ("fillers", "not_covered", "terms", "agencies"):
         aliases += [
             Alias(term=r[0].strip().lower(), target="", source=name) for r in rows(f"{name}.txt")
         ]
@@ -201,7 +201,7 @@ def write(rows: list[SQLModel], db_path: Path) -> None:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=db_path.parent) as tmp:
         tmp_db = Path(tmp) / db_path.name
-        engine = create_engine(f"sqlite:///{tmp_db}")
+        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(tmp_db))
         SQLModel.metadata.create_all(engine)
         with Session(engine, expire_on_commit=False) as session:
             for row in rows:

@@ -4,13 +4,15 @@ told readably (indicators, figures and units by what they are; other tables by r
 import sqlite3
 from pathlib import Path
 
+from bot.knowledge import store
+
 KEYS = ("id", "key", "number", "word", "char", "english")  # natural keys: say what changed
 SURROGATE = {"figure", "remark", "programmefigure", "alias"}  # tables whose id is a row number
 
 
 def dump(db_path: Path) -> dict[str, list[dict]]:
     """Every table's rows as dicts (row-number ids left out), sorted, for comparing builds."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn = store.connect(db_path)  # read-only, by the file's own name
     conn.row_factory = sqlite3.Row
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]

@@ -130,7 +130,7 @@ def split_blocks(markdown: str) -> Parsed:
                     pending_toc = ""
             elif entry and entry.group(2):
                 toc[f"{toc_chapter} > {_toc_key(entry.group(1))}"] = int(entry.group(2))
-            elif text.isdigit() and pending_toc:
+            elif text.isascii() and text.isdigit() and pending_toc:
                 toc[pending_toc] = int(text)
                 pending_toc = ""
             continue

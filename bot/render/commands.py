@@ -1,16 +1,17 @@
 """The commands, once, for every front end: the Telegram menu and handlers, the console chat.
 
-Each command has its menu descriptions, its usage line and what it stands for: an
-answer the engine gives (`i:8.7.1`, `g:8`, `u:勞發署`, `l:unmet`, `f:title`, through
-`resolve`, which button callback data use too) or a thing the front end does itself
-(start, help, ask, chart, table). Pure: the engine answers, nothing here talks to
-Telegram or the terminal.
+Each command has its menu description, its usage line (both zh-TW msgids, said in the
+user's language through bot.i18n) and what it stands for: an answer the engine gives
+(`i:8.7.1`, `g:8`, `u:勞發署`, `l:unmet`, `f:title`, through `resolve`, which button
+callback data use too) or a thing the front end does itself (start, help, ask, chart,
+table, lang). Pure: the engine answers, nothing here talks to Telegram or the terminal.
 """
 
 from dataclasses import dataclass
 
 from bot.engine.answer import Answer, Context, Kind
 from bot.engine.engine import Engine
+from bot.i18n import N_, ZH, Translator
 from bot.render.plain import clean
 
 ANSWERS = frozenset("ipgufl")  # actions `resolve` answers; the rest are the front end's own
@@ -19,10 +20,9 @@ ANSWERS = frozenset("ipgufl")  # actions `resolve` answers; the rest are the fro
 @dataclass(frozen=True)
 class Command:
     name: str
-    zh: str  # the menu's description, Traditional Chinese
-    en: str  # the same for English-language clients
-    usage: str | None = None  # how to give the argument; None: it takes none
-    action: str = ""  # i g u f l (an answer), or start help ask chart table
+    text: str  # the menu's and /help's description: a msgid, said in the user's language
+    usage: str | None = None  # how to give the argument (a msgid); None: it takes none
+    action: str = ""  # i g u f l (an answer), or start help ask chart table lang
     fixed: str | None = None  # the action's argument, when the user gives none
 
     def answer(self, engine: Engine, arg: str) -> Answer | None:
@@ -33,29 +33,27 @@ class Command:
         return resolve(engine, self.action, self.fixed or arg)
 
 
+# the words are zh-TW msgids (bot.i18n), translated where shown: the English menu
+# (bot.telegram.app) says what the English replies say
 COMMANDS: tuple[Command, ...] = (
-    Command("start", "開始：這個機器人能做什麼", "What this bot does", action="start"),
-    Command("help", "使用說明", "How to use it", action="help"),
-    Command("list", "全部 20 項指標（依核心目標）", "All 20 indicators by core goal",
-            action="l", fixed="all"),
-    Command("goal", "某個核心目標的指標，例如 /goal 8", "Indicators of a core goal, e.g. /goal 8",
-            "/goal 核心目標編號（1、4、8 或 10），例如 /goal 8", action="g"),
-    Command("unmet", "未達成 2024 年目標的指標", "Indicators that missed the 2024 target",
-            action="l", fixed="unmet"),
-    Command("unit", "某個單位負責的指標，例如 /unit 勞動力發展署", "Indicators of a unit",
-            "/unit 單位名稱，例如 /unit 職業安全衛生署", action="u"),
-    Command("programmes", "推動亮點（8 項）", "The 8 highlight programmes",
-            action="l", fixed="programmes"),
-    Command("i", "指標卡，例如 /i 8.7.1", "An indicator card, e.g. /i 8.7.1",
-            "/i 指標編號，例如 /i 8.7.1", action="i"),
-    Command("chart", "指標圖表，例如 /chart 8.7.1", "A chart of an indicator, e.g. /chart 8.7.1",
-            "/chart 指標編號，例如 /chart 8.7.1", action="chart"),
-    Command("table", "20 項指標總表（訊息與 CSV 檔）",
-            "All 20 indicators as a table and a CSV file", action="table"),
-    Command("about", "關於這份報告與資料查核方式", "About the report and how figures are checked",
-            action="f", fixed="title"),
-    Command("q", "提問（群組中使用），例如 /q 職災死亡千人率", "Ask a question (in groups)",
-            "/q 問題，例如 /q 職災死亡千人率多少", action="ask"),
+    Command("start", N_("開始：這個機器人能做什麼"), action="start"),
+    Command("help", N_("使用說明"), action="help"),
+    Command("list", N_("全部 20 項指標（依核心目標）"), action="l", fixed="all"),
+    Command("goal", N_("某個核心目標的指標，例如 /goal 8"),
+            N_("/goal 核心目標編號（1、4、8 或 10），例如 /goal 8"), action="g"),
+    Command("unmet", N_("未達成 2024 年目標的指標"), action="l", fixed="unmet"),
+    Command("unit", N_("某個單位負責的指標，例如 /unit 勞動力發展署"),
+            N_("/unit 單位名稱，例如 /unit 職業安全衛生署"), action="u"),
+    Command("programmes", N_("推動亮點（8 項）"), action="l", fixed="programmes"),
+    Command("i", N_("指標卡，例如 /i 8.7.1"), N_("/i 指標編號，例如 /i 8.7.1"), action="i"),
+    Command("chart", N_("指標圖表，例如 /chart 8.7.1"), N_("/chart 指標編號，例如 /chart 8.7.1"),
+            action="chart"),
+    Command("table", N_("20 項指標總表（訊息與 CSV 檔）"), action="table"),
+    Command("about", N_("關於這份報告與資料查核方式"), action="f", fixed="title"),
+    Command("q", N_("提問（群組中使用），例如 /q 職災死亡千人率"),
+            N_("/q 問題，例如 /q 職災死亡千人率多少"), action="ask"),
+    Command("lang", N_("介面語言：繁體中文、简体中文、English"),
+            N_("/lang 語言（zh-TW、zh-Hans 或 en），例如 /lang en"), action="lang"),
 )  # fmt: skip
 BY_NAME = {c.name: c for c in COMMANDS}
 ARG_MAX = 1_000  # characters of a command's argument read (no more fit a question)
@@ -72,6 +70,17 @@ def parse(text: str) -> tuple[str, str] | None:
     return (name, rest[0][:ARG_MAX].strip() if rest else "") if name else None
 
 
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def number(arg: str) -> int | None:
+    """The number an argument is: ASCII digits (or full-width ones, as a CJK keyboard
+    types them), at most 6; None otherwise. 「²」 and 「٨」 pass str.isdigit() but are no
+    number here (int("²") fails)."""
+    text = arg.strip().translate(FULL_WIDTH_DIGITS)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
+
+
 def ident(arg: str) -> str:
     return arg.strip().replace("．", ".").replace("。", ".").lower()
 
@@ -80,9 +89,10 @@ def ident(arg: str) -> str:
 class Step:
     """What a command comes to: an answer to send, or what the front end does itself."""
 
-    do: str  # answer | start | help | ask | chart | table | usage
+    do: str  # answer | start | help | ask | chart | table | lang | usage
     answer: Answer | None = None
-    arg: str = ""  # the question (ask), the indicator id (chart), the command (usage)
+    arg: str = ""  # the question (ask), the indicator id (chart), the language asked
+    # for (lang, "" to be asked), the command (usage)
 
 
 def run(engine: Engine, text: str) -> Step | None:
@@ -100,6 +110,8 @@ def run(engine: Engine, text: str) -> Step | None:
         return Step(action)
     if action == "ask" and arg:
         return Step("ask", arg=arg)
+    if action == "lang":
+        return Step("lang", arg=arg)
     if action == "chart" and ident(arg) in engine.knowledge.indicators:
         return Step("chart", arg=ident(arg))
     answer = command.answer(engine, arg) if command else None
@@ -126,10 +138,8 @@ def resolve(engine: Engine, action: str, arg: str) -> Answer | None:
         return resolve(engine, {"goal": "g", "unit": "u"}.get(kind, ""), rest)
     table = {
         "i": lambda: engine.indicator(key) if key in k.indicators else _by_name(engine, arg),
-        "p": lambda: engine.programme(int(arg)) if arg.isdigit() and int(arg) in k.programmes
-        else None,
-        "g": lambda: engine.listing(goal=int(arg)) if arg.isdigit() and int(arg) in k.goals
-        else None,
+        "p": lambda: engine.programme(n) if (n := number(arg)) in k.programmes else None,
+        "g": lambda: engine.listing(goal=n) if (n := number(arg)) in k.goals else None,
         "u": lambda: engine.listing(unit=unit[0]) if len(unit) == 1 else _unit_alias(engine, arg),
         "f": lambda: engine.fact(arg),
         "l": lambda: lists[arg]() if arg in lists else None,
@@ -151,19 +161,20 @@ def _unit_alias(engine: Engine, name: str) -> Answer | None:
     return answer if ok else None
 
 
-def help_lines() -> list[str]:
-    """The help text, one line each: how to ask, every command, the ●/○ legend."""
-    out = ["使用說明", "直接輸入問題，或使用指令："]
-    out += [f"/{c.name} — {c.zh}" for c in COMMANDS]
-    out.append("● 已達成 2024 年目標　○ 未達成。答案中的數字皆取自報告原文並標示出處。")
+def help_lines(tr: Translator = ZH) -> list[str]:
+    """The help text in the user's language, one line each: how to ask, every command,
+    the ●/○ legend."""
+    out = [tr("使用說明"), tr("直接輸入問題，或使用指令：")]
+    out += [f"/{c.name} — {tr(c.text)}" for c in COMMANDS]
+    out.append(tr("● 已達成 2024 年目標　○ 未達成。答案中的數字皆取自報告原文並標示出處。"))
     return out
 
 
-def usage(name: str) -> str:
+def usage(name: str, tr: Translator = ZH) -> str:
     """The usage line of a command, or the note that there is no such command."""
     command = BY_NAME.get(name)
     if command and command.usage:
-        return f"用法：{command.usage}"
+        return tr("用法：{usage}", usage=tr(command.usage))
     name = " ".join(clean(name).split())
     name = name if len(name) <= NAME_MAX else name[: NAME_MAX - 1] + "…"
-    return f"沒有 /{name} 這個指令。可用的指令：/help"
+    return tr("沒有 /{command} 這個指令。可用的指令：/help", command=name)

@@ -3,6 +3,11 @@
 Formatting only, over the engine's cards: every figure and as-of date exactly as the
 knowledge stores it (as the report prints it); an indicator of two parts (人數 and
 訓後就業率, 青年 and 失業者) gets its parts in one cell, each with its name.
+
+The message says the bot's words in the user's language (bot.i18n) and the report's
+(figures, as-of dates, part names) as printed, with the curated English names of the
+indicators in English. The CSV is the same data file for everyone: English column
+names, every cell as the report prints it.
 """
 
 import csv
@@ -12,7 +17,9 @@ from dataclasses import dataclass
 
 from bot.engine.answer import EDITION, IndicatorCard
 from bot.engine.engine import Engine
+from bot.i18n import ZH, Translator
 from bot.knowledge.values import Figure
+from bot.render.plain import name, stamp
 from bot.render.windows import as_of
 
 COLUMNS = (
@@ -20,8 +27,12 @@ COLUMNS = (
     "2024 actual", "met", "latest figure", "latest as-of",
 )  # fmt: skip
 FILENAME = "sdg-indicators-2025.csv"
-CAPTION = f"20 項指標總表（CSV，UTF-8）。資料來源：{EDITION}"
-JOIN = "、"
+JOIN = "、"  # the CSV's parts in one cell, as the report lists them
+
+
+def caption(tr: Translator = ZH) -> str:
+    """The CSV document's caption (plain text)."""
+    return tr("20 項指標總表（CSV，UTF-8）。資料來源：{edition}", edition=tr.text(EDITION))
 
 
 @dataclass(frozen=True)
@@ -94,15 +105,22 @@ def csv_bytes(items: list[IndicatorCard]) -> bytes:
     return csv_text(items).encode("utf-8-sig")
 
 
-def _figures(part: str, by: dict[str, Figure]) -> list[str]:
+def _figures(part: str, by: dict[str, Figure], tr: Translator) -> list[str]:
     """「758 場 → 1,331 場（1,240 場）」, then 「　最新 121 場（2025 年 1–8 月）」 on a line
     of its own, so that a phone does not break a figure in two."""
     text = {period: f.text for period, f in by.items()}
-    head = f"{text.get('baseline_2021', '—')} → {text.get('actual_2024', '—')}"
-    head += f"（{text['target_2024']}）" if "target_2024" in text else ""
-    out = [f"{part}：{head}" if part else head]
+    start, end = text.get("baseline_2021", "—"), text.get("actual_2024", "—")
+    if "target_2024" in text:
+        head = tr("{baseline} → {actual}（{target}）", baseline=start, actual=end,
+                  target=text["target_2024"])  # fmt: skip
+    else:
+        head = tr("{baseline} → {actual}", baseline=start, actual=end)
+    out = [tr("{label}：{figure}", label=part, figure=head) if part else head]
     if "latest" in by:
-        out.append(f"　最新 {text['latest']}（{as_of(by['latest'].as_of)}）")
+        latest = tr(
+            "最新 {figure}（{as_of}）", figure=text["latest"], as_of=as_of(by["latest"].as_of)
+        )
+        out.append("　" + latest)
     return out
 
 
@@ -128,30 +146,32 @@ class _Html:
         return f"<i>{_Html.text(s)}</i>"
 
 
-def _lines(items: list[IndicatorCard], fmt: type[_Plain] | type[_Html]) -> list[str]:
+def _lines(
+    items: list[IndicatorCard], fmt: type[_Plain] | type[_Html], tr: Translator
+) -> list[str]:
     """An indicator under its core goal: the mark, id and name; then for each part
     2021 → 2024 actual (target), and the latest figure with its as-of date."""
     t = fmt.text
-    out = [fmt.bold(f"{len(items)} 項指標一覽"), t("2021 基準 → 2024 實際（2024 目標）"),
-           t("● 已達成　○ 未達成")]  # fmt: skip
+    out = [fmt.bold(tr("{count} 項指標一覽", count=len(items))),
+           t(tr("2021 基準 → 2024 實際（2024 目標）")), t(tr("● 已達成　○ 未達成"))]  # fmt: skip
     goal = None
     for card in items:
         r = row(card)
         if r.goal != goal:
             goal = r.goal
-            out += ["", fmt.bold(f"核心目標 {goal}")]
-        out.append(f"{t('●' if r.met else '○')} {fmt.bold(r.id)} {t(r.name)}")
+            out += ["", fmt.bold(tr("核心目標 {goal}", goal=goal))]
+        out.append(f"{t('●' if r.met else '○')} {fmt.bold(r.id)} {t(name(card.indicator, tr))}")
         for part, by in _parts(card).items():
-            out += map(t, _figures(part, by))
-    out += ["", fmt.italic(f"資料來源：{EDITION}")]
+            out += map(t, _figures(part, by, tr))
+    out += ["", fmt.italic(stamp(tr))]
     return out
 
 
-def text(items: list[IndicatorCard]) -> str:
+def text(items: list[IndicatorCard], tr: Translator = ZH) -> str:
     """The compact table as plain text (`sdgbot table`, the console's /table)."""
-    return "\n".join(_lines(items, _Plain))
+    return "\n".join(_lines(items, _Plain, tr))
 
 
-def html_message(items: list[IndicatorCard]) -> str:
+def html_message(items: list[IndicatorCard], tr: Translator = ZH) -> str:
     """The compact table as one Telegram HTML message (well under 4,096 characters)."""
-    return "\n".join(_lines(items, _Html))
+    return "\n".join(_lines(items, _Html, tr))

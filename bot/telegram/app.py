@@ -23,10 +23,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import heartbeat
+from bot import heartbeat, logs
 from bot.config import Settings, SettingsError, load_settings
 from bot.engine.engine import Engine
-from bot.knowledge.store import load_path
+from bot.i18n import ZH, translator
+from bot.knowledge.store import StoreError, load_path
+from bot.logs import RedactSecret
 from bot.render.chart import Charts
 from bot.render.commands import COMMANDS
 from bot.telegram import handlers
@@ -61,28 +63,6 @@ class Runtime:
     poll_request: Request  # getUpdates only: one long poll at a time
 
 
-class RedactSecret(logging.Filter):
-    """Replace the token in every log record, tracebacks included."""
-
-    def __init__(self, secret: str) -> None:
-        super().__init__()
-        self.secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secret:
-            return True
-        message = record.getMessage()
-        if self.secret in message:
-            record.msg, record.args = message.replace(self.secret, "<token>"), ()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text and self.secret in record.exc_text:
-            record.exc_text = record.exc_text.replace(self.secret, "<token>")
-        if record.stack_info and self.secret in record.stack_info:
-            record.stack_info = record.stack_info.replace(self.secret, "<token>")
-        return True
-
-
 def configure_logging(settings: Settings) -> None:
     """Level from the settings; httpx kept quiet (it logs URLs); the token redacted."""
     root = logging.getLogger()
@@ -91,16 +71,20 @@ def configure_logging(settings: Settings) -> None:
     root.setLevel(settings.log_level)
     logging.getLogger("httpx").setLevel(max(settings.log_level, logging.WARNING))
     logging.getLogger("httpcore").setLevel(max(settings.log_level, logging.WARNING))
-    token = settings.token() or ""
+    logs.hide_token(settings.token())
+    if settings.telegram_webhook_secret is not None:
+        logs.hide_secret(settings.telegram_webhook_secret.get_secret_value())
     for handler in root.handlers:
         if not any(isinstance(f, RedactSecret) for f in handler.filters):
-            handler.addFilter(RedactSecret(token))
+            handler.addFilter(RedactSecret())
 
 
 async def post_init(application: Application) -> None:
-    """Register the command menu: Traditional Chinese by default, English for `en`."""
-    zh = [BotCommand(c.name, c.zh) for c in COMMANDS]
-    en = [BotCommand(c.name, c.en) for c in COMMANDS]
+    """Register the command menu: Traditional Chinese by default, English for `en` clients
+    (the words of the English replies, from the same catalog)."""
+    english = translator("en")
+    zh = [BotCommand(c.name, ZH(c.text)) for c in COMMANDS]
+    en = [BotCommand(c.name, english(c.text)) for c in COMMANDS]
     try:
         await application.bot.set_my_commands(zh, scope=BotCommandScopeDefault())
         await application.bot.set_my_commands(en, language_code="en")
@@ -244,7 +228,11 @@ def run(db: Path, webhook: Webhook | None = None) -> int:
               file=sys.stderr)  # fmt: skip
         return 2
     configure_logging(settings)
-    engine = Engine(load_path(settings.sdgbot_db))  # read once, held in memory
+    try:
+        engine = Engine(load_path(settings.sdgbot_db))  # read once, held in memory
+    except StoreError as exc:  # empty, corrupt, another schema: one line, no traceback
+        print(f"sdgbot: {exc}", file=sys.stderr)
+        return 2
     application = build_application(settings, engine)
     freeze_startup_objects()
     try:
@@ -262,12 +250,14 @@ def run(db: Path, webhook: Webhook | None = None) -> int:
         else:
             log.info("polling for updates (database %s)", settings.sdgbot_db)
             return asyncio.run(serve(application, poller(application), retries=BOOTSTRAP_RETRIES))
+    except SettingsError as exc:  # webhook: --listen/--port cannot be served (before setWebhook)
+        print(f"sdgbot: {exc}", file=sys.stderr)
+        return 2
     except InvalidToken:  # its message would print the token: say it in our words
         print("sdgbot: Telegram rejected TELEGRAM_BOT_TOKEN; get a new one from @BotFather.",
               file=sys.stderr)  # fmt: skip
         return 1
     except TelegramError as exc:
-        secret = settings.token() or ""
-        print(f"sdgbot: could not start: {str(exc).replace(secret, '<token>')}", file=sys.stderr)
+        print(f"sdgbot: could not start: {logs.redact(str(exc))}", file=sys.stderr)
         return 1
     return 0

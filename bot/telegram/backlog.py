@@ -28,11 +28,13 @@ UNPACED = 1_000  # the backlog's capacity when sends are not paced (benchmarks)
 
 @dataclass(eq=False)
 class Job:
-    """One update being handled: its id, when it was fetched (time.monotonic)."""
+    """One update being handled: its id, when it was fetched (time.monotonic); what the
+    pacer says should its answer go stale (bot.telegram.flood sets it per sender)."""
 
     update_id: int | None
     received: float
     busy: Any = field(default=None)  # the "busy, ask again" message sent for it, if any
+    busy_text: str | None = None  # "busy, ask again" in the sender's language
 
 
 CURRENT: ContextVar[Job | None] = ContextVar("sdgbot_job", default=None)

@@ -21,14 +21,14 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, TypeHandler
 
-from bot.telegram.backlog import Backlog
-from bot.telegram.handlers import addressed
+from bot.i18n import N_
+from bot.telegram.backlog import CURRENT, Backlog
+from bot.telegram.handlers import addressed, services
+from bot.telegram.language import tr_of
+from bot.telegram.pacer import BUSY
 
 log = logging.getLogger(__name__)
-NOTICE = (
-    "訊息太多了，我會依序回答，請稍候。"
-    "Many messages at once: I will answer them in turn, please wait."
-)
+NOTICE = N_("訊息太多了，我會依序回答，請稍候。")  # in the user's language
 DEPTH = 10  # more updates than this waiting in one private chat: a flood
 
 
@@ -41,9 +41,14 @@ class FloodNotice:
         return len(self._told)
 
     async def check(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Group -1: the notice first, when this update's chat is flooding."""
+        """Group -1: the update's "please ask again" in its sender's language, for the
+        pacer should the answer go stale; the notice first, when the chat is flooding."""
         if not isinstance(update, Update):
             return
+        tr = tr_of(services(context), update)
+        job = CURRENT.get()
+        if job is not None:
+            job.busy_text = tr(BUSY)
         chat = update.effective_chat
         if chat is None or chat.type != "private":
             return
@@ -59,7 +64,7 @@ class FloodNotice:
         message = update.effective_message
         try:
             if message is not None:
-                await message.reply_text(NOTICE, do_quote=False)
+                await message.reply_text(tr(NOTICE), do_quote=False)
         except TelegramError as exc:
             log.warning("flood notice not sent: %s", exc)
 

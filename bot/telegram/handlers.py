@@ -11,19 +11,29 @@ import logging
 
 from telegram import InlineQueryResultsButton, InputFile, Message, MessageEntity, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import ContextTypes
 
 from bot.engine.answer import Answer, Kind
 from bot.engine.engine import SAMPLES
+from bot.i18n import N_, ZH, Translator
 from bot.render import html as ui
-from bot.render import table
+from bot.render import table, texts
 from bot.render.commands import BY_NAME, Step, remembered, resolve, run
+from bot.telegram.language import on_lang, on_lang_button, tr_of
 from bot.telegram.services import Services
 
 log = logging.getLogger(__name__)
 SERVICES = "services"
 PENDING_MAX = 2_000  # "none of these" questions kept for their buttons
+RECORDED = N_("已記錄")  # the toast of "none of these"
 Ctx = ContextTypes.DEFAULT_TYPE
 
 
@@ -68,11 +78,14 @@ def _note(s: Services, msg: Message, answer: Answer) -> str | None:
     return key
 
 
-async def send_answer(msg: Message, context: Ctx, answer: Answer, *, quote: bool = True) -> None:
-    """Reply with the answer: split messages, the keyboard under the last one."""
+async def send_answer(
+    msg: Message, context: Ctx, answer: Answer, *, quote: bool = True, tr: Translator = ZH
+) -> None:
+    """Reply with the answer in the user's language: split messages, the keyboard under
+    the last one."""
     s = services(context)
-    markup = ui.keyboard(answer, none_key=_note(s, msg, answer))
-    chunks = ui.messages(answer)
+    markup = ui.keyboard(answer, none_key=_note(s, msg, answer), tr=tr)
+    chunks = ui.messages(answer, tr)
     bound = answer.found and answer.kind is not Kind.CANDIDATES and answer.context.indicator_ids
     bound = bound or (answer.found and answer.context.programme_id is not None)
     for i, text in enumerate(chunks):
@@ -87,7 +100,8 @@ async def send_answer(msg: Message, context: Ctx, answer: Answer, *, quote: bool
 async def ask(update: Update, context: Ctx, question: str) -> None:
     s = services(context)
     msg = update.effective_message
-    await send_answer(msg, context, s.answer(question, _context(s, msg, context.bot.id)))
+    answer = s.answer(question, _context(s, msg, context.bot.id))
+    await send_answer(msg, context, answer, tr=tr_of(s, update))
 
 
 # -- messages -----------------------------------------------------------------------
@@ -113,7 +127,8 @@ async def on_private_other(update: Update, context: Ctx) -> None:
     if msg.caption and msg.caption.strip():
         await ask(update, context, msg.caption)
         return
-    await msg.reply_html(ui.text_only_html(), reply_markup=ui.start_keyboard(SAMPLES))
+    tr = tr_of(services(context), update)
+    await msg.reply_html(texts.text_only_html(tr), reply_markup=texts.start_keyboard(SAMPLES, tr))
 
 
 async def on_added(update: Update, context: Ctx) -> None:
@@ -121,7 +136,8 @@ async def on_added(update: Update, context: Ctx) -> None:
     reads only commands, mentions and replies to it)."""
     msg = update.effective_message
     if msg and any(m.id == context.bot.id for m in msg.new_chat_members or ()):
-        await msg.reply_html(ui.group_intro_html(context.bot.username or ""), do_quote=False)
+        tr = tr_of(services(context), update)
+        await msg.reply_html(texts.group_intro_html(context.bot.username or "", tr), do_quote=False)
 
 
 async def on_group_text(update: Update, context: Ctx) -> None:
@@ -181,24 +197,27 @@ async def on_command(update: Update, context: Ctx) -> None:
     argument gets a short usage line."""
     msg = update.effective_message
     s = services(context)
+    tr = tr_of(s, update)
     step = run(s.engine, msg.text or "") or Step("usage")
     if step.do == "answer":
-        await send_answer(msg, context, step.answer)
+        await send_answer(msg, context, step.answer, tr=tr)
     elif step.do == "start":
         await msg.reply_html(
-            ui.start_html(context.bot.username or ""),
-            reply_markup=ui.start_keyboard(SAMPLES),
+            texts.start_html(context.bot.username or "", tr),
+            reply_markup=texts.start_keyboard(SAMPLES, tr),
         )
     elif step.do == "help":
-        await msg.reply_html(ui.help_html())
+        await msg.reply_html(texts.help_html(tr))
+    elif step.do == "lang":
+        await on_lang(s, update, msg, step.arg)
     elif step.do == "ask":
         await ask(update, context, step.arg)
     elif step.do == "chart":
-        await send_chart(msg, context, step.arg)
+        await send_chart(msg, context, step.arg, tr)
     elif step.do == "table":
-        await send_table(msg, s)
+        await send_table(msg, s, tr)
     else:
-        await msg.reply_html(ui.usage_html(step.arg))
+        await msg.reply_html(texts.usage_html(step.arg, tr))
 
 
 async def on_unknown_command(update: Update, context: Ctx) -> None:
@@ -206,13 +225,14 @@ async def on_unknown_command(update: Update, context: Ctx) -> None:
     msg = update.effective_message
     head = (msg.text or "").split(maxsplit=1)[0]
     if msg.chat.type == "private" or head.lower().endswith(f"@{context.bot.username}".lower()):
-        await msg.reply_html(ui.usage_html(head[1:].split("@")[0]))
+        tr = tr_of(services(context), update)
+        await msg.reply_html(texts.usage_html(head[1:].split("@")[0], tr))
 
 
-async def send_chart(msg: Message, context: Ctx, ident: str) -> None:
+async def send_chart(msg: Message, context: Ctx, ident: str, tr: Translator = ZH) -> None:
     """The chart as a PNG upload the first time, by Telegram file_id after that."""
     s = services(context)
-    caption = ui.chart_caption(s.engine.indicator(ident).cards[0])
+    caption = texts.chart_caption(s.engine.indicator(ident).cards[0], tr)
     photo = s.photo_ids.get(ident)
     if photo is None:
         png = await asyncio.to_thread(s.charts.png, ident)  # ~0.1 s once, then cached
@@ -222,12 +242,13 @@ async def send_chart(msg: Message, context: Ctx, ident: str) -> None:
         s.photo_ids[ident] = sent.photo[-1].file_id
 
 
-async def send_table(msg: Message, s: Services) -> None:
-    """The 20 indicators: one compact message, then the same as a CSV document."""
+async def send_table(msg: Message, s: Services, tr: Translator = ZH) -> None:
+    """The 20 indicators: one compact message in the user's language, then the same as a
+    CSV document (one file for every language)."""
     cards = table.cards(s.engine)
-    await msg.reply_html(table.html_message(cards))
+    await msg.reply_html(table.html_message(cards, tr))
     document = InputFile(table.csv_bytes(cards), filename=table.FILENAME)
-    await msg.reply_document(document, caption=table.CAPTION, do_quote=False)
+    await msg.reply_document(document, caption=table.caption(tr), do_quote=False)
 
 
 # -- buttons ------------------------------------------------------------------------
@@ -239,11 +260,13 @@ async def on_callback(update: Update, context: Ctx) -> None:
     try:
         notice = await _on_button(update, context)
     except Exception:
-        notice = ui.ERROR_HTML  # plain text too; the error handler logs the exception
+        notice = texts.ERROR_HTML  # plain text too; the error handler logs the exception
         raise
     finally:
-        try:
-            await update.callback_query.answer(notice)
+        try:  # the notice in the language of whoever pressed (which may differ after /lang)
+            await update.callback_query.answer(
+                tr_of(services(context), update)(notice) if notice else None
+            )
         except TelegramError as exc:  # e.g. the query is too old: nothing more to do
             log.warning("answerCallbackQuery failed: %s", exc)
 
@@ -254,28 +277,32 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
     action, arg = ui.parse_data(query.data or "")
     msg = query.message if isinstance(query.message, Message) else None
     if msg is None:
-        return ui.EXPIRED_TEXT
+        return texts.EXPIRED_TEXT
+    tr = tr_of(s, update)
+    if action == "L":
+        return await on_lang_button(s, update, arg)
     if action == "c" and arg in s.engine.knowledge.indicators:
-        await send_chart(msg, context, arg)
+        await send_chart(msg, context, arg, tr)
         return None
     if action in ("s", "o"):  # a sample question or a list entry: a new message
-        sample = SAMPLES[int(arg)] if arg.isdigit() and int(arg) < len(SAMPLES) else None
+        index = int(arg) if arg.isascii() and arg.isdigit() else len(SAMPLES)  # not 「²」
+        sample = SAMPLES[index] if index < len(SAMPLES) else None
         answer = s.answer(sample) if sample else resolve(s.engine, *ui.parse_data(arg))
         if answer:
-            await send_answer(msg, context, answer, quote=False)
-        return None if answer else ui.EXPIRED_TEXT
+            await send_answer(msg, context, answer, quote=False, tr=tr)
+        return None if answer else texts.EXPIRED_TEXT
     if action == "n":
         question = s.pending.get(arg)  # kept: the same question may wait in other chats
         if question is None:
-            return ui.EXPIRED_TEXT
+            return texts.EXPIRED_TEXT
         s.unanswered.record(question, "none_of_these")
-        await query.edit_message_text(ui.recorded_html(question), parse_mode=ParseMode.HTML)
-        return "已記錄"
+        await query.edit_message_text(texts.recorded_html(question, tr), parse_mode=ParseMode.HTML)
+        return RECORDED
     answer = resolve(s.engine, action, arg)  # a did-you-mean choice: edit the message
     if answer is None:
-        return ui.EXPIRED_TEXT
-    markup = ui.keyboard(answer, none_key=_note(s, msg, answer))
-    first, *rest = ui.messages(answer)
+        return texts.EXPIRED_TEXT
+    markup = ui.keyboard(answer, none_key=_note(s, msg, answer), tr=tr)
+    first, *rest = ui.messages(answer, tr)
     await query.edit_message_text(
         first, parse_mode=ParseMode.HTML, reply_markup=None if rest else markup
     )
@@ -289,8 +316,10 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
 
 
 async def on_inline(update: Update, context: Ctx) -> None:
-    """Up to 10 articles, the same for every user; an empty query shows the useful ones."""
+    """Up to 10 articles, the same for every user of a language (so Telegram may cache
+    them per user only); an empty query shows the useful ones."""
     s = services(context)
+    tr = tr_of(s, update)
     text = " ".join(update.inline_query.query.split())[:256]
     if text:
         answers = [s.answer(text)]
@@ -301,11 +330,11 @@ async def on_inline(update: Update, context: Ctx) -> None:
         top = [i for i, _ in s.asked.most_common(9)]
         top += [i for i in s.engine.knowledge.indicators if i not in top][: 9 - len(top)]
         answers = [s.engine.listing(unmet=True)] + [s.engine.indicator(i) for i in top]
-    articles = ui.inline_articles(answers)
+    articles = ui.inline_articles(answers, tr=tr)
     button = None
     if not articles:  # nothing to share: a way on, asking the bot itself in private
-        button = InlineQueryResultsButton(ui.INLINE_ASK, start_parameter="inline")
-    await update.inline_query.answer(articles, cache_time=60, is_personal=False, button=button)
+        button = InlineQueryResultsButton(tr(ui.INLINE_ASK), start_parameter="inline")
+    await update.inline_query.answer(articles, cache_time=60, is_personal=True, button=button)
 
 
 # -- errors -------------------------------------------------------------------------
@@ -321,9 +350,49 @@ def _transient(error: BaseException | None) -> bool:
     return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
 
 
+GONE = (
+    "chat not found",
+    "peer_id_invalid",
+    "user is deactivated",
+    "chat_write_forbidden",
+    "have no rights to send",
+    "not enough rights to send",
+    "group chat was deactivated",
+)
+
+
+def _gone(error: BaseException | None) -> bool:
+    """The chat cannot get messages: the bot was blocked or removed, the user deleted or
+    deactivated, the chat deleted or closed to the bot. An apology would fail the same."""
+    if isinstance(error, Forbidden):
+        return True
+    return isinstance(error, BadRequest) and any(s in error.message.lower() for s in GONE)
+
+
+async def _answer_migrated(update: Update, context: Ctx, new_chat_id: int) -> None:
+    """The group became a supergroup under a new id: the same update, answered there."""
+    data = update.to_dict()
+    for key in ("message", "edited_message"):
+        if key in data and data[key]["chat"]["id"] != new_chat_id:
+            data[key]["chat"] |= {"id": new_chat_id, "type": "supergroup"}
+            log.info("update %s: the group moved to a supergroup; answered there",
+                     update.update_id)  # fmt: skip
+            await context.application.process_update(Update.de_json(data, context.bot))
+            return
+    log.warning("update %s: the chat moved to a supergroup; not answered", update.update_id)
+
+
 async def on_error(update: object, context: Ctx) -> None:
-    """Log every exception (bot.telegram.app's log filter redacts the token) and apologise."""
+    """Log every exception (bot.logs redacts the token) and apologise; a chat that moved
+    is answered at its new id, a chat that is gone gets one log line and no apology."""
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, ChatMigrated) and isinstance(update, Update):
+        await _answer_migrated(update, context, context.error.new_chat_id)
+        return
+    if _gone(context.error):
+        log.warning("update %s: not answered, the chat is gone (%s)", update_id,
+                    context.error.message)  # fmt: skip
+        return
     log.error("error while handling update %s", update_id, exc_info=context.error)
     if _transient(context.error) or not isinstance(update, Update):
         return
@@ -331,6 +400,7 @@ async def on_error(update: object, context: Ctx) -> None:
     if msg is None or update.callback_query is not None:
         return  # a button press was already answered with the apology
     try:
-        await msg.reply_html(ui.ERROR_HTML, do_quote=False)
+        apology = tr_of(services(context), update)(texts.ERROR_HTML)
+        await msg.reply_html(ui.esc(apology), do_quote=False)
     except TelegramError as exc:
         log.warning("could not tell the user about the error: %s", exc)

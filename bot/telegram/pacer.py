@@ -15,7 +15,8 @@ python-telegram-bot hands every Bot API call but getUpdates to the bot's rate li
   chats within a second, the limit is the bot's: every chat waits retry_after once, and
   then sends resume one each 1/29 s, not all at once.
 - **Fresh or told.** An answer still unsent a minute (`fresh`) after its question was
-  fetched is not sent: the chat gets one line, `BUSY`, in its place, and the update is
+  fetched is not sent: the chat gets one line, `BUSY` (in the sender's language, which
+  bot.telegram.flood puts in the update's Job), in its place, and the update is
   logged (its id and age only). Until the chat gets an answer in time again, its other
   stale answers are logged only: one "ask again" covers them.
 - **Not delivered** (a 5xx, a refused connection: bot.telegram.delivery.NotDelivered):
@@ -43,12 +44,13 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.i18n import N_
 from bot.telegram.backlog import CURRENT, Job
 from bot.telegram.delivery import NotDelivered
 from bot.telegram.limits import Chat, Limits, MemoryLimits, Rates, counts, is_group
 
 log = logging.getLogger(__name__)
-BUSY = "目前太忙，來不及回答，請再問一次。Too busy to answer in time: please ask again."
+BUSY = N_("目前太忙，來不及回答，請再問一次。")  # in the sender's language (Job.busy_text)
 FRESH = 60.0  # seconds from fetching a question to sending its answer, at most
 RETRIES = 3  # resends of an undelivered call
 BACKOFF = 0.5  # seconds before the first resend, doubled each time
@@ -189,7 +191,7 @@ class Pacer(BaseRateLimiter[None]):
             return self._told[chat]
         self.counts["busy"] += 1
         log.warning("update %s: answer %.0f s old; sent 'please ask again' instead", uid, age)
-        busy = {"chat_id": chat, "text": BUSY}
+        busy = {"chat_id": chat, "text": (job.busy_text if job else None) or BUSY}
         for key in ("message_thread_id", "reply_parameters"):
             if data.get(key) is not None:
                 busy[key] = data[key]

@@ -1,10 +1,11 @@
 """Follow-up context per chat (per topic in forums, per user in groups) and per message the
-bot sent, in memory, with a TTL and a size cap.
+bot sent, in memory, with a TTL and a size cap; and each user's `/lang` choice.
 
-Only the engine's `Context` (indicator ids / programme id) is kept: no text, no user
-ids or names; chats are keyed by a digest salted per process (`Sessions.key`).
-Entries expire after `ttl` seconds and the least recently used entry
-is dropped when more than `max_size` chats are held.
+Only the engine's `Context` (indicator ids / programme id) and a language tag are kept:
+no text, no user ids or names; chats and users are keyed by a digest salted per process
+(`Sessions.key`). Contexts expire after `ttl` seconds and the least recently used one is
+dropped when more than `max_size` are held. A language choice does not expire (it holds
+until the process ends); the least recently used is dropped beyond `max_size` users.
 """
 
 import hashlib
@@ -32,6 +33,7 @@ class Sessions:
         self.max_size = max_size
         self._clock = clock
         self._items: OrderedDict[SessionKey, tuple[float, Context]] = OrderedDict()
+        self._languages: OrderedDict[SessionKey, str] = OrderedDict()
         self._salt = os.urandom(16)
 
     def key(
@@ -46,6 +48,26 @@ class Sessions:
         """The key of one message the bot sent: a reply to it follows up on its subject."""
         raw = f"m:{chat_id}:{message_id}".encode()
         return hashlib.blake2b(raw, key=self._salt, digest_size=12).digest()
+
+    def user_key(self, user_id: int) -> SessionKey:
+        """The key of a user wherever they write (their language choice)."""
+        raw = f"u:{user_id}".encode()
+        return hashlib.blake2b(raw, key=self._salt, digest_size=12).digest()
+
+    def language(self, user_id: int) -> str | None:
+        """The language the user chose with /lang, or None."""
+        key = self.user_key(user_id)
+        lang = self._languages.get(key)
+        if lang is not None:
+            self._languages.move_to_end(key)
+        return lang
+
+    def set_language(self, user_id: int, lang: str) -> None:
+        key = self.user_key(user_id)
+        self._languages[key] = lang
+        self._languages.move_to_end(key)
+        while len(self._languages) > self.max_size:
+            self._languages.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._items)

@@ -8,6 +8,7 @@ can add aliases to knowledge/curated/.
 
 import argparse
 import json
+import logging
 import os
 import sys
 import threading
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+log = logging.getLogger(__name__)
 REASONS = ("not_found", "none_of_these")
 MAX_QUESTION = 500  # characters kept of one question
 DEFAULT_PATH = Path("var/unanswered.jsonl")
@@ -35,9 +37,12 @@ class UnansweredLog:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._failed: set[int | None] = set()  # errnos already logged
 
     def record(self, question: str, reason: str, *, now: datetime | None = None) -> bool:
-        """Append the question; return False (and write nothing) for an empty question."""
+        """Append the question; False (and nothing written) for an empty question, or when
+        the file cannot be written (logged once per kind of failure: the user still gets
+        the answer)."""
         if reason not in REASONS:
             raise ValueError(f"unknown reason {reason!r}")
         text = normalise(question)
@@ -46,9 +51,16 @@ class UnansweredLog:
         stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         line = json.dumps({"ts": stamp, "reason": reason, "q": text}, ensure_ascii=False)
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as fh:
-                fh.write(line + "\n")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with self.path.open("a", encoding="utf-8") as fh:
+                    fh.write(line + "\n")
+            except OSError as exc:  # checked writable at start; a full disk comes later
+                if exc.errno not in self._failed:  # one line per kind of failure, no traceback
+                    self._failed.add(exc.errno)
+                    log.warning("cannot record an unanswered question in %s: %s",
+                                self.path, exc.strerror or exc)  # fmt: skip
+                return False
         return True
 
 

@@ -191,3 +191,33 @@ def test_english_field_words_are_whole_words(engine):
     """「currently」 is the latest field, not 「current」 plus a stray 「ly」."""
     q = engine.analyse("how many migrant workers are currently in taiwan")
     assert "ly" not in q.rest.split() and engine.answer(q.text).found is False
+
+
+def test_another_agency_named_as_responsible_is_not_in_the_report(engine):
+    """The report lists the ministry's own indicators: 衛福部's are not in it; a question
+    naming one of the ministry's units beside another agency is still answered."""
+    for question in ["衛福部負責的永續指標有哪些", "教育部負責的 T-SDGs 指標達成情形"]:
+        answer = engine.answer(question)
+        assert answer.found is False and "部" in answer.message, question
+    assert engine.answer("身障者就業服務要跟哪些部會合作？").found  # partners, not owners
+    assert engine.answer("勞發署還是社家署負責哪些指標").found
+
+
+def test_a_share_employed_is_the_employment_rate_part(engine):
+    q = engine.analyse("上完課後 找到工作的比例是多少")
+    assert q.components == ["就業率"] and "就業率" in q.rest
+
+
+def test_trend_follow_ups_are_answered_from_the_card(engine):
+    """「有變好嗎」 after a card: 2021 → 2024 with the change and which way is better; a count
+    whose windows differ is not set against itself."""
+    first = engine.answer("職災死亡千人率")
+    for follow in ["有變好嗎", "跟去年比呢", "趨勢如何", "is it getting better?"]:
+        answer = engine.answer(follow, context=first.context)
+        line = plain(answer).split("\n")[0]
+        assert answer.matches[0].id == "8.7.1" and "0.021 → 2024 年 0.022" in line, follow
+        assert "比 2021 年高 0.001，變差" in line and "數值越低越好" in line
+    line = plain(engine.answer("有進步嗎", context=engine.answer("8.5.2").context)).split("\n")[0]
+    assert "累計期間不同" in line and "比 2021 年高 0.25 個百分點" in line
+    answer = engine.answer("數字是多少", context=engine.answer("8.7.2").context)
+    assert answer.matches[0].id == "8.7.2" and "2.353" in plain(answer)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.render.commands import BY_NAME, COMMANDS, parse, run
+from bot.i18n import translator
+from bot.render.commands import BY_NAME, COMMANDS, help_lines, parse, run, usage
 
 
 @pytest.mark.parametrize(
@@ -14,9 +15,21 @@ def test_parse(text, parsed):
     assert parse(text) == parsed
 
 
-def test_names_are_unique_and_each_has_both_menu_texts():
+def test_names_are_unique_and_each_has_its_menu_text_in_every_language():
     assert len(BY_NAME) == len(COMMANDS)
-    assert all(c.zh and c.en and c.action for c in COMMANDS)
+    english = translator("en")
+    assert all(c.text and c.action for c in COMMANDS)
+    assert all(english(c.text) != c.text for c in COMMANDS)
+    assert all(english(c.usage).startswith(f"/{c.name} ") for c in COMMANDS if c.usage)
+
+
+def test_help_and_usage_in_english():
+    english = translator("en")
+    help_ = help_lines(english)
+    assert help_[0] == "How to use it"
+    assert [line.split(" — ")[0] for line in help_[2:-1]] == [f"/{c.name}" for c in COMMANDS]
+    assert usage("goal", english).startswith("Usage: /goal ")
+    assert usage("nosuch", english).isascii() and "/nosuch" in usage("nosuch", english)
 
 
 @pytest.mark.parametrize(
@@ -24,7 +37,7 @@ def test_names_are_unique_and_each_has_both_menu_texts():
     [("/start", "start", ""), ("/help", "help", ""), ("/table", "table", ""),
      ("/q 部長是誰", "ask", "部長是誰"), ("/q", "usage", "q"), ("/chart 8．7．1", "chart", "8.7.1"),
      ("/chart 9.9.9", "usage", "chart"), ("/goal 9", "usage", "goal"),
-     ("/nosuch", "usage", "nosuch"),
+     ("/nosuch", "usage", "nosuch"), ("/lang", "lang", ""), ("/lang en", "lang", "en"),
      ("/list", "answer", ""), ("/unit 勞發署", "answer", ""), ("/start 8_7_1", "answer", "")],
 )  # fmt: skip
 def test_run(engine, text, do, arg):

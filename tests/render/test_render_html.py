@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.engine.answer import EDITION, Answer, Kind, Match
 from bot.engine.engine import SAMPLES
 from bot.render import html as ui
+from bot.render import texts
 from bot.render.commands import COMMANDS
 from tests.fake_bot_api import BadRequest, telegram_html_to_text, utf16_len
 
@@ -143,14 +144,14 @@ def test_parse_data(data, parsed):
 
 
 def test_start_help_and_usage_texts_are_valid_html():
-    assert_valid([ui.start_html("sdg_bot"), ui.help_html(), ui.recorded_html("<x>&")])
+    assert_valid([texts.start_html("sdg_bot"), texts.help_html(), texts.recorded_html("<x>&")])
     for c in COMMANDS:
-        assert f"/{c.name}" in ui.help_html()
+        assert f"/{c.name}" in texts.help_html()
         if c.usage:
-            assert ui.usage_html(c.name).startswith("用法：/" + c.name)
-    assert "/help" in ui.usage_html("nosuch<b>")
-    assert_valid([ui.usage_html("nosuch<b>")])
-    rows = ui.start_keyboard(SAMPLES).inline_keyboard
+            assert texts.usage_html(c.name).startswith("用法：/" + c.name)
+    assert "/help" in texts.usage_html("nosuch<b>")
+    assert_valid([texts.usage_html("nosuch<b>")])
+    rows = texts.start_keyboard(SAMPLES).inline_keyboard
     assert [r[0].callback_data for r in rows] == ["s:0", "s:1", "s:2"]
 
 
@@ -168,7 +169,7 @@ def test_inline_articles(engine):
 
 
 def test_chart_caption_fits_a_caption(engine):
-    caption = ui.chart_caption(engine.indicator("4.4.3").cards[0])
+    caption = texts.chart_caption(engine.indicator("4.4.3").cards[0])
     assert_valid([caption])
     assert len(telegram_html_to_text(caption)) <= 1024
 

@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from bot.i18n import translator
 from bot.render import table
 from tests.fake_bot_api import telegram_html_to_text, utf16_len
 
@@ -78,3 +79,27 @@ def test_csv_parts_in_one_cell_each_named(cards):
 def test_the_csv_file_opens_in_a_spreadsheet_as_utf8(cards):
     data = table.csv_bytes(cards)
     assert data.startswith(b"\xef\xbb\xbf") and data.decode("utf-8-sig") == table.csv_text(cards)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_the_message_in_each_language_is_one_valid_telegram_message(cards, lang):
+    tr = translator(lang)
+    message = table.html_message(cards, tr)
+    plain = telegram_html_to_text(message)
+    assert utf16_len(message) <= 4096 and plain == table.text(cards, tr)
+
+
+def test_in_english_the_bots_words_and_names_are_english_the_figures_as_printed(cards):
+    lines = table.text(cards, translator("en")).splitlines()
+    assert lines[:3] == [
+        "The 20 indicators at a glance",
+        "2021 baseline → 2024 actual (2024 target)",
+        "● met the 2024 target  ○ not met",
+    ]
+    at = lines.index("● 1.4.1 Number of entrepreneurship training course sessions held")
+    assert lines[at + 1 : at + 3] == [
+        "758 場 → 1,331 場 (1,240 場)",
+        "　Latest 121 場 (2025 年 1–8 月)",
+    ]
+    assert "Core goal 8" in lines and lines[-1].startswith("Source: ")
+    assert table.caption(translator("en")).startswith("The 20 indicators as a table (CSV")

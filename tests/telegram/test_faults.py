@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from bot.render import html as ui
+from bot.render import texts
 from bot.telegram.app import build_application
 from bot.telegram.delivery import Request
 from bot.telegram.pacer import Pacer
@@ -112,7 +112,7 @@ async def test_5xx_is_sent_again_and_delivered_once(bot, api, status):
     tries = await ask(api, bot, count=3)
     assert [c.status for c in tries] == [status, status, 200]
     assert len({c.params["text"] for c in tries}) == 1
-    assert ui.ERROR_HTML not in [c.params["text"] for c in tries]
+    assert texts.ERROR_HTML not in [c.params["text"] for c in tries]
 
 
 async def test_a_lasting_5xx_gives_up_quietly_and_polling_goes_on(bot, api, caplog):
@@ -156,7 +156,7 @@ async def test_malformed_json_in_answer_to_send_message_once(bot, api, caplog):
     """The message was probably sent: no second try, no apology; the next one works."""
     api.faults.append(fail_times("sendMessage", Reply(status=200, body=b"<html>oops")))
     tries = await ask(api, bot)
-    assert len(tries) == 1 and tries[0].params["text"] != ui.ERROR_HTML
+    assert len(tries) == 1 and tries[0].params["text"] != texts.ERROR_HTML
     assert "Invalid server response" in caplog.text
     later = await ask(api, bot)
     assert [c.status for c in later] == [200]

@@ -12,6 +12,7 @@ import re
 import pytest
 from telegram.error import RetryAfter
 
+from bot.i18n import translator
 from bot.telegram.app import build_application
 from bot.telegram.backlog import CURRENT, Job
 from bot.telegram.flood import NOTICE
@@ -22,7 +23,7 @@ from tests.fake_bot_api import BOT, TELEGRAM_LIMITS, Call, FakeBotApi, FloodLimi
 from tests.telegram.test_app_e2e import new_user, settle, to
 from tests.tg_updates import group_text, private_text
 
-ID = re.compile(r"<b>(\d+\.\w+\.\d+) ")
+ID = re.compile(r"<b>(\d+\.\w+\.\d+)[ <]")  # the indicator an answer leads with
 
 
 def sent_to(api: FakeBotApi, chat: int) -> list[str]:
@@ -134,7 +135,7 @@ async def test_a_stale_answer_becomes_one_busy_line_per_chat():
         calls.append((endpoint, data["text"]))
         return {"message_id": len(calls)}
 
-    first, second = Job(1, 0.0), Job(2, 0.0)
+    first, second = Job(1, 0.0, busy_text="Too busy"), Job(2, 0.0)
     for job in (first, second, first):  # the first update sends twice (a long answer)
         token = CURRENT.set(job)
         try:
@@ -143,7 +144,7 @@ async def test_a_stale_answer_becomes_one_busy_line_per_chat():
                                         data, None)  # fmt: skip
         finally:
             CURRENT.reset(token)
-    assert calls == [("sendMessage", BUSY)]
+    assert calls == [("sendMessage", "Too busy")]  # in the sender's language
     assert pacer.counts["busy"] == 1 and pacer.counts["skipped"] == 1
 
 
@@ -185,15 +186,17 @@ async def test_seven_indicator_numbers_in_a_row_get_seven_answers(bot, limited):
 
 
 async def test_a_flooding_user_is_slowed_told_once_and_answered_every_time(bot, limited):
-    flooder, other = new_user(), new_user()
+    flooder, other = new_user() | {"language_code": "en"}, new_user()
+    notice = translator("en")(NOTICE)  # told in their language
     for i in range(60):
         await limited.push(private_text(f"/i 8.7.{1 + i % 3}", user=flooder))
         if i == 30:
             await limited.push(private_text("職災死亡千人率多少", user=other))
     await settle(limited, bot)
     replies = sent_to(limited, flooder["id"])
-    answers = [ID.search(t)[1] for t in replies if t != NOTICE]
-    assert replies.count(NOTICE) == 1 and replies.index(NOTICE) < 5  # told once, early
+    answers = [ID.search(t)[1] for t in replies if t != notice]
+    assert notice.startswith("Many messages at once")
+    assert replies.count(notice) == 1 and replies.index(notice) < 5  # told once, early
     assert answers == [f"8.7.{1 + i % 3}" for i in range(60)]  # every one, in order
     sends = [c for c in limited.calls if c.method == "sendMessage" and c.status == 200]
     [answer] = [i for i, c in enumerate(sends) if to(other["id"])(c)]

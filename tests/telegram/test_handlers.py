@@ -9,6 +9,7 @@ import pytest
 from bot.engine.answer import Answer, Kind
 from bot.engine.engine import SAMPLES
 from bot.render import html as ui
+from bot.render import texts
 from bot.telegram.app import build_application
 from tests.conftest import fake_settings, feed
 from tests.fake_bot_api import BOT, TOKEN, Call
@@ -161,7 +162,7 @@ async def test_none_of_these_records_the_question(vague, app, api, tmp_path):
     assert set(record) == {"q", "reason", "ts"}
     stale = callback("n:000000000000", on=msg.result)  # a key from before a restart
     [again] = await feed(app, api, stale)
-    assert again.method == "answerCallbackQuery" and again.params["text"] == ui.EXPIRED_TEXT
+    assert again.method == "answerCallbackQuery" and again.params["text"] == texts.EXPIRED_TEXT
 
 
 async def test_not_found_is_recorded_without_user_data(app, api, tmp_path):
@@ -183,14 +184,15 @@ async def test_every_button_press_is_answered(app, api, data):
     elif data == "o:p:3":
         assert "推動亮點" in sent(calls)[0].params["text"]
     else:
-        assert calls[-1].params["text"] == ui.EXPIRED_TEXT
+        assert calls[-1].params["text"] == texts.EXPIRED_TEXT
 
 
-async def test_inline_query_returns_articles_for_everyone(app, api):
+async def test_inline_query_returns_articles_in_the_users_language(app, api):
     [call] = await feed(app, api, inline("職災"))
     assert call.method == "answerInlineQuery"
     results = call.params["results"]
-    assert 1 <= len(results) <= 10 and call.params["is_personal"] in (False, "false", "False")
+    # the articles are in the asker's language, so Telegram must not hand them to others
+    assert 1 <= len(results) <= 10 and call.params["is_personal"] in (True, "true", "True")
     assert any(r["id"] == "i:8.7.1" for r in results)
     card = next(r for r in results if r["id"] == "i:8.7.1")
     assert "○ 未達成" in card["description"] and "0.022" in card["description"]
@@ -223,7 +225,7 @@ async def test_errors_are_logged_without_the_token_and_the_user_is_told(
     monkeypatch.setattr(engine, "answer", boom)
     caplog.set_level(logging.ERROR)
     [msg] = await feed(app, api, private_text("職災"))
-    assert msg.params["text"] == ui.ERROR_HTML
+    assert msg.params["text"] == texts.ERROR_HTML
     assert "RuntimeError" in caplog.text
     # the redaction filter lives on the root handlers (bot.telegram.app.configure_logging);
     # here we only check that the handler itself adds nothing token-bearing

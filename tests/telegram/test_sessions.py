@@ -1,4 +1,4 @@
-"""Follow-up context per chat: TTL, size cap, per-topic keys, no raw ids."""
+"""Follow-up context per chat: TTL, size cap, per-topic keys, no raw ids; language choices."""
 
 import pytest
 
@@ -58,3 +58,17 @@ def test_empty_context_forgets_and_prune_drops_expired():
 def test_bad_limits_are_refused():
     with pytest.raises(ValueError):
         Sessions(ttl=0)
+
+
+def test_a_language_choice_holds_past_the_ttl_and_is_capped():
+    clock = Clock()
+    s = Sessions(ttl=60, max_size=2, clock=clock)
+    assert s.language(1) is None
+    s.set_language(1, "en")
+    clock.now += 3600
+    assert s.language(1) == "en" and len(s) == 0  # no context held, the choice kept
+    s.set_language(2, "zh-Hans")
+    s.language(1)  # used: the least recently used is 2
+    s.set_language(3, "zh-TW")
+    assert [s.language(u) for u in (1, 2, 3)] == ["en", None, "zh-TW"]
+    assert s.user_key(1) != s.key(1)  # a user's key is not their private chat's
