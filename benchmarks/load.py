@@ -18,10 +18,11 @@ commands, inline queries and sample buttons. Three scenarios, each bot the same 
   feels.
 
 The bare echo bot is python-telegram-bot with its defaults and one line per handler.
-The full bot is `build_application` as `sdgbot run` builds it, except that Telegram's
-flood limits are not paced (30 messages/s would be the figure otherwise) and the flood
-guard lets everyone through. tests/telegram/test_load.py runs the same workload in one process
-and asserts that every update was answered exactly once and correctly.
+The full bot is `build_application` as `sdgbot run` builds and runs it, except that
+Telegram's flood limits are not paced (30 messages/s would be the figure otherwise;
+benchmarks/flood.py measures the bot under them), so its backlog is not kept small either.
+tests/telegram/test_load.py runs the same workload in one process and asserts that every
+update was answered exactly once and correctly.
 """
 
 import argparse
