@@ -9,7 +9,7 @@ handlers of bot.telegram.handlers.
 import hashlib
 
 from telegram import Message
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -68,6 +68,12 @@ def note(s: Services, msg: Message, answer: Answer) -> str | None:
     return key
 
 
+def share_to(msg: Message, context: Ctx) -> str | None:
+    """The bot's username for a card's share button: in private chats only (in a group
+    anyone can forward the card; a button would be one row too many)."""
+    return context.bot.username if msg.chat.type == ChatType.PRIVATE else None
+
+
 def _bind(s: Services, chat_id: int, message_id: int, answer: Answer) -> None:
     """A reply to this message of the bot follows up on the answer's subject (none for a
     did-you-mean or "not in the report")."""
@@ -101,7 +107,7 @@ async def send_answer(
     words = s.replies.digest(msg.text or msg.caption or "")
     if earlier is not None and earlier.words == words:
         return  # an edit that left the words as they were (of the formatting only)
-    markup = ui.keyboard(answer, none_key=note(s, msg, answer), tr=tr)
+    markup = ui.keyboard(answer, none_key=note(s, msg, answer), tr=tr, share=share_to(msg, context))
     chunks = ui.messages(answer, tr)
     if earlier and len(chunks) == 1 and await _edit(msg, context, earlier, chunks[0], markup):
         _bind(s, msg.chat.id, earlier.message_id, answer)

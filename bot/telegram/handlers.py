@@ -27,7 +27,7 @@ from bot.i18n import N_, ZH, Translator
 from bot.render import html as ui
 from bot.render import table, texts
 from bot.render.commands import BY_NAME, Step, resolve, run
-from bot.telegram.answering import context_of, note, send_answer
+from bot.telegram.answering import context_of, note, send_answer, share_to
 from bot.telegram.language import on_lang, on_lang_button, tr_of
 from bot.telegram.services import SERVICES as SERVICES  # bot_data key, read by bot.telegram.app
 from bot.telegram.services import Services, services
@@ -242,7 +242,7 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
     answer = resolve(s.engine, action, arg)  # a did-you-mean choice: edit the message
     if answer is None:
         return texts.EXPIRED_TEXT
-    markup = ui.keyboard(answer, none_key=note(s, msg, answer), tr=tr)
+    markup = ui.keyboard(answer, none_key=note(s, msg, answer), tr=tr, share=share_to(msg, context))
     first, *rest = ui.messages(answer, tr)
     await query.edit_message_text(
         first, parse_mode=ParseMode.HTML, reply_markup=None if rest else markup
@@ -271,7 +271,7 @@ async def on_inline(update: Update, context: Ctx) -> None:
         top = [i for i, _ in s.asked.most_common(9)]
         top += [i for i in s.engine.knowledge.indicators if i not in top][: 9 - len(top)]
         answers = [s.engine.listing(unmet=True)] + [s.engine.indicator(i) for i in top]
-    articles = ui.inline_articles(answers, tr=tr)
+    articles = ui.inline_articles(answers, tr=tr, bot=context.bot.username)
     button = None
     if not articles:  # nothing to share: a way on, asking the bot itself in private
         button = InlineQueryResultsButton(tr(ui.INLINE_ASK), start_parameter="inline")
