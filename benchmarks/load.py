@@ -18,10 +18,11 @@ commands, inline queries and sample buttons. Three scenarios, each bot the same 
   feels.
 
 The bare echo bot is python-telegram-bot with its defaults and one line per handler.
-The full bot is `build_application` as `sdgbot run` builds it, except that Telegram's
-flood limits are not paced (30 messages/s would be the figure otherwise) and the flood
-guard lets everyone through. tests/telegram/test_load.py runs the same workload in one process
-and asserts that every update was answered exactly once and correctly.
+The full bot is `build_application` as `sdgbot run` builds and runs it, except that
+Telegram's flood limits are not paced (30 messages/s would be the figure otherwise;
+benchmarks/flood.py measures the bot under them), so its backlog is not kept small either.
+tests/telegram/test_load.py runs the same workload in one process and asserts that every
+update was answered exactly once and correctly.
 """
 
 import argparse
@@ -46,9 +47,17 @@ from benchmarks.workload import Item, Outcome, collate, workload
 from bot.config import BUNDLED_DB, Settings
 from bot.engine.engine import Engine
 from bot.knowledge.store import load_path
-from bot.telegram.app import ALLOWED_UPDATES, build_application, freeze_startup_objects
-from bot.telegram.delivery import RetryingLimiter
-from bot.telegram.flood import FloodGuard
+from bot.telegram.app import (
+    ALLOWED_UPDATES,
+    BOOTSTRAP_RETRIES,
+    build_application,
+    freeze_startup_objects,
+    poller,
+)
+from bot.telegram.limits import Rates
+from bot.telegram.pacer import Pacer
+from bot.telegram.polling import serve as serve_polling
+from tests.conftest import polling
 from tests.fake_bot_api import TOKEN, FakeBotApi, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,21 +65,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 async def drive(application: Application, api: FakeBotApi, items: list[Item],
                 *, timeout: float = 120.0) -> Outcome:  # fmt: skip
-    """In this process: start polling as run_polling does, push every update, wait for
+    """In this process: start polling as `sdgbot run` does, push every update, wait for
     every answer, stop. The bot and the fake server share one event loop."""
-    await application.initialize()
-    if application.post_init:
-        await application.post_init(application)
-    await application.updater.start_polling(
-        poll_interval=0, timeout=10, allowed_updates=ALLOWED_UPDATES
-    )
-    await application.start()
-    try:
+    post_init = application.post_init is not None
+    async with polling(application, post_init=post_init, timeout=10):
         return await inject(api, items, timeout=timeout)
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
 
 
 async def drive_process(kind: str, api: FakeBotApi, items: list[Item], *,
@@ -124,12 +123,11 @@ async def _all_answered(api: FakeBotApi, before: int, wanted: int, deadline: flo
 
 def full_bot(base_url: str, engine: Engine, unanswered: Path) -> Application:
     """The bot as `sdgbot run` builds it, but Telegram's flood limits are not paced (the
-    fake server has none) and the flood guard lets everyone through."""
+    fake server has none)."""
     settings = Settings(
         telegram_bot_token=TOKEN, telegram_base_url=base_url, sdgbot_unanswered=unanswered
     )
-    limiter = RetryingLimiter(overall_max_rate=0, group_max_rate=0)
-    return build_application(settings, engine, rate_limiter=limiter, flood=FloodGuard.off())
+    return build_application(settings, engine, rate_limiter=Pacer(rates=Rates.off()))
 
 
 def echo_bot(base_url: str) -> Application:
@@ -157,12 +155,13 @@ def echo_bot(base_url: str) -> Application:
 def serve(kind: str, base_url: str) -> None:
     """Run one bot against the fake server at base_url until SIGTERM."""
     with tempfile.TemporaryDirectory() as tmp:
-        if kind == "full":
+        if kind == "full":  # as `sdgbot run` runs it
             engine = Engine(load_path(BUNDLED_DB))
             application = full_bot(base_url, engine, Path(tmp) / "unanswered.jsonl")
-            freeze_startup_objects()  # as `sdgbot run` does
-        else:
-            application = echo_bot(base_url)
+            freeze_startup_objects()
+            asyncio.run(serve_polling(application, poller(application), retries=BOOTSTRAP_RETRIES))
+            return
+        application = echo_bot(base_url)
         application.run_polling(poll_interval=0, timeout=10, allowed_updates=ALLOWED_UPDATES)
 
 

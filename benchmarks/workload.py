@@ -19,6 +19,7 @@ from bot.engine.answer import Context
 from bot.engine.engine import SAMPLES, Engine
 from bot.render import html as ui
 from bot.render.texts import help_html
+from bot.telegram.flood import NOTICE
 from tests.fake_bot_api import BOT, Call, FakeBotApi
 from tests.scoring import score
 from tests.tg_updates import bot_message, callback, group_text, inline, private_text
@@ -198,14 +199,15 @@ def _names(q: dict) -> Check:
 
 def collate(api: FakeBotApi, items: list[Item], before: int = 0):
     """(answers, texts, extra, failed): chat messages are matched to the chat's updates
-    in order (each chat is answered in order); queries by their id."""
+    in order (each chat is answered in order); queries by their id. The flood notice
+    (bot.telegram.flood) answers no update and is left out."""
     sent: dict[int, list[Call]] = defaultdict(list)
     queries: dict[tuple[str, str], list[Call]] = defaultdict(list)
     failed = []
     for c in api.calls[before:]:
         if c.status != 200:
             failed.append(c)
-        elif c.method == "sendMessage":
+        elif c.method == "sendMessage" and c.params.get("text") != NOTICE:
             sent[int(c.params["chat_id"])].append(c)
         elif c.method == "answerInlineQuery":
             queries["inline", c.params["inline_query_id"]].append(c)

@@ -138,6 +138,29 @@ class Settings(LogSettings):
     telegram_webhook_secret: SecretStr | None = (
         None  # webhook mode: X-Telegram-Bot-Api-Secret-Token
     )
+    sdgbot_poll_give_up: float = 600.0  # seconds of failing getUpdates, then exit 1
+    sdgbot_heartbeat: Path | None = None  # default: heartbeat.json beside SDGBOT_UNANSWERED
+    sdgbot_heartbeat_max_age: float = 120.0  # seconds without one: `sdgbot health` fails
+
+    @field_validator("sdgbot_poll_give_up", "sdgbot_heartbeat_max_age", mode="before")
+    @classmethod
+    def _seconds(cls, value: object) -> object:
+        try:
+            seconds = float(str(value).strip())
+        except ValueError:
+            raise ValueError("must be a number of seconds") from None
+        if not 1 <= seconds <= 86_400:
+            raise ValueError("must be from 1 to 86400 seconds")
+        return seconds
+
+    @field_validator("sdgbot_heartbeat", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def heartbeat_path(self) -> Path:
+        return self.sdgbot_heartbeat or self.sdgbot_unanswered.with_name("heartbeat.json")
 
     @field_validator("telegram_webhook_secret", mode="before")
     @classmethod

@@ -1,4 +1,5 @@
-"""`sdgbot health`: settings valid, store opens read-only, the engine answers a probe.
+"""`sdgbot health`: settings valid, store opens read-only, the engine answers a probe, and
+polling works (the heartbeat, bot/heartbeat.py, is younger than SDGBOT_HEARTBEAT_MAX_AGE).
 
 Used by the Docker HEALTHCHECK and by operators. Prints one line; exit 0 when healthy.
 """
@@ -13,6 +14,7 @@ PROBE_ID = "8.7.1"
 
 def check(db: Path) -> tuple[bool, str]:
     """(healthy, one-line report). Never prints or returns the token."""
+    from bot import heartbeat
     from bot.config import SettingsError, load_settings
     from bot.engine.engine import Engine
     from bot.knowledge.store import load_path
@@ -29,6 +31,9 @@ def check(db: Path) -> tuple[bool, str]:
     answer = engine.answer(PROBE)
     if not answer.found or not answer.matches or answer.matches[0].id != PROBE_ID:
         return False, f"unhealthy: the probe question was not answered with {PROBE_ID}"
+    stale = heartbeat.problem(settings.heartbeat_path, settings.sdgbot_heartbeat_max_age)
+    if stale:
+        return False, f"unhealthy: {stale}"
     token = "set" if settings.telegram_bot_token else "not set"
     took = time.perf_counter() - started
     return True, (

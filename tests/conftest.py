@@ -42,22 +42,26 @@ def fake_settings(api, tmp_path: Path, **overrides):
 
 
 @contextlib.asynccontextmanager
-async def polling(application, *, post_init: bool = False):
-    """The application as run_polling runs it (initialize, polling, start), then stopped."""
-    from bot.telegram.app import ALLOWED_UPDATES
+async def polling(application, *, post_init: bool = False, timeout: float = 1.0, **options):
+    """The application as `sdgbot run` runs it (initialize, start, the poller of
+    bot.telegram.polling), then stopped as on SIGTERM: polling ends, the backlog is
+    answered, the last batch confirmed. Yields the application; its poller is
+    `application.bot_data["poller"]` (options: the Poller's, e.g. give_up)."""
+    import asyncio
 
-    await application.initialize()
-    if post_init:
-        await application.post_init(application)
-    await application.updater.start_polling(
-        poll_interval=0, timeout=1, allowed_updates=ALLOWED_UPDATES
-    )
-    await application.start()
+    from bot.telegram.app import poller
+    from bot.telegram.polling import finish, start
+
+    stop = asyncio.Event()
+    assert await start(application, stop, retries=0, post_init=post_init)
+    loop = application.bot_data["poller"] = poller(application, timeout=timeout, **options)
+    task = asyncio.create_task(loop.run(stop))
     try:
         yield application
     finally:
-        await application.updater.stop()
-        await application.stop()
+        stop.set()
+        await task
+        await finish(application, loop, 30.0)
         await application.shutdown()
 
 

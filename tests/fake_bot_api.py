@@ -14,6 +14,11 @@ refuses for a message too old), "there is no text in the message to edit" for a 
 document, "message to edit not found" for one a test `delete`d. A message the fake never
 saw (a test's made-up bot message) is taken as the bot's own text.
 
+Telegram's flood limits (issue 13), when built with `limits=TELEGRAM_LIMITS`: a call that
+sends a message (send*, edit*, copy*, forward*; not sendChatAction) is answered 429 with
+retry_after when 30 sends were accepted in the last second, or 20 in the last minute to
+the same group (a negative chat_id). `api.flooded` counts those 429s.
+
 Fault injection (issue 5): append hooks to `api.faults`. Each hook gets the `Call`
 and returns a `Reply` to send instead (a status, a raw body, a delay, or a dropped
 connection) or None to let the next hook or the normal handler answer. `fail_times`
@@ -24,8 +29,10 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import re
 import time
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +57,26 @@ BUTTON_ACTIONS = {
 TOKEN_RE = re.compile(
     r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^<>]*)?)>|&(#\d+|#x[0-9a-fA-F]+|lt|gt|amp|quot);|[<&]"
 )
+
+
+@dataclass(frozen=True)
+class FloodLimits:
+    """Telegram's limits for a bot (core.telegram.org/bots/faq): messages a second in all,
+    messages a minute to one group."""
+
+    per_second: int = 30
+    per_group_minute: int = 20
+    second: float = 1.0
+    minute: float = 60.0
+
+
+TELEGRAM_LIMITS = FloodLimits()
+
+
+def is_send(method: str) -> bool:
+    """Does this call put a message in a chat (what the flood limits count)?"""
+    method = method.lower()
+    return method.startswith(("send", "edit", "copy", "forward")) and method != "sendchataction"
 
 
 @dataclass
@@ -125,11 +152,16 @@ def utf16_len(text: str) -> int:
 
 
 class FakeBotApi:
-    def __init__(self, *, token: str = TOKEN, bot: dict | None = None) -> None:
+    def __init__(
+        self, *, token: str = TOKEN, bot: dict | None = None, limits: FloodLimits | None = None
+    ) -> None:
         self.token = token
         self.bot = dict(bot or BOT)
         self.calls: list[Call] = []
         self.faults: list[FaultHook] = []
+        self.limits = limits
+        self._sends: deque[float] = deque()  # when each accepted send arrived
+        self._group_sends: dict[int, deque[float]] = defaultdict(deque)
         self.strict = True  # validate HTML, lengths and callback_data like Telegram
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
@@ -222,6 +254,32 @@ class FakeBotApi:
     def pending(self) -> int:
         return len(self._updates)
 
+    @property
+    def flooded(self) -> int:
+        """Calls answered 429 by the flood limits (not by fault hooks)."""
+        return sum(1 for c in self.calls if c.status == 429 and c.result == "flood limit")
+
+    def _over_limit(self, call: Call) -> int | None:
+        """retry_after (seconds) when this send breaks a flood limit, else None (and the send
+        is counted)."""
+        if self.limits is None or not is_send(call.method):
+            return None
+        now, lim = time.monotonic(), self.limits
+        while self._sends and self._sends[0] <= now - lim.second:
+            self._sends.popleft()
+        if len(self._sends) >= lim.per_second:
+            return max(1, math.ceil(self._sends[0] + lim.second - now))
+        chat = call.params.get("chat_id")
+        group = self._group_sends[int(chat)] if isinstance(chat, int) and chat < 0 else None
+        if group is not None:
+            while group and group[0] <= now - lim.minute:
+                group.popleft()
+            if len(group) >= lim.per_group_minute:
+                return max(1, math.ceil(group[0] + lim.minute - now))
+            group.append(now)
+        self._sends.append(now)
+        return None
+
     # -- HTTP ------------------------------------------------------------------------
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._tasks.add(asyncio.current_task())
@@ -288,6 +346,16 @@ class FakeBotApi:
                 self.calls.append(call)
                 await self._notify()
                 return reply.status, reply.body or json.dumps(reply.payload).encode()
+        retry_after = self._over_limit(call)
+        if retry_after is not None:
+            call.status, call.result = 429, "flood limit"
+            self.calls.append(call)
+            await self._notify()
+            return 429, json.dumps({
+                "ok": False, "error_code": 429,
+                "description": f"Too Many Requests: retry after {retry_after}",
+                "parameters": {"retry_after": retry_after},
+            }).encode()  # fmt: skip
         status, payload = await self._answer(call)
         call.status, call.result = status, payload.get("result")
         self.calls.append(call)

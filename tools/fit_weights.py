@@ -2,8 +2,9 @@
 
     .venv/bin/python tools/fit_weights.py [--rounds 6] [--dry-run]
 
-Every question of the sets (../shared/eval/dev*.jsonl and tests/data/*.jsonl; in
-tests/data/vague_questions.jsonl bare topic words, for which "did you mean" is right) is
+Every question of the sets (../shared/eval/dev*.jsonl and tests/data/*.jsonl, not the
+held-out sets of tests/data/heldout/; in tests/data/vague_questions.jsonl bare topic
+words, for which "did you mean" is right) is
 answered once per candidate; each candidate's answer is scored the way score.py
 scores it, so choosing weights is then arithmetic. Questions whose id has
 crc32 % 4 == 0 are held back: never used to fit, reported separately. The weights

@@ -203,9 +203,19 @@ class Engine:
         missing = [
             y for y in q.years if all(y not in self.years[i] for i in ids) and y not in quoted
         ]
+        first = answer.cards[0].indicator
+        later = [y for y in q.years if y > "2024"]  # 「2025 年全年的目標」: only 2024's is set
+        asks_target = Field.TARGET in answer.fields and Field.STATUS not in answer.fields
+        if not missing and asks_target and later and "2024" not in q.years:
+            message = Msg(
+                "報告只列出指標 {id} {name} 2024 年的目標，沒有列出 {years} 年的目標。",
+                id=first.id,
+                name=Name(first.name, first.name_en),
+                years=Joined("、", later),
+            )
+            return self._unprinted(answer, message)
         if not missing:
             return answer
-        first = answer.cards[0].indicator
         message = Msg(
             "報告沒有列出指標 {id} {name} {years} 年的數值；報告列出的年份是 {printed}。",
             id=first.id,

@@ -94,8 +94,9 @@ class Segmenter:
         for piece in re.findall(r"[a-z0-9][a-z0-9.\-%]*|[^\sa-z0-9]+", text):
             if has_cjk(piece):
                 tokens += [t for t in self.tokenizer.cut(piece, HMM=False) if t.strip()]
-            else:
-                tokens.append(stem(piece))
+            else:  # third-level → third level; a sentence's full stop is no part of a word
+                for part in re.split(r"(?<=[a-z])-(?=[a-z])", piece.rstrip(".-")):
+                    tokens.append(stem(part))
         return tokens
 
     def cut_all(self, text: str) -> list[str]:

@@ -4,16 +4,17 @@ Nothing here answers questions: the engine does (bot.engine.engine), bot.render.
 the answers out and bot.telegram.handlers translates between Telegram and the engine.
 """
 
+import asyncio
 import gc
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
-    BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
     Defaults,
@@ -21,9 +22,8 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
-from bot import logs
+from bot import heartbeat, logs
 from bot.config import Settings, SettingsError, load_settings
 from bot.engine.engine import Engine
 from bot.i18n import ZH, translator
@@ -32,9 +32,12 @@ from bot.logs import RedactSecret
 from bot.render.chart import Charts
 from bot.render.commands import COMMANDS
 from bot.telegram import handlers
-from bot.telegram.delivery import Bot, Request, RetryingLimiter
-from bot.telegram.flood import FloodGuard
+from bot.telegram.backlog import Backlog, capacity
+from bot.telegram.delivery import Bot, Request
+from bot.telegram.flood import FloodNotice
 from bot.telegram.ordering import PerChatProcessor
+from bot.telegram.pacer import Pacer
+from bot.telegram.polling import Poller, serve
 from bot.telegram.replies import Watch
 from bot.telegram.sessions import Sessions
 from bot.telegram.unanswered import UnansweredLog
@@ -49,6 +52,16 @@ ALLOWED_UPDATES = [
     Update.INLINE_QUERY,
 ]
 BOOTSTRAP_RETRIES = 8  # getMe / deleteWebhook at start: retried, 1 s ×1.5 apart (PTB: 0)
+RUNTIME = "runtime"
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What the poller needs beside the application (in bot_data under RUNTIME)."""
+
+    settings: Settings
+    backlog: Backlog
+    poll_request: Request  # getUpdates only: one long poll at a time
 
 
 def configure_logging(settings: Settings) -> None:
@@ -84,15 +97,15 @@ def build_application(
     settings: Settings,
     engine: Engine,
     *,
-    rate_limiter: BaseRateLimiter | None = None,
-    flood: FloodGuard | None = None,
+    rate_limiter: Pacer | None = None,
     request: Request | None = None,
 ) -> Application:
     """The Application with every service and handler; nothing is started here.
 
-    Defaults: Telegram's flood limits paced and calls that were not delivered sent again
-    (bot.telegram.delivery), the flood guard (bot.telegram.flood), chats handled
-    concurrently (bot.telegram.ordering).
+    Defaults: every send paced within Telegram's flood limits, fresh or told to ask again,
+    calls that were not delivered sent again (bot.telegram.pacer, bot.telegram.delivery);
+    a backlog the poller keeps small (bot.telegram.backlog); chats handled concurrently
+    (bot.telegram.ordering); a flooding user told once (bot.telegram.flood).
     """
     if settings.telegram_bot_token is None:
         raise SettingsError("TELEGRAM_BOT_TOKEN is not set")
@@ -117,30 +130,35 @@ def build_application(
         "base_url": settings.telegram_base_url,
         "base_file_url": settings.telegram_base_file_url,
     }
+    pacer = rate_limiter or Pacer()
+    backlog = Backlog(capacity(pacer.pace))
+    poll_request = Request(connection_pool_size=1)
     bot = Bot(
         settings.token(),
         request=request or Request(),
-        get_updates_request=HTTPXRequest(connection_pool_size=1),  # one long poll at a time
+        get_updates_request=poll_request,
         defaults=defaults,
-        rate_limiter=Watch(rate_limiter or RetryingLimiter(), services.replies),
+        rate_limiter=Watch(pacer, services.replies),  # every message sent, noted for edits
         **{name: url for name, url in urls.items() if url},  # else api.telegram.org
     )
     application = (
         Application.builder()
         .bot(bot)
-        .concurrent_updates(PerChatProcessor())
+        .concurrent_updates(PerChatProcessor(backlog=backlog))
         .post_init(post_init)
         .build()
     )
 
-    # 3. Services reach handlers through bot_data (handlers.services is the accessor).
+    # 3. Services reach handlers through bot_data (handlers.services is the accessor);
+    #    what the poller needs, too (`poller`).
     application.bot_data[handlers.SERVICES] = services
+    application.bot_data[RUNTIME] = Runtime(settings, backlog, poll_request)
 
-    # 4. Handlers. Group -1: the flood guard, which stops a throttled update here.
+    # 4. Handlers. Group -1: the flood notice (it never stops an update).
     #    Group 0, first match wins: commands, unknown commands, private questions,
     #    group replies and mentions (new or edited), buttons, inline queries; then the
     #    error handler.
-    application.add_handler((FloodGuard() if flood is None else flood).handler(), group=-1)
+    application.add_handler(FloodNotice(backlog).handler(), group=-1)
     new = filters.UpdateType.MESSAGE
     either = filters.UpdateType.MESSAGES  # new or edited (an edited /q edits its answer)
     names = [c.name for c in COMMANDS]
@@ -165,6 +183,15 @@ def build_application(
     application.add_handler(InlineQueryHandler(handlers.on_inline))
     application.add_error_handler(handlers.on_error)
     return application
+
+
+def poller(application: Application, **options) -> Poller:
+    """The poller of an application built by build_application (options: Poller's)."""
+    runtime: Runtime = application.bot_data[RUNTIME]
+    options.setdefault("allowed_updates", ALLOWED_UPDATES)
+    options.setdefault("give_up", runtime.settings.sdgbot_poll_give_up)
+    options.setdefault("heartbeat_path", runtime.settings.heartbeat_path)
+    return Poller(application, runtime.poll_request, runtime.backlog, **options)
 
 
 def freeze_startup_objects() -> None:
@@ -207,6 +234,7 @@ def run(db: Path, webhook: Webhook | None = None) -> int:
     freeze_startup_objects()
     try:
         if webhook:
+            heartbeat.clear(settings.heartbeat_path)  # nothing polls: an old one would mislead
             log.info("webhook on %s:%s (database %s)", webhook.listen, webhook.port,
                      settings.sdgbot_db)  # fmt: skip
             serve_webhook(
@@ -218,9 +246,7 @@ def run(db: Path, webhook: Webhook | None = None) -> int:
             )
         else:
             log.info("polling for updates (database %s)", settings.sdgbot_db)
-            application.run_polling(
-                allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES
-            )
+            return asyncio.run(serve(application, poller(application), retries=BOOTSTRAP_RETRIES))
     except SettingsError as exc:  # webhook: --listen/--port cannot be served (before setWebhook)
         print(f"sdgbot: {exc}", file=sys.stderr)
         return 2

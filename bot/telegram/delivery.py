@@ -1,7 +1,7 @@
 """Calls to Telegram: sent again when they surely did not arrive, never when they may have.
 
     what happened                               carried out?   what the bot does
-    429 Too Many Requests, retry_after          no             waits retry_after, sends again
+    429 Too Many Requests, retry_after          no             that chat waits, sends again
     5xx (500, 502 Bad Gateway, 503 ...)         no             sends again after 0.5, 1, 2 s
     connection refused, connect or pool timeout not sent       sends again after 0.5, 1, 2 s
     read/write timeout after sending            perhaps        no retry; logged
@@ -10,13 +10,11 @@
 
 So an answer is never sent twice: a call that may have reached Telegram is not repeated.
 `Request` tells the cases apart (python-telegram-bot reports all but 429 as a bare
-NetworkError) and `RetryingLimiter` repeats what was not delivered, on top of
-AIORateLimiter's flood limits and its retries after a 429. getUpdates passes through
-neither: the polling loop retries it itself (at once after a timeout, after 1 s ×1.5
-up to 30 s after other errors, after retry_after on a 429).
+NetworkError); the pacer (bot.telegram.pacer) waits out 429s and repeats what was not
+delivered. getUpdates passes through neither: the poller (bot.telegram.polling) retries
+it itself.
 """
 
-import asyncio
 import importlib.util
 import logging
 import sys
@@ -25,12 +23,10 @@ from typing import Any
 
 import httpx
 from telegram.error import NetworkError, TimedOut
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 log = logging.getLogger(__name__)
-RETRIES = 3  # after a 429 and after a call that was not delivered
-BACKOFF = 0.5  # seconds before the first resend of an undelivered call, doubled each time
 
 
 class NotDelivered(NetworkError):
@@ -81,32 +77,22 @@ class Request(HTTPXRequest):
         return code, payload
 
 
-class RetryingLimiter(AIORateLimiter):
-    """AIORateLimiter (flood limits, retries after 429) that also resends undelivered calls."""
-
-    def __init__(self, *, retries: int = RETRIES, backoff: float = BACKOFF, **limits: Any) -> None:
-        super().__init__(max_retries=retries, **limits)
-        self.retries = retries
-        self.backoff = backoff
-
-    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
-        for attempt in range(self.retries + 1):
-            try:
-                return await super().process_request(
-                    callback, args, kwargs, endpoint, data, rate_limit_args
-                )
-            except NotDelivered as exc:
-                if attempt == self.retries:
-                    raise
-                delay = self.backoff * 2**attempt
-                log.warning("%s not delivered (%s); sending again in %.1f s", endpoint, exc, delay)
-                await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
-
-
 class Bot(ExtBot):
     """ExtBot whose repr names the bot, not the token (python-telegram-bot's repr, and so
-    the Application's, shows the whole token: in tracebacks, test reports, debuggers)."""
+    the Application's, shows the whole token: in tracebacks, test reports, debuggers),
+    and that gives getUpdates' updates as Telegram sent them."""
+
+    async def get_update_dicts(self, *, offset: int | None, limit: int, timeout: float,
+                               allowed_updates: list[str] | None,
+                               read_timeout: float) -> list:  # fmt: skip
+        """getUpdates, each update as Telegram sent it (a dict), through the getUpdates
+        request like Bot.get_updates. Bot.get_updates reads the batch as a whole, so one
+        update the library cannot read fails the batch; bot.telegram.polling reads them
+        one by one. `read_timeout` must cover the long poll's `timeout`."""
+        data = {"offset": offset, "limit": limit, "timeout": timeout,
+                "allowed_updates": allowed_updates}  # fmt: skip
+        result = await self._post("getUpdates", data, read_timeout=read_timeout)
+        return result if isinstance(result, list) else [result]
 
     def __repr__(self) -> str:
         try:

@@ -1,154 +1,72 @@
-"""Flood guard: a user who floods the bot gets one polite notice, not an answer to each
-message; a group gets at most 20 answers a minute (Telegram's limit for a bot in a group).
+"""A user who floods the bot is slowed and told once, never dropped.
 
-Token buckets, in memory: each user may ask `user.burst` questions at once and one more
-every 1/`user.per_second` seconds; each group gets `group.burst` answers at once and
-`group.per_second` a second after that. A throttled user gets the notice once, and again
-only after a quiet spell long enough to refill the bucket. When a group's bucket is
-empty the bot says nothing there (the notice would be one message too many).
+Nothing is thrown away here any more: every question is answered. The pacer
+(bot.telegram.pacer) gives chats their turns one send at a time, so a chat with many
+questions waiting is answered behind everyone else's, round after round; an answer that
+could not be sent within a minute becomes one "please ask again". This module only
+tells a flooding user what is happening, once: when a private chat has more than
+`DEPTH` updates waiting in the backlog (bot.telegram.backlog), `NOTICE` goes before the
+first answer. A new flood gets a new notice after the chat's backlog has emptied. Seven
+questions sent at once are no flood: they get seven answers and no notice.
 
-Only updates the bot would answer count (bot.telegram.handlers.addressed): group chatter that
-does not address the bot costs nothing. Inline queries are never throttled (they are
-not chat messages, and Telegram sends one per keystroke). Users and groups are held
-under a digest salted per process, like bot.telegram.sessions: no ids are kept.
+Groups get no notice: many people asking at once in a group is not one user flooding,
+and the notice would cost one of the group's 20 messages a minute.
 
-`FloodGuard.handler()` is a TypeHandler for handler group -1 that raises
-ApplicationHandlerStop for a throttled update, so no other handler sees it.
+`FloodNotice.handler()` is a TypeHandler for handler group -1; it never stops an update.
 """
 
-import enum
-import hashlib
 import logging
-import os
-import time
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import NamedTuple
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes, TypeHandler
+from telegram.ext import ContextTypes, TypeHandler
 
 from bot.i18n import N_
+from bot.telegram.backlog import CURRENT, Backlog
 from bot.telegram.handlers import addressed, services
 from bot.telegram.language import tr_of
+from bot.telegram.pacer import BUSY
 
 log = logging.getLogger(__name__)
-NOTICE = N_("訊息太多了，請稍候再問。")  # in the user's language
+NOTICE = N_("訊息太多了，我會依序回答，請稍候。")  # in the user's language
+DEPTH = 10  # more updates than this waiting in one private chat: a flood
 
 
-class Limit(NamedTuple):
-    burst: float  # at once
-    per_second: float  # refilled
-
-
-USER_LIMIT = Limit(burst=5, per_second=1 / 3)  # 5 at once, then one every 3 s
-GROUP_LIMIT = Limit(burst=20, per_second=20 / 60)  # Telegram: 20 messages a minute per group
-
-
-class Verdict(enum.Enum):
-    ANSWER = "answer"
-    NOTICE = "notice"  # throttled: tell the user once
-    DROP = "drop"  # throttled: say nothing
-
-
-@dataclass
-class _Bucket:
-    tokens: float
-    stamp: float
-    noticed: bool = False
-
-
-class FloodGuard:
-    def __init__(
-        self,
-        *,
-        user: Limit | None = USER_LIMIT,
-        group: Limit | None = GROUP_LIMIT,
-        clock: Callable[[], float] = time.monotonic,
-        max_size: int = 10_000,
-    ) -> None:
-        self.user, self.group = user, group
-        self._clock = clock
-        self._max_size = max_size
-        self._buckets: OrderedDict[bytes, _Bucket] = OrderedDict()
-        self._salt = os.urandom(16)
-
-    @classmethod
-    def off(cls) -> "FloodGuard":
-        """Lets everything through (benchmarks against a fake server with no limits)."""
-        return cls(user=None, group=None)
+class FloodNotice:
+    def __init__(self, backlog: Backlog, *, depth: int = DEPTH) -> None:
+        self.backlog, self.depth = backlog, depth
+        self._told: set[int] = set()  # chats told during their current flood
 
     def __len__(self) -> int:
-        return len(self._buckets)
-
-    def _key(self, kind: str, ident: int) -> bytes:
-        return hashlib.blake2b(f"{kind}:{ident}".encode(), key=self._salt, digest_size=12).digest()
-
-    def _bucket(self, key: bytes, limit: Limit, now: float) -> _Bucket:
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            bucket = self._buckets[key] = _Bucket(limit.burst, now)
-            while len(self._buckets) > self._max_size:  # the oldest are full again by now
-                self._buckets.popitem(last=False)
-        else:
-            elapsed = max(0.0, now - bucket.stamp)
-            bucket.tokens = min(limit.burst, bucket.tokens + elapsed * limit.per_second)
-            bucket.stamp = now
-            if bucket.tokens >= limit.burst:
-                bucket.noticed = False  # quiet long enough: a new flood gets a new notice
-        self._buckets.move_to_end(key)
-        return bucket
-
-    def admit(self, user_id: int | None, group_id: int | None = None) -> Verdict:
-        """May this user be answered (in this group, if any)? Takes a token when so."""
-        now = self._clock()
-        group = (
-            self._bucket(self._key("g", group_id), self.group, now)
-            if self.group and group_id is not None
-            else None
-        )
-        user = (
-            self._bucket(self._key("u", user_id), self.user, now)
-            if self.user and user_id is not None
-            else None
-        )
-        if group and group.tokens < 1:
-            return Verdict.DROP
-        if user and user.tokens < 1:
-            if user.noticed:
-                return Verdict.DROP
-            user.noticed = True
-            verdict = Verdict.NOTICE
-        else:
-            verdict = Verdict.ANSWER
-            if user:
-                user.tokens -= 1
-        if group:
-            group.tokens -= 1  # the notice is a message in the group too
-        return verdict
+        return len(self._told)
 
     async def check(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Group -1: let the update through, or answer it with the notice (or nothing)
-        and stop every other handler."""
-        if not isinstance(update, Update) or update.inline_query or not addressed(update, context):
+        """Group -1: the update's "please ask again" in its sender's language, for the
+        pacer should the answer go stale; the notice first, when the chat is flooding."""
+        if not isinstance(update, Update):
             return
+        tr = tr_of(services(context), update)
+        job = CURRENT.get()
+        if job is not None:
+            job.busy_text = tr(BUSY)
         chat = update.effective_chat
-        user = update.effective_user
-        group = chat.id if chat and chat.type != "private" else None
-        verdict = self.admit(user.id if user else None, group)
-        if verdict is Verdict.ANSWER:
+        if chat is None or chat.type != "private":
             return
-        notice = tr_of(services(context), update)(NOTICE)
+        waiting = self.backlog.waiting(chat.id)
+        if waiting <= 1:  # this update alone: any flood is over
+            self._told.discard(chat.id)
+            return
+        if waiting <= self.depth or chat.id in self._told or not addressed(update, context):
+            return
+        self._told.add(chat.id)
+        if len(self._told) > 1_000:  # forget chats whose flood is over
+            self._told = {c for c in self._told if self.backlog.waiting(c)}
+        message = update.effective_message
         try:
-            if update.callback_query:  # a button must always be answered, a toast costs nothing
-                await update.callback_query.answer(notice)
-            elif verdict is Verdict.NOTICE and update.effective_message:
-                await update.effective_message.reply_text(notice, do_quote=False)
+            if message is not None:
+                await message.reply_text(tr(NOTICE), do_quote=False)
         except TelegramError as exc:
             log.warning("flood notice not sent: %s", exc)
-        raise ApplicationHandlerStop
 
     def handler(self) -> TypeHandler:
         return TypeHandler(Update, self.check)

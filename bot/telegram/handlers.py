@@ -115,7 +115,7 @@ def _group_question(msg: Message, context: Ctx) -> str | None:
 
 def addressed(update: Update, context: Ctx) -> bool:
     """Would a handler answer this update? Buttons, private text, and in groups our commands,
-    replies to us and mentions of us (bot.telegram.flood counts only these)."""
+    replies to us and mentions of us (bot.telegram.flood notices only these)."""
     if update.callback_query:
         return True
     msg = update.message or update.edited_message  # an edited question is answered too

@@ -7,8 +7,9 @@ digest salted per process, the least recently used entry is dropped beyond `max_
 and no text is kept: a question is remembered by message ids, the subject it was asked
 in and a digest of its words (an edit that leaves them as they were changes nothing).
 
-`Watch` wraps the rate limiter, the one place every call to Telegram passes, and tells
-`Replies` of each message the bot sends (answers, charts, notices, whatever sent them).
+`Watch` wraps the rate limiter (the pacer, bot.telegram.pacer), the one place every call
+to Telegram passes, and tells `Replies` of each message the bot puts in a chat: answers,
+charts, notices, a "please ask again" the pacer sent in an answer's place.
 """
 
 import hashlib
@@ -77,8 +78,8 @@ def _bounded(items: OrderedDict, key: bytes, max_size: int) -> None:
 
 
 class Watch(BaseRateLimiter):
-    """The rate limiter it wraps, unchanged (pacing, retries), telling `replies` of each
-    message a send* call returns (sendMessage, sendPhoto, sendDocument …)."""
+    """The rate limiter it wraps (`limiter`), unchanged, telling `replies` of each new
+    message a call returns (sendMessage, sendPhoto, sendDocument …; not an edited one)."""
 
     def __init__(self, limiter: BaseRateLimiter, replies: Replies) -> None:
         self.limiter = limiter
@@ -94,14 +95,13 @@ class Watch(BaseRateLimiter):
         result = await self.limiter.process_request(
             callback, args, kwargs, endpoint, data, rate_limit_args
         )
-        if endpoint.startswith("send"):
-            for message in result if isinstance(result, list) else [result]:
-                self._seen(message)
+        for message in result if isinstance(result, list) else [result]:
+            self._seen(message)
         return result
 
     def _seen(self, message: Any) -> None:
-        if not isinstance(message, dict) or "message_id" not in message:
-            return
+        if not isinstance(message, dict) or "message_id" not in message or "edit_date" in message:
+            return  # no message, or the one an edit changed (it stays where it was)
         chat = message.get("chat") or {}
         if isinstance(chat.get("id"), int):
             thread = message.get("message_thread_id") if message.get("is_topic_message") else None

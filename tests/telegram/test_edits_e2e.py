@@ -12,7 +12,6 @@ import pytest
 
 from bot.engine.answer import Answer, Kind
 from bot.telegram.app import build_application
-from bot.telegram.flood import NOTICE, USER_LIMIT
 from tests.conftest import fake_settings, polling
 from tests.fake_bot_api import BOT, Call, FakeBotApi
 from tests.telegram.test_app_e2e import new_user, settle
@@ -209,15 +208,16 @@ async def test_in_a_forum_an_answer_in_another_topic_does_not_stop_the_edit(bot,
     assert edit.params["message_id"] == answer.result["message_id"]
 
 
-async def test_edits_count_against_the_flood_guard(bot, api):
+async def test_quick_edits_are_handled_in_turn_and_the_answer_says_the_last(bot, api):
     user = new_user()
     question = private_text("8.7.1", user=user)
     await api.push(question)
-    for i in range(10):  # 8.7.2, 8.7.3, 8.7.1, …: each edit says something new
+    for i in range(6):  # 8.7.2, 8.7.3, 8.7.1, …: each edit says something new
         await api.push(edited(question, f"8.7.{1 + (i + 1) % 3}"))
     await settle(api, bot)
     calls = [c for c in api.calls if int(c.params.get("chat_id", 0)) == user["id"]]
-    said = [c.params["text"] for c in calls if c.method == "sendMessage"]
-    assert said[1:] == [NOTICE]  # the answer, then one notice for the flood of edits
+    [answer] = [c for c in calls if c.method == "sendMessage"]
     edits = [c for c in calls if c.method == "editMessageText"]
-    assert len(edits) == USER_LIMIT.burst - 1 and all(c.status == 200 for c in edits)
+    assert len(edits) == 6 and all(c.status == 200 for c in edits)
+    assert {c.params["message_id"] for c in edits} == {answer.result["message_id"]}
+    assert api.shown(user["id"], answer.result["message_id"]).startswith("<b>8.7.1 ")

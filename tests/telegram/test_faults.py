@@ -6,6 +6,7 @@ later update is answered). The retry rules are bot.telegram.delivery's.
 """
 
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -14,9 +15,10 @@ import time
 import pytest
 
 from bot.render import texts
-from bot.telegram.app import ALLOWED_UPDATES, build_application
-from bot.telegram.delivery import Request, RetryingLimiter
-from tests.conftest import fake_settings
+from bot.telegram.app import build_application
+from bot.telegram.delivery import Request
+from bot.telegram.pacer import Pacer
+from tests.conftest import fake_settings, polling
 from tests.fake_bot_api import TOKEN, Call, FakeBotApi, Reply, fail_times
 from tests.telegram.test_app_e2e import ROOT, new_user, settle, to
 from tests.tg_updates import private_text
@@ -46,18 +48,11 @@ async def bot(api, engine, tmp_path):
     application = build_application(
         settings,
         engine,
-        rate_limiter=RetryingLimiter(backoff=0.1),  # production: 0.5 s, doubled each time
+        rate_limiter=Pacer(backoff=0.1),  # production: 0.5 s, doubled each time
         request=Request(read_timeout=READ_TIMEOUT),
     )
-    await application.initialize()
-    await application.updater.start_polling(
-        poll_interval=0, timeout=LONG_POLL, allowed_updates=ALLOWED_UPDATES
-    )
-    await application.start()
-    yield application
-    await application.updater.stop()
-    await application.stop()
-    await application.shutdown()
+    async with polling(application, timeout=LONG_POLL) as running:
+        yield running
 
 
 def sent_to(api: FakeBotApi, user: dict) -> list[Call]:
@@ -197,3 +192,100 @@ async def test_failed_get_me_and_delete_webhook_at_start_up_are_retried(api, tmp
     assert [c.status for c in api.of("getMe")] == [429, 200]  # the drop left no record
     assert [c.status for c in api.of("deleteWebhook")] == [502, 200]
     assert "0.022" in msg.params["text"]
+
+
+# -- getUpdates that fails, and updates that cannot be read (issue 13) ---------------------
+
+
+def refused(status: int, description: str) -> Reply:
+    return Reply(status=status, payload={"ok": False, "error_code": status,
+                                         "description": description})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [refused(401, "Unauthorized"), refused(404, "Not Found"),
+     refused(409, "Conflict: terminated by other getUpdates request")],
+    ids=["401", "404", "409"],
+)  # fmt: skip
+async def test_a_refused_get_updates_is_retried_and_polling_goes_on(bot, api, reply):
+    """python-telegram-bot's Updater stops for good on a 401 or 404 ("Invalid token.
+    Aborting retry loop"); the poller tries again and the question is answered."""
+    await fault_get_updates(api, bot, reply)
+
+
+async def test_polling_that_keeps_failing_exits_1_after_the_stated_time(api, engine, tmp_path):
+    """Every getUpdates is refused: the poller retries with growing pauses, then gives up
+    (here after 3 s; SDGBOT_POLL_GIVE_UP, 600 s by default) with exit code 1; its
+    heartbeat never recorded a successful getUpdates, so `sdgbot health` says unhealthy."""
+    from bot import heartbeat
+    from bot.telegram.app import poller
+    from bot.telegram.polling import start
+
+    api.faults.append(fail_times("getUpdates", refused(401, "Unauthorized"), times=10**6))
+    settings = fake_settings(api, tmp_path)
+    application = build_application(settings, engine)
+    stop = asyncio.Event()
+    assert await start(application, stop, retries=0, post_init=False)
+    try:
+        code = await poller(application, timeout=LONG_POLL, give_up=3.0).run(stop)
+    finally:
+        await application.stop()
+        await application.shutdown()
+    assert code == 1
+    tries = api.of("getUpdates")
+    assert len(tries) >= 3 and {c.status for c in tries} == {401}
+    assert len(tries) < 10  # pauses between tries, not a busy loop
+    later = time.time() + 200
+    assert "no successful getUpdates" in heartbeat.problem(settings.heartbeat_path, 120, now=later)
+
+
+POLL_WITHOUT_PERSISTENT_ID = {"poll": {
+    "id": "5", "question": "q", "total_voter_count": 0, "is_closed": False,
+    "is_anonymous": True, "type": "regular", "allows_multiple_answers": False,
+    "options": [{"text": "a", "voter_count": 0}],
+}}  # fmt: skip
+
+
+async def test_an_update_the_library_cannot_read_is_skipped_once(bot, api, caplog):
+    """A poll without persistent_id (what a lagging local Bot API server sends) and a
+    message without a date: each skipped once, logged with its update_id and the error's
+    type only, the offset moved past it; the question beside them is answered."""
+    caplog.set_level(logging.DEBUG, logger="bot")
+    user = new_user() | {"first_name": "Sensitive", "username": "secret_handle"}
+    broken = private_text("my private words", user=user)
+    del broken["message"]["date"]
+    bad = [await api.push(POLL_WITHOUT_PERSISTENT_ID), await api.push(broken)]
+    tries = await ask(api, bot, user=new_user())
+    assert [c.status for c in tries] == [200]
+    for uid in bad:
+        carried = [c for c in api.of("getUpdates") if uid in {u["update_id"] for u in c.result}]
+        assert len(carried) == 1  # fetched once, never again
+        assert any(f"skipped update {uid}" in r.getMessage() for r in caplog.records)
+    assert "TypeError" in caplog.text and "KeyError" in caplog.text
+    for private in ("Sensitive", "secret_handle", "my private words", str(user["id"])):
+        assert private not in caplog.text
+    assert len(api.of("getUpdates")) < 20  # no busy loop
+
+
+async def test_sdgbot_run_exits_1_when_get_updates_keeps_failing(api, tmp_path):
+    """The process, not just the loop: with SDGBOT_POLL_GIVE_UP=2 and every getUpdates
+    refused, `sdgbot run` ends with exit code 1 (for Docker or systemd to restart it),
+    saying why in one line and never printing the token."""
+    api.faults.append(fail_times("getUpdates", refused(401, "Unauthorized"), times=10**6))
+    env = dict(os.environ, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
+               SDGBOT_UNANSWERED=str(tmp_path / "u.jsonl"), SDGBOT_POLL_GIVE_UP="2")  # fmt: skip
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    log = err.decode("utf-8", "replace")
+    assert proc.returncode == 1, log[-2000:]
+    assert "getUpdates has failed for" in log and TOKEN.split(":")[1] not in log
+    assert len(api.of("getUpdates")) >= 2

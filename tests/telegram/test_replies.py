@@ -54,9 +54,9 @@ async def test_watch_passes_every_call_on_and_notes_the_messages_sent():
 
     topic = {"message_id": 8, "chat": {"id": -5}, "message_thread_id": 3, "is_topic_message": True}
     reply = {"message_id": 9, "chat": {"id": -5}, "message_thread_id": 2}  # a reply chain
+    edit = {"message_id": 99, "chat": {"id": -5}, "edit_date": 1}
     for endpoint, result in [("sendMessage", topic), ("sendPhoto", reply),
-                             ("editMessageText", {"message_id": 99, "chat": {"id": -5}}),
-                             ("sendChatAction", True)]:  # fmt: skip
+                             ("editMessageText", edit), ("sendChatAction", True)]:  # fmt: skip
         assert await watch.process_request(call, (result,), {}, endpoint, {}, None) == result
     assert replies.latest(-5, 3) == 8 and replies.latest(-5) == 9  # an edit sends nothing
     await watch.shutdown()

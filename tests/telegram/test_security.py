@@ -15,10 +15,9 @@ from bot import logs
 from bot.config import BUNDLED_DB, Settings
 from bot.knowledge import store
 from bot.render import texts
-from bot.telegram.app import ALLOWED_UPDATES, build_application, configure_logging
-from bot.telegram.flood import FloodGuard, Limit
+from bot.telegram.app import build_application, configure_logging
 from bot.telegram.handlers import SERVICES
-from tests.conftest import fake_settings
+from tests.conftest import fake_settings, polling
 from tests.conftest import feed as feed_update
 from tests.fake_bot_api import BOT, TOKEN, Call, FakeBotApi, Reply, fail_times
 from tests.telegram.test_app_e2e import new_user, settle, to
@@ -41,8 +40,8 @@ def settings(api, tmp_path) -> Settings:
 
 @pytest.fixture
 async def app(settings, engine):
-    """The bot, its flood guard on but lenient: these tests send many updates at once."""
-    application = build_application(settings, engine, flood=FloodGuard(user=Limit(100, 1)))
+    """The bot, as `sdgbot run` builds it."""
+    application = build_application(settings, engine)
     await application.initialize()
     yield application
     await application.shutdown()
@@ -92,24 +91,17 @@ async def test_the_token_stays_out_of_debug_logs_errors_and_reprs(
         fail_times("answerInlineQuery", Reply(status=400, payload={
             "ok": False, "error_code": 400, "description": "Bad Request: QUERY_ID_INVALID"})),
     ]  # fmt: skip
-    await application.initialize()
-    await application.updater.start_polling(timeout=1, allowed_updates=ALLOWED_UPDATES)
-    await application.start()
-    try:
+    async with polling(application):
         victim = new_user()
         for update in (private_text("職災死亡千人率多少"), inline("職災"),
                        private_text("boom", user=victim)):  # fmt: skip
             await api.push(update)
         await settle(api, application)
         shown = [repr(settings), str(settings), repr(application), repr(application.bot)]
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
 
     log = debug_log.getvalue()
     assert "getUpdates" in log  # DEBUG logging was on
-    for said in ("Rate limit hit", "not delivered", "Query_id_invalid"):
+    for said in ("429 from Telegram", "not delivered", "Query_id_invalid"):
         assert said in log, said
     assert "<token>" in log  # the error was logged, its token redacted
     assert SECRET not in log and SECRET[:8] not in log and SECRET[-8:] not in log
