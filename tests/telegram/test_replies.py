@@ -4,7 +4,10 @@ and topic, bounded and keyed by salted digests; `Watch` notes every message sent
 from telegram.ext import BaseRateLimiter
 
 from bot.engine.answer import Context
+from bot.telegram.app import build_application
+from bot.telegram.pacer import Pacer
 from bot.telegram.replies import Answered, Replies, Watch
+from tests.conftest import fake_settings
 
 
 def test_the_latest_message_is_kept_per_chat_and_topic():
@@ -61,3 +64,9 @@ async def test_watch_passes_every_call_on_and_notes_the_messages_sent():
     assert replies.latest(-5, 3) == 8 and replies.latest(-5) == 9  # an edit sends nothing
     await watch.shutdown()
     assert inner.started and inner.stopped
+
+
+def test_the_bot_calls_through_the_watch_and_the_pacer_under_it(api, engine, tmp_path):
+    pacer = Pacer()
+    app = build_application(fake_settings(api, tmp_path), engine, rate_limiter=pacer)
+    assert isinstance(app.bot.rate_limiter, Watch) and app.bot.rate_limiter.limiter is pacer
