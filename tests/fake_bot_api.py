@@ -4,7 +4,15 @@ It speaks just enough HTTP/1.1 (keep-alive, Content-Length or chunked bodies, fo
 multipart uploads) for python-telegram-bot's httpx client, records every call, hands
 out injected updates through long-polling `getUpdates`, and checks what Telegram
 checks: HTML that Telegram can parse, 4,096 characters a message, callback_data of
-1-64 bytes, inline result ids of at most 64 bytes.
+1-64 bytes, URL buttons with an http(s) or tg link, inline result ids of at most 64 bytes.
+
+It keeps what is in each chat, so editMessageText answers as Telegram does: "message is
+not modified" when text, parse mode and keyboard are what the message already shows (the
+keyboard is dropped when the edit has none), "message can't be edited" for a message the
+bot did not send (a user's, from a pushed update) or one a test `lock`ed (as Telegram
+refuses for a message too old), "there is no text in the message to edit" for a photo or
+document, "message to edit not found" for one a test `delete`d. A message the fake never
+saw (a test's made-up bot message) is taken as the bot's own text.
 
 Telegram's flood limits (issue 13), when built with `limits=TELEGRAM_LIMITS`: a call that
 sends a message (send*, edit*, copy*, forward*; not sendChatAction) is answered 429 with
@@ -41,6 +49,11 @@ ALLOWED_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
     "a", "code", "pre", "blockquote", "tg-emoji",
 }  # fmt: skip
+BUTTON_ACTIONS = {
+    "url", "callback_data", "web_app", "login_url", "switch_inline_query",
+    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
+    "callback_game", "pay",
+}  # fmt: skip
 TOKEN_RE = re.compile(
     r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^<>]*)?)>|&(#\d+|#x[0-9a-fA-F]+|lt|gt|amp|quot);|[<&]"
 )
@@ -74,6 +87,18 @@ class Call:
     at: float = field(default_factory=time.monotonic)
     status: int = 0  # the HTTP status answered
     result: Any = None  # the "result" answered, e.g. the Message the bot sent
+
+
+@dataclass
+class Shown:
+    """What a message in a chat shows, as the fake Telegram compares it for an edit."""
+
+    text: str | None  # the text as sent (HTML source), None for a photo or document
+    parse_mode: str | None = None
+    markup: dict | None = None
+    by_bot: bool = True
+    locked: bool = False  # Telegram no longer lets the bot edit it
+    deleted: bool = False
 
 
 @dataclass
@@ -142,6 +167,7 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(100_000)
         self._chats: dict[int, dict] = {}
+        self._shown: dict[tuple[int, int], Shown] = {}  # (chat, message): what it shows
         self._changed = asyncio.Condition()
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -179,11 +205,28 @@ class FakeBotApi:
         update["update_id"] = next(self._update_ids)
         for key in ("message", "edited_message"):
             if key in update:
-                self._chats[update[key]["chat"]["id"]] = update[key]["chat"]
+                msg = update[key]
+                self._chats[msg["chat"]["id"]] = msg["chat"]
+                self._shown[msg["chat"]["id"], msg["message_id"]] = Shown(
+                    msg.get("text"), by_bot=False
+                )
         self._updates.append(update)
         async with self._changed:
             self._changed.notify_all()
         return update["update_id"]
+
+    def lock(self, chat_id: int, message_id: int) -> None:
+        """Telegram will no longer let the bot edit this message ("message can't be edited")."""
+        self._shown.setdefault((chat_id, message_id), Shown(None)).locked = True
+
+    def delete(self, chat_id: int, message_id: int) -> None:
+        """The message is gone from the chat ("message to edit not found")."""
+        self._shown.setdefault((chat_id, message_id), Shown(None)).deleted = True
+
+    def shown(self, chat_id: int, message_id: int) -> str | None:
+        """The text the message shows now (its HTML source), after any edits."""
+        found = self._shown.get((chat_id, message_id))
+        return found.text if found else None
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -381,6 +424,14 @@ class FakeBotApi:
             msg["reply_markup"] = p["reply_markup"]
         return msg
 
+    def _keep(self, msg: dict, p: dict, *, text: bool = True) -> dict:
+        """Remember what a message the bot sent shows (for later edits); return it."""
+        source = p.get("text", "") if text else None
+        self._shown[msg["chat"]["id"], msg["message_id"]] = Shown(
+            source, p.get("parse_mode"), p.get("reply_markup") or None
+        )
+        return msg
+
     def _check_text(self, text: str, parse_mode: str | None, limit: int = 4096) -> str:
         plain = telegram_html_to_text(text) if parse_mode == "HTML" and self.strict else text
         if not plain.strip():
@@ -397,19 +448,39 @@ class FakeBotApi:
                     raise BadRequest("BUTTON_DATA_INVALID")
                 if not button.get("text"):
                     raise BadRequest("button text is empty")
+                url = button.get("url")
+                if url is not None and not re.match(r"(https?|tg)://[^\s]+$", url):
+                    raise BadRequest("BUTTON_URL_INVALID")
+                if len(BUTTON_ACTIONS & button.keys()) != 1:
+                    raise BadRequest("a button needs exactly one action")
 
     def api_sendmessage(self, p: dict, call: Call) -> dict:
         text = self._check_text(p.get("text", ""), p.get("parse_mode"))
         self._check_markup(p.get("reply_markup"))
-        return self._message(p, text=text)
+        return self._keep(self._message(p, text=text), p)
 
     def api_editmessagetext(self, p: dict, call: Call) -> dict | bool:
         text = self._check_text(p.get("text", ""), p.get("parse_mode"))
         self._check_markup(p.get("reply_markup"))
         if p.get("inline_message_id"):
             return True
+        key = (int(p["chat_id"]), int(p["message_id"]))
+        now = self._shown.get(key) or Shown("")  # never seen: a test's own bot message
+        if now.deleted:
+            raise BadRequest("message to edit not found")
+        if now.locked or not now.by_bot:
+            raise BadRequest("message can't be edited")
+        if now.text is None:
+            raise BadRequest("there is no text in the message to edit")
+        new = Shown(p.get("text", ""), p.get("parse_mode"), p.get("reply_markup") or None)
+        if (new.text, new.parse_mode, new.markup) == (now.text, now.parse_mode, now.markup):
+            raise BadRequest(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        self._shown[key] = new
         msg = self._message(p, text=text, edit_date=int(time.time()))
-        msg["message_id"] = int(p["message_id"])
+        msg["message_id"] = key[1]
         return msg
 
     def api_sendphoto(self, p: dict, call: Call) -> dict:
@@ -421,7 +492,8 @@ class FakeBotApi:
         self._check_markup(p.get("reply_markup"))
         n = next(self._message_ids)
         size = {"file_id": f"photo-{n}", "file_unique_id": f"u{n}", "width": 1000, "height": 600}
-        return self._message(p, photo=[size], caption=p.get("caption", ""))
+        return self._keep(self._message(p, photo=[size], caption=p.get("caption", "")), p,
+                          text=False)  # fmt: skip
 
     def api_senddocument(self, p: dict, call: Call) -> dict:
         if "document" in p:  # a file_id or URL sent again
@@ -439,7 +511,8 @@ class FakeBotApi:
         n = next(self._message_ids)
         document = {"file_id": f"doc-{n}", "file_unique_id": f"d{n}", "file_name": name,
                     "file_size": size}  # fmt: skip
-        return self._message(p, document=document, caption=p.get("caption", ""))
+        return self._keep(self._message(p, document=document, caption=p.get("caption", "")), p,
+                          text=False)  # fmt: skip
 
     def api_answercallbackquery(self, p: dict, call: Call) -> bool:
         if len(p.get("text", "")) > 200:

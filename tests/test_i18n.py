@@ -105,8 +105,8 @@ def test_every_word_used_at_run_time_is_in_the_catalog(engine):
     for answer in answers:
         plain(answer, tr)
         ui.messages(answer, tr)
-        ui.keyboard(answer, none_key="k", tr=tr)
-    ui.inline_articles(answers[:40], tr=tr)
+        ui.keyboard(answer, none_key="k", tr=tr, share="bot")
+    ui.inline_articles(answers[:40], tr=tr, bot="bot")
     card = engine.indicator("8.5.2").cards[0]
     texts.start_html("bot", tr), texts.start_keyboard(["職災死亡千人率多少"], tr)
     texts.help_html(tr), texts.group_intro_html("", tr), texts.text_only_html(tr)

@@ -69,6 +69,16 @@ def group_text(text: str, *, chat: dict = GROUP, user: dict = ALICE, **kw) -> di
     return {"update_id": next(_update_ids), "message": message(text, chat=chat, user=user, **kw)}
 
 
+def edited(update: dict, text: str) -> dict:
+    """The update Telegram sends when the message of `update` is edited to say `text`."""
+    msg = dict(update.get("message") or update["edited_message"], text=text)
+    msg.pop("entities", None)
+    if ents := entities(text):
+        msg["entities"] = ents
+    msg["edit_date"] = msg["date"] + 5
+    return {"update_id": next(_update_ids), "edited_message": msg}
+
+
 def bot_message(text: str, *, chat: dict, bot: dict, message_id: int | None = None) -> dict:
     """A message the bot sent earlier (for replies to it)."""
     return {

@@ -11,6 +11,12 @@ Callback data grammar (always well under 64 bytes; one CJK character is 3 bytes)
   s:0      — the n-th sample question           n:<key> — "none of these"
   L:en     — the UI language (L:zh-TW, L:zh-Hans)
 
+Share links: https://t.me/<bot>?start=8_7_1 opens a card in a private chat with the bot
+(`deep_link`; bot.render.commands reads the payload). A card in a private chat has a
+「分享」 button beside its chart button (Telegram's share sheet, https://t.me/share/url,
+with the link and the card's id and name); a card sent from inline mode has a
+「在機器人中查看」 button to the link. Neither when the bot's username is not given.
+
 Every function takes the user's translator (bot.i18n), zh-TW by default.
 """
 
@@ -18,6 +24,7 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from urllib.parse import urlencode
 
 from telegram import (
     InlineKeyboardButton,
@@ -49,6 +56,8 @@ PREFIX = {"indicator": "i", "programme": "p", "goal": "g", "fact": "f", "list": 
 ECHO = 40  # characters of the user's question said back, at most
 INLINE_ASK = N_("報告中找不到，點此私訊問我")  # the inline button when nothing matches
 FULL_CARD = N_("完整資料")
+SHARE = N_("分享")  # a card's share button (private chats)
+OPEN_IN_BOT = N_("在機器人中查看")  # an inline result's card: its deep link
 TITLE_WIDTH = {False: 60, True: 90}  # characters of a bold heading line (Chinese, English)
 
 
@@ -209,9 +218,27 @@ def _button(text: str) -> int:
     return 40 if text.isascii() else 30
 
 
+def deep_link(bot: str, ident: str) -> str:
+    """The link that opens indicator `ident`'s card in a private chat with the bot (a
+    start payload takes A-Z a-z 0-9 _ -: 8.7.1 is sent as 8_7_1)."""
+    return f"https://t.me/{bot}?start={ident.replace('.', '_')}"
+
+
+def _share(bot: str, card: IndicatorCard, tr: Translator) -> InlineKeyboardButton:
+    """Telegram's share sheet: pick a chat, it gets the card's link and its id and name."""
+    ind = card.indicator
+    query = urlencode(
+        {"url": deep_link(bot, ind.id), "text": short(f"{ind.id} {name(ind, tr)}", 60)}
+    )
+    return InlineKeyboardButton(tr(SHARE), url=f"https://t.me/share/url?{query}")
+
+
 def keyboard(
-    answer: Answer, *, none_key: str | None = None, tr: Translator = ZH
+    answer: Answer, *, none_key: str | None = None, tr: Translator = ZH, share: str | None = None
 ) -> InlineKeyboardMarkup | None:
+    """The buttons under an answer; `share` is the bot's username when the answer goes
+    to a private chat (a card of one indicator then gets a share button beside its
+    chart; a follow-up's one line does not: the full card it opens has one)."""
     rows: list[list[InlineKeyboardButton]] = []
     if answer.kind is Kind.CANDIDATES:
         for match in answer.candidates[:3]:
@@ -234,6 +261,8 @@ def keyboard(
                 if _data("c", c.indicator.id)
             ]
         ]
+        if share and len(answer.cards) == 1 and not answer.brief:  # [📊 8.7.1 圖表] [分享]
+            rows[0].append(_share(share, answer.cards[0], tr))  # (a brief: its full card has it)
         if answer.brief:  # a follow-up's one line: the whole card one tap away
             ids = [c.indicator.id for c in answer.cards[:3]]
             rows.insert(0, [InlineKeyboardButton(f"{tr(FULL_CARD)} {i}", callback_data=f"o:i:{i}")
@@ -264,8 +293,14 @@ def _figures(card: IndicatorCard, period: str, tr: Translator) -> str:
 
 
 def _article(
-    ident: str, title: str, description: str, answer: Answer, tr: Translator
+    ident: str,
+    title: str,
+    description: str,
+    answer: Answer,
+    tr: Translator,
+    link: str | None = None,
 ) -> InlineQueryResultArticle:
+    button = InlineKeyboardButton(tr(OPEN_IN_BOT), url=link) if link else None
     return InlineQueryResultArticle(
         id=ident,
         title=short(title, 60),
@@ -273,13 +308,15 @@ def _article(
         input_message_content=InputTextMessageContent(
             messages(answer, tr)[0], parse_mode=ParseMode.HTML
         ),
+        reply_markup=InlineKeyboardMarkup([[button]]) if button else None,
     )
 
 
 def inline_articles(
-    answers: Iterable[Answer], limit: int = 10, tr: Translator = ZH
+    answers: Iterable[Answer], limit: int = 10, tr: Translator = ZH, bot: str | None = None
 ) -> list[InlineQueryResultArticle]:
-    """Up to `limit` articles: one per indicator card, list, programme or fact."""
+    """Up to `limit` articles: one per indicator card, list, programme or fact; with the
+    bot's username a card's message carries a button that opens it in the bot."""
     out: dict[str, InlineQueryResultArticle] = {}
     for answer in answers:
         if answer.kind is Kind.INDICATOR:
@@ -294,7 +331,8 @@ def inline_articles(
                 )
                 one = replace(answer, cards=[card])
                 title = f"{ind.id} {name(ind, tr)}"
-                out.setdefault(f"i:{ind.id}", _article(f"i:{ind.id}", title, desc, one, tr))
+                link = deep_link(bot, ind.id) if bot else None
+                out.setdefault(f"i:{ind.id}", _article(f"i:{ind.id}", title, desc, one, tr, link))
         elif answer.kind is Kind.LIST:
             ident = _data("l", answer.matches[0].id if answer.matches else "list") or "l:list"
             if answer.entries:

@@ -38,6 +38,7 @@ from bot.telegram.flood import FloodNotice
 from bot.telegram.ordering import PerChatProcessor
 from bot.telegram.pacer import Pacer
 from bot.telegram.polling import Poller, serve
+from bot.telegram.replies import Watch
 from bot.telegram.sessions import Sessions
 from bot.telegram.unanswered import UnansweredLog
 from bot.telegram.webhook import Webhook, check_url
@@ -46,7 +47,7 @@ from bot.telegram.webhook import run as serve_webhook
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [
     Update.MESSAGE,
-    Update.EDITED_MESSAGE,  # an edited question is answered again
+    Update.EDITED_MESSAGE,  # an edited question: its answer edited, or answered anew
     Update.CALLBACK_QUERY,
     Update.INLINE_QUERY,
 ]
@@ -117,9 +118,10 @@ def build_application(
         unanswered=UnansweredLog(settings.sdgbot_unanswered),
     )
 
-    # 2. The application: token, optional local Bot API server, retries and flood limits,
-    #    start-up hook. Chats are handled concurrently, each chat's updates one at a time
-    #    and in order (follow-ups depend on it).
+    # 2. The application: token, optional local Bot API server, retries and flood limits
+    #    (every message sent noted for edits: bot.telegram.replies), start-up hook. Chats
+    #    are handled concurrently, each chat's updates one at a time and in order
+    #    (follow-ups and edits depend on it).
     defaults = Defaults(
         allow_sending_without_reply=True,  # the question may be deleted before we answer
         link_preview_options=LinkPreviewOptions(is_disabled=True),
@@ -136,7 +138,7 @@ def build_application(
         request=request or Request(),
         get_updates_request=poll_request,
         defaults=defaults,
-        rate_limiter=pacer,
+        rate_limiter=Watch(pacer, services.replies),  # every message sent, noted for edits
         **{name: url for name, url in urls.items() if url},  # else api.telegram.org
     )
     application = (
@@ -154,27 +156,22 @@ def build_application(
 
     # 4. Handlers. Group -1: the flood notice (it never stops an update).
     #    Group 0, first match wins: commands, unknown commands, private questions,
-    #    group replies and mentions, buttons, inline queries; then the error handler.
+    #    group replies and mentions (new or edited), buttons, inline queries; then the
+    #    error handler.
     application.add_handler(FloodNotice(backlog).handler(), group=-1)
     new = filters.UpdateType.MESSAGE
+    either = filters.UpdateType.MESSAGES  # new or edited (an edited /q edits its answer)
     names = [c.name for c in COMMANDS]
-    application.add_handler(CommandHandler(names, handlers.on_command, filters=new))
-    application.add_handler(MessageHandler(new & filters.COMMAND, handlers.on_unknown_command))
+    application.add_handler(CommandHandler(names, handlers.on_command, filters=either))
+    application.add_handler(MessageHandler(either & filters.COMMAND, handlers.on_unknown_command))
     application.add_handler(
-        MessageHandler(new & filters.ChatType.PRIVATE & filters.TEXT, handlers.on_private_text)
+        MessageHandler(either & filters.ChatType.PRIVATE & filters.TEXT, handlers.on_private_text)
     )
     application.add_handler(
-        MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT, handlers.on_group_text)
+        MessageHandler(either & filters.ChatType.GROUPS & filters.TEXT, handlers.on_group_text)
     )
     application.add_handler(
         MessageHandler(new & filters.StatusUpdate.NEW_CHAT_MEMBERS, handlers.on_added)
-    )
-    edited = filters.UpdateType.EDITED_MESSAGE & filters.TEXT & ~filters.COMMAND
-    application.add_handler(
-        MessageHandler(edited & filters.ChatType.PRIVATE, handlers.on_private_text)
-    )
-    application.add_handler(
-        MessageHandler(edited & filters.ChatType.GROUPS, handlers.on_group_text)
     )
     application.add_handler(
         MessageHandler(

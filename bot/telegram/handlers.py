@@ -2,11 +2,11 @@
 
 Every handler reads its services through `services(context)` (put in `bot_data`
 by bot.telegram.app), asks the engine for an `Answer`, and sends what bot.render.html makes
-of it. No layout, no SQL, no globals here.
+of it (an answer through bot.telegram.answering, which also edits it when the question is
+edited). No layout, no SQL, no globals here.
 """
 
 import asyncio
-import hashlib
 import logging
 
 from telegram import InlineQueryResultsButton, InputFile, Message, MessageEntity, Update
@@ -21,87 +21,28 @@ from telegram.error import (
 )
 from telegram.ext import ContextTypes
 
-from bot.engine.answer import Answer, Kind
+from bot.engine.answer import Kind
 from bot.engine.engine import SAMPLES
 from bot.i18n import N_, ZH, Translator
 from bot.render import html as ui
 from bot.render import table, texts
-from bot.render.commands import BY_NAME, Step, remembered, resolve, run
+from bot.render.commands import BY_NAME, Step, resolve, run
+from bot.telegram.answering import context_of, note, send_answer, share_to
 from bot.telegram.language import on_lang, on_lang_button, tr_of
-from bot.telegram.services import Services
+from bot.telegram.services import SERVICES as SERVICES  # bot_data key, read by bot.telegram.app
+from bot.telegram.services import Services, services
 
 log = logging.getLogger(__name__)
-SERVICES = "services"
-PENDING_MAX = 2_000  # "none of these" questions kept for their buttons
 RECORDED = N_("已記錄")  # the toast of "none of these"
 Ctx = ContextTypes.DEFAULT_TYPE
-
-
-def services(context: Ctx) -> Services:
-    """The typed accessor for the services in bot_data."""
-    return context.bot_data[SERVICES]
-
-
-def _key(s: Services, msg: Message) -> bytes:
-    thread = msg.message_thread_id if msg.is_topic_message else None
-    user = msg.from_user.id if msg.chat.type != "private" and msg.from_user else None
-    return s.sessions.key(msg.chat.id, thread, user)
-
-
-def _context(s: Services, msg: Message, bot_id: int):
-    """The subject a question follows up on: the answer it replies to, else the asker's
-    own last one (in this chat or topic)."""
-    parent = msg.reply_to_message
-    if parent and parent.from_user and parent.from_user.id == bot_id:
-        bound = s.sessions.get(s.sessions.message_key(msg.chat.id, parent.message_id))
-        if bound is not None:
-            return bound
-    return s.sessions.get(_key(s, msg))
-
-
-def _note(s: Services, msg: Message, answer: Answer) -> str | None:
-    """Remember what an answer means: follow-up context, counts, unanswered, button key."""
-    subject = remembered(answer)
-    if subject is not None:
-        s.sessions.put(_key(s, msg), subject)
-    if answer.kind is Kind.INDICATOR:
-        s.asked.update(c.indicator.id for c in answer.cards)
-    if answer.kind is Kind.NOT_FOUND:
-        s.unanswered.record(answer.query, "not_found")
-    if answer.kind is not Kind.CANDIDATES:
-        return None
-    key = hashlib.blake2b(answer.query.encode(), digest_size=6).hexdigest()
-    s.pending[key] = answer.query
-    s.pending.move_to_end(key)
-    while len(s.pending) > PENDING_MAX:
-        s.pending.popitem(last=False)
-    return key
-
-
-async def send_answer(
-    msg: Message, context: Ctx, answer: Answer, *, quote: bool = True, tr: Translator = ZH
-) -> None:
-    """Reply with the answer in the user's language: split messages, the keyboard under
-    the last one."""
-    s = services(context)
-    markup = ui.keyboard(answer, none_key=_note(s, msg, answer), tr=tr)
-    chunks = ui.messages(answer, tr)
-    bound = answer.found and answer.kind is not Kind.CANDIDATES and answer.context.indicator_ids
-    bound = bound or (answer.found and answer.context.programme_id is not None)
-    for i, text in enumerate(chunks):
-        last = i == len(chunks) - 1
-        sent = await msg.reply_html(
-            text, reply_markup=markup if last else None, do_quote=None if quote and not i else False
-        )
-        if bound and isinstance(sent, Message):  # a reply to this message follows up on it
-            s.sessions.put(s.sessions.message_key(msg.chat.id, sent.message_id), answer.context)
 
 
 async def ask(update: Update, context: Ctx, question: str) -> None:
     s = services(context)
     msg = update.effective_message
-    answer = s.answer(question, _context(s, msg, context.bot.id))
-    await send_answer(msg, context, answer, tr=tr_of(s, update))
+    asked_in = context_of(s, msg, context.bot.id)
+    answer = s.answer(question, asked_in)
+    await send_answer(msg, context, answer, asked_in=asked_in, tr=tr_of(s, update))
 
 
 # -- messages -----------------------------------------------------------------------
@@ -177,7 +118,7 @@ def addressed(update: Update, context: Ctx) -> bool:
     replies to us and mentions of us (bot.telegram.flood notices only these)."""
     if update.callback_query:
         return True
-    msg = update.message
+    msg = update.message or update.edited_message  # an edited question is answered too
     if msg is None or _ours(msg, context):
         return False
     if msg.chat.type == "private":
@@ -289,7 +230,7 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
         sample = SAMPLES[index] if index < len(SAMPLES) else None
         answer = s.answer(sample) if sample else resolve(s.engine, *ui.parse_data(arg))
         if answer:
-            await send_answer(msg, context, answer, quote=False, tr=tr)
+            await send_answer(msg, context, answer, question=False, tr=tr)
         return None if answer else texts.EXPIRED_TEXT
     if action == "n":
         question = s.pending.get(arg)  # kept: the same question may wait in other chats
@@ -301,7 +242,7 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
     answer = resolve(s.engine, action, arg)  # a did-you-mean choice: edit the message
     if answer is None:
         return texts.EXPIRED_TEXT
-    markup = ui.keyboard(answer, none_key=_note(s, msg, answer), tr=tr)
+    markup = ui.keyboard(answer, none_key=note(s, msg, answer), tr=tr, share=share_to(msg, context))
     first, *rest = ui.messages(answer, tr)
     await query.edit_message_text(
         first, parse_mode=ParseMode.HTML, reply_markup=None if rest else markup
@@ -330,7 +271,7 @@ async def on_inline(update: Update, context: Ctx) -> None:
         top = [i for i, _ in s.asked.most_common(9)]
         top += [i for i in s.engine.knowledge.indicators if i not in top][: 9 - len(top)]
         answers = [s.engine.listing(unmet=True)] + [s.engine.indicator(i) for i in top]
-    articles = ui.inline_articles(answers, tr=tr)
+    articles = ui.inline_articles(answers, tr=tr, bot=context.bot.username)
     button = None
     if not articles:  # nothing to share: a way on, asking the bot itself in private
         button = InlineQueryResultsButton(tr(ui.INLINE_ASK), start_parameter="inline")

@@ -301,5 +301,6 @@ async def drain(application: Application, backlog: Backlog, seconds: float) -> N
     if len(backlog):
         log.error("stopping: %d fetched updates could not be answered in time", len(backlog))
         limiter = getattr(application.bot, "rate_limiter", None)
+        limiter = getattr(limiter, "limiter", limiter)  # the pacer, under replies.Watch
         if isinstance(limiter, Pacer):
             limiter.abandon()

@@ -9,13 +9,17 @@ import time
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
+from telegram.ext import ContextTypes
+
 from bot.engine.answer import Answer, Context
 from bot.engine.engine import Engine
 from bot.render.chart import Charts
+from bot.telegram.replies import Replies
 from bot.telegram.sessions import Sessions
 from bot.telegram.unanswered import UnansweredLog
 
 log = logging.getLogger("sdgbot.answers")
+SERVICES = "services"  # their key in bot_data
 ANSWERS_MAX = 1_024  # answers kept for questions that come again in the same context
 
 
@@ -31,6 +35,7 @@ class Services:
     asked: Counter[str] = field(default_factory=Counter)  # indicator id -> times answered
     photo_ids: dict[str, str] = field(default_factory=dict)  # indicator id -> file_id
     answers: OrderedDict[tuple[str, Context | None], Answer] = field(default_factory=OrderedDict)
+    replies: Replies = field(default_factory=Replies)  # which message answered which question
 
     def answer(self, question: str, context: Context | None = None) -> Answer:
         """The engine's answer; the same question in the same context is answered from
@@ -59,3 +64,8 @@ class Services:
             },
         )
         return found
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The typed accessor for the services in bot_data."""
+    return context.bot_data[SERVICES]

@@ -1,16 +1,18 @@
 """Answer → Telegram HTML: escaped, bold figures, cited, stamped, split, short callback data."""
 
 import re
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.engine.answer import EDITION, Answer, Kind, Match
+from bot.engine.answer import EDITION, Answer, Context, Kind, Match
 from bot.engine.engine import SAMPLES
+from bot.i18n import translator
 from bot.render import html as ui
 from bot.render import texts
-from bot.render.commands import COMMANDS
+from bot.render.commands import COMMANDS, run
 from tests.fake_bot_api import BadRequest, telegram_html_to_text, utf16_len
 
 QUESTIONS = [
@@ -226,3 +228,51 @@ def test_did_you_mean_lists_each_choice_once_with_its_figure(engine, vague):
 
 def esc_label(label: str) -> str:
     return ui.esc(label)
+
+
+def _query(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+def test_every_card_has_a_deep_link_that_opens_it(engine):
+    for ident in engine.knowledge.indicators:
+        link = ui.deep_link("sdg_bot", ident)
+        payload = _query(link)["start"]
+        assert link.startswith("https://t.me/sdg_bot?start=")
+        assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", payload), payload  # Telegram's rule
+        step = run(engine, f"/start {payload}")
+        assert step.do == "answer" and step.answer.cards[0].indicator.id == ident
+
+
+def test_a_single_card_in_a_private_chat_gets_a_share_button_beside_its_chart(engine):
+    rows = ui.keyboard(engine.indicator("1.a.2"), share="sdg_bot").inline_keyboard
+    [[chart, share]] = rows
+    assert chart.callback_data == "c:1.a.2" and share.text == "分享"
+    assert share.url.startswith("https://t.me/share/url?")
+    said = _query(share.url)
+    assert said == {"url": "https://t.me/sdg_bot?start=1_a_2", "text": said["text"]}
+    assert said["text"].startswith("1.a.2 ") and len(said["text"]) <= 60
+    english = ui.keyboard(engine.indicator("8.7.1"), share="b", tr=translator("en"))
+    [[_, share]] = english.inline_keyboard
+    assert share.text == "Share" and _query(share.url)["text"].startswith("8.7.1 ")
+
+
+def test_no_share_button_without_a_username_or_for_several_cards(engine):
+    assert len(ui.keyboard(engine.indicator("8.7.1")).inline_keyboard[0]) == 1
+    several = engine.answer("微型創業貸款")
+    assert len(several.cards) > 1
+    markup = ui.keyboard(several, share="sdg_bot")
+    assert all(b.url is None for row in markup.inline_keyboard for b in row)
+    brief = engine.answer("那目標呢", Context(indicator_ids=("8.7.1",)))
+    rows = ui.keyboard(brief, share="sdg_bot").inline_keyboard
+    assert [len(r) for r in rows] == [1, 1]  # 完整資料, the chart: the full card shares
+
+
+def test_an_inline_card_opens_in_the_bot(engine):
+    articles = ui.inline_articles([engine.listing(unmet=True), engine.indicator("8.7.1")],
+                                  bot="sdg_bot")  # fmt: skip
+    unmet, card = articles
+    assert unmet.reply_markup is None
+    [[button]] = card.reply_markup.inline_keyboard
+    assert button.text == "在機器人中查看" and button.url == "https://t.me/sdg_bot?start=8_7_1"
+    assert ui.inline_articles([engine.indicator("8.7.1")])[0].reply_markup is None

@@ -1,0 +1,158 @@
+"""Sending an answer to a question, and editing it when the question is edited.
+
+What an answer means is remembered here: the subject a follow-up is about (per asker, and
+bound to each message of the bot, bot.telegram.sessions), which message answered which
+question (bot.telegram.replies), the counts and the unanswered log. Used by the thin
+handlers of bot.telegram.handlers.
+"""
+
+import hashlib
+
+from telegram import Message
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.engine.answer import Answer, Context, Kind
+from bot.i18n import ZH, Translator
+from bot.render import html as ui
+from bot.render.commands import remembered
+from bot.telegram.replies import Answered
+from bot.telegram.services import Services, services
+
+PENDING_MAX = 2_000  # "none of these" questions kept for their buttons
+Ctx = ContextTypes.DEFAULT_TYPE
+
+
+def _thread(msg: Message) -> int | None:
+    """The forum topic a message stands in (a reply chain in a plain group is none)."""
+    return msg.message_thread_id if msg.is_topic_message else None
+
+
+def _key(s: Services, msg: Message) -> bytes:
+    user = msg.from_user.id if msg.chat.type != "private" and msg.from_user else None
+    return s.sessions.key(msg.chat.id, _thread(msg), user)
+
+
+def context_of(s: Services, msg: Message, bot_id: int):
+    """The subject a question follows up on: an edited question's, the one it was first
+    asked in; else the answer it replies to, else the asker's own last one (in this chat
+    or topic)."""
+    earlier = s.replies.get(msg.chat.id, msg.message_id) if msg.edit_date else None
+    if earlier is not None:
+        return earlier.asked_in
+    parent = msg.reply_to_message
+    if parent and parent.from_user and parent.from_user.id == bot_id:
+        bound = s.sessions.get(s.sessions.message_key(msg.chat.id, parent.message_id))
+        if bound is not None:
+            return bound
+    return s.sessions.get(_key(s, msg))
+
+
+def note(s: Services, msg: Message, answer: Answer) -> str | None:
+    """Remember what an answer means: follow-up context, counts, unanswered, button key."""
+    subject = remembered(answer)
+    if subject is not None:
+        s.sessions.put(_key(s, msg), subject)
+    if answer.kind is Kind.INDICATOR:
+        s.asked.update(c.indicator.id for c in answer.cards)
+    if answer.kind is Kind.NOT_FOUND:
+        s.unanswered.record(answer.query, "not_found")
+    if answer.kind is not Kind.CANDIDATES:
+        return None
+    key = hashlib.blake2b(answer.query.encode(), digest_size=6).hexdigest()
+    s.pending[key] = answer.query
+    s.pending.move_to_end(key)
+    while len(s.pending) > PENDING_MAX:
+        s.pending.popitem(last=False)
+    return key
+
+
+def share_to(msg: Message, context: Ctx) -> str | None:
+    """The bot's username for a card's share button: in private chats only (in a group
+    anyone can forward the card; a button would be one row too many)."""
+    return context.bot.username if msg.chat.type == ChatType.PRIVATE else None
+
+
+def _bind(s: Services, chat_id: int, message_id: int, answer: Answer) -> None:
+    """A reply to this message of the bot follows up on the answer's subject (none for a
+    did-you-mean or "not in the report")."""
+    key = s.sessions.message_key(chat_id, message_id)
+    bound = answer.found and answer.kind is not Kind.CANDIDATES and answer.context.indicator_ids
+    if bound or (answer.found and answer.context.programme_id is not None):
+        s.sessions.put(key, answer.context)
+    else:
+        s.sessions.clear(key)
+
+
+async def send_answer(
+    msg: Message,
+    context: Ctx,
+    answer: Answer,
+    *,
+    question: bool = True,
+    asked_in: Context | None = None,
+    tr: Translator = ZH,
+) -> None:
+    """Reply with the answer in the user's language: split messages, the keyboard under
+    the last one. `msg` is the user's question (remembered with its answer), or with
+    question=False the bot's own message whose button asked for the answer.
+
+    A question edited since it was answered has its answer edited in place while that
+    answer is one message and still the bot's latest in the chat (topic), and the new
+    answer fits one message; otherwise the new answer is sent as a reply to it."""
+    s = services(context)
+    edited = question and msg.edit_date is not None
+    earlier = s.replies.get(msg.chat.id, msg.message_id) if edited else None
+    words = s.replies.digest(msg.text or msg.caption or "")
+    if earlier is not None and earlier.words == words:
+        return  # an edit that left the words as they were (of the formatting only)
+    markup = ui.keyboard(answer, none_key=note(s, msg, answer), tr=tr, share=share_to(msg, context))
+    chunks = ui.messages(answer, tr)
+    if earlier and len(chunks) == 1 and await _edit(msg, context, earlier, chunks[0], markup):
+        _bind(s, msg.chat.id, earlier.message_id, answer)
+        s.replies.put(msg.chat.id, msg.message_id, Answered(earlier.message_id, asked_in, words))
+        return
+    sent_ids = []
+    for i, text in enumerate(chunks):
+        last = i == len(chunks) - 1
+        quote = (True if edited else None) if question and not i else False
+        sent = await msg.reply_html(text, reply_markup=markup if last else None, do_quote=quote)
+        if isinstance(sent, Message):
+            sent_ids.append(sent.message_id)
+            _bind(s, msg.chat.id, sent.message_id, answer)
+    if question:
+        one = sent_ids[0] if len(sent_ids) == 1 else None
+        s.replies.put(msg.chat.id, msg.message_id, Answered(one, asked_in, words))
+
+
+UNEDITABLE = (
+    "message can't be edited",
+    "message to edit not found",
+    "there is no text in the message to edit",
+)
+
+
+async def _edit(msg: Message, context: Ctx, earlier: Answered, text: str, markup) -> bool:
+    """Edit the earlier answer to say `text`: True when done (or it said so already),
+    False when a new answer is wanted (a later message of the bot stands below it, or
+    Telegram will not edit it)."""
+    latest = services(context).replies.latest(msg.chat.id, _thread(msg))
+    if earlier.message_id is None or latest != earlier.message_id:
+        return False
+    try:
+        await context.bot.edit_message_text(
+            text,
+            chat_id=msg.chat.id,
+            message_id=earlier.message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+    except BadRequest as exc:
+        said = exc.message.lower()
+        if "message is not modified" in said:
+            return True
+        if any(reason in said for reason in UNEDITABLE):
+            return False
+        raise
+    return True
