@@ -132,7 +132,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.render.console import BANNER, Console
 
     console = Console(_engine(args), translator(getattr(args, "lang", None) or DEFAULT))
-    files = Path(args.files or tempfile.gettempdir()) / "sdgbot"
+    files = Path(getattr(args, "files", None) or tempfile.gettempdir()) / "sdgbot"
     print(BANNER + " /help lists the commands.")
     while True:
         try:

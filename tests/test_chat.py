@@ -117,3 +117,21 @@ def test_lang_switches_the_console_as_it_does_telegram(chat):
     assert switched == "OK: I will answer in English. All commands: /help"
     assert help_.startswith("How to use it")
     assert bad.startswith("Usage: /lang ")
+
+
+def test_sdgbot_with_no_command_and_no_token_opens_the_chat(engine, monkeypatch, capsys):
+    """The README's run command: `sdgbot`, no token, a console chat on the bundled database."""
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.setattr(cli, "_engine", lambda args: engine)
+    typed = iter(["職災死亡千人率多少"])
+
+    def read(prompt=""):
+        try:
+            return next(typed)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("builtins.input", read)
+    assert cli.main([]) == 0
+    captured = capsys.readouterr()
+    assert "0.022" in captured.out and "TELEGRAM_BOT_TOKEN is not set" in captured.err
