@@ -107,3 +107,16 @@ def vague(engine, monkeypatch) -> str:
 @pytest.fixture(scope="session")
 def report_text() -> str:
     return REPORT.read_text(encoding="utf-8")
+
+
+def type_lines(monkeypatch, lines: list[str]) -> None:
+    """`input()` returns these lines, then end of input (Ctrl-D), as a console user types."""
+    typed = iter(lines)
+
+    def read(prompt: str = "") -> str:
+        try:
+            return next(typed)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("builtins.input", read)

@@ -7,6 +7,7 @@ from bot import cli
 from bot.render import table
 from bot.render.commands import BY_NAME, COMMANDS, help_lines
 from bot.render.plain import plain
+from tests.conftest import type_lines
 
 PROMPT = "\x1e"  # a character no reply holds
 ARGS = {"goal": "8", "unit": "勞發署", "i": "8.7.1", "chart": "8.7.1", "q": "部長是誰"}
@@ -123,15 +124,7 @@ def test_sdgbot_with_no_command_and_no_token_opens_the_chat(engine, monkeypatch,
     """The README's run command: `sdgbot`, no token, a console chat on the bundled database."""
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.setattr(cli, "_engine", lambda args: engine)
-    typed = iter(["職災死亡千人率多少"])
-
-    def read(prompt=""):
-        try:
-            return next(typed)
-        except StopIteration:
-            raise EOFError from None
-
-    monkeypatch.setattr("builtins.input", read)
+    type_lines(monkeypatch, ["職災死亡千人率多少"])
     assert cli.main([]) == 0
     captured = capsys.readouterr()
     assert "0.022" in captured.out and "TELEGRAM_BOT_TOKEN is not set" in captured.err

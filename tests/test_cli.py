@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from bot import cli
+from tests.conftest import type_lines
 
 SUBCOMMANDS = ["build", "ask", "chat", "table", "run", "unanswered", "health"]
 
@@ -60,15 +61,7 @@ def test_build_check_passes_on_the_committed_database(capsys):
 
 
 def test_chat_keeps_the_subject_between_questions(monkeypatch, capsys):
-    replies = iter(["職災死亡千人率", "誰負責"])
-
-    def fake_input(prompt=""):
-        try:
-            return next(replies)
-        except StopIteration:
-            raise EOFError from None
-
-    monkeypatch.setattr("builtins.input", fake_input)
+    type_lines(monkeypatch, ["職災死亡千人率", "誰負責"])
     assert cli.main(["chat"]) == 0
     out = capsys.readouterr().out
     assert (
@@ -95,15 +88,7 @@ def test_table_prints_the_compact_text(capsys, engine):
 
 
 def test_chat_in_english(monkeypatch, capsys):
-    replies = iter(["職災死亡千人率", "誰負責"])
-
-    def fake_input(prompt=""):
-        try:
-            return next(replies)
-        except StopIteration:
-            raise EOFError from None
-
-    monkeypatch.setattr("builtins.input", fake_input)
+    type_lines(monkeypatch, ["職災死亡千人率", "誰負責"])
     assert cli.main(["chat", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "8.7.1 Occupational fatality rate per 1,000 workers: missed the 2024 target" in out

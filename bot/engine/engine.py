@@ -378,7 +378,8 @@ class Engine:
                 # a single character only when nothing longer is left (降 → 降幅 3.8%)
                 words = [w for w in beyond if len(w) > 1] or beyond
             quoted = [text, *(r.text for r in card.related)]  # or a figure it quotes (168 人)
-            text = next((t for t in quoted if t and snippet(t, words, self.canon)), text)
+            found = (snippet(t, words, self.canon) for t in quoted if t)
+            return next((lead for lead in found if lead), "")
         else:
             return ""
         return snippet(text, words, self.canon)

@@ -21,6 +21,7 @@ from bot.telegram.pacer import Pacer
 from tests.conftest import fake_settings, polling
 from tests.fake_bot_api import TOKEN, Call, FakeBotApi, Reply, fail_times
 from tests.telegram.test_app_e2e import ROOT, new_user, settle, to
+from tests.telegram.test_shutdown import ended
 from tests.tg_updates import private_text
 
 QUESTION = "職災死亡千人率多少"
@@ -279,13 +280,7 @@ async def test_sdgbot_run_exits_1_when_get_updates_keeps_failing(api, tmp_path):
         sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    try:
-        _, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-    log = err.decode("utf-8", "replace")
-    assert proc.returncode == 1, log[-2000:]
+    code, log = await ended(proc)
+    assert code == 1, log[-2000:]
     assert "getUpdates has failed for" in log and TOKEN.split(":")[1] not in log
     assert len(api.of("getUpdates")) >= 2
