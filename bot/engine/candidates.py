@@ -200,6 +200,18 @@ def _measured(engine: Engine, q, found: list[Candidate]) -> None:
             c.features["shared:measure"] = 1.0
 
 
+_DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月|(?:19|20)\d\d-\d\d")
+
+
+def _dated(engine: Engine, found: list[Candidate]) -> None:
+    """A question asking when (「幾年幾月發布」): each candidate whose text prints a date (a
+    year and month) gets `dated`, its own and a shared weight."""
+    for c in found:
+        if _DATE.search(_text(engine, c)):
+            c.features[f"{c.type}:dated"] = 1.0
+            c.features["shared:dated"] = 1.0
+
+
 def _held(engine: Engine, content: list[str], text: str) -> float:
     weight = {w: engine.passages.idf.get(w, engine.passages.max_idf) for w in content if len(w) > 1}
     return sum(v for w, v in weight.items() if w in text) / (sum(weight.values()) or 1.0)
@@ -285,6 +297,14 @@ def _neighbours(units: list, hits: list) -> list:
 
 def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Candidate]:
     among = engine.value_units[q.value] if q.value else None  # 「幾歲」: units printing an age
+    found = _quote(engine, question, q, words, cues, among)
+    if q.future and found and not found[0].features["quote:future"]:
+        ahead = engine.future_units if among is None else among & engine.future_units
+        found += _quote(engine, question, q, words, cues, ahead)  # what comes next, too
+    return found
+
+
+def _quote(engine: Engine, question: str, q, words: list, cues: dict, among) -> list[Candidate]:
     hits = engine.units.rank(words, q.rest, among=among)
     if not hits or (among is not None and not hits[0].words):
         return []  # (an age printed in a unit holding none of the question's words: no)
@@ -298,6 +318,7 @@ def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Can
         "quote:bm25": best.bm25,
         f"quote:owner_{unit.owner_type}": 1.0,
         "quote:lead": evidence - (hits[1].words + hits[1].chars if len(hits) > 1 else 0.0),
+        "quote:future": float(q.future and best.index in engine.future_units),
     }
     _common(f, "quote", cues)
     score = 50 * evidence

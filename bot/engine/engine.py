@@ -95,6 +95,9 @@ class Engine:
             kind: frozenset(n for n, u in enumerate(knowledge.units) if mark.search(u.text))
             for kind, (_, mark) in questions.VALUES.items()
         }
+        self.future_units = frozenset(  # where the report says what comes next
+            n for n, u in enumerate(knowledge.units) if "未來" in u.section
+        )
         self.texts = {  # what a card or programme can show, as questions are matched
             ("indicator", i.id): self.canon(f"{i.name} {i.unit} {i.note} {i.section_text}")
             for i in knowledge.indicators.values()

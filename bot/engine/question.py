@@ -92,6 +92,19 @@ _DESCRIBE = re.compile(
     r"|\bwhich (?!indicators?)|measures|ways?\b|channels?|steps"
 )
 
+# The question asks what comes next (之後會…, 未來, plans): the report says that under its
+# review-and-future-focus sections and its closing chapter (a feature of quotes from them).
+_FUTURE = re.compile(
+    r"未來|之後|以後|將來|今後|接下來|下一步|打算|展望|\bfuture\b|\bplans?\b|\bplanned\b"
+    r"|\bwill\b|going to|next steps?|upcoming|\bintends?\b"
+)
+
+# The question asks when (幾年幾月, 何時, when): candidates printing a date get a feature.
+_WHEN = re.compile(
+    r"幾年幾月|哪一?年|幾月|何時|什麼時候|甚麼時候|啥時|\bwhen\b|what (?:year|date|month)"
+    r"|which year|since when"
+)
+
 # A kind of value the question asks for, and how the report prints one: an age
 # (65 歲), an amount of money (the report prints none), a phone number (none either).
 VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
@@ -136,6 +149,8 @@ class Question:
     value: str = ""  # a kind of value asked (VALUES): age, money, phone
     latest: bool = False  # the latest (2025) figure is asked in so many words
     measure: str = ""  # what a count asked is counted in: 多少場次 → 場次
+    future: bool = False  # asks what comes next: 之後會, 未來, plans
+    when: bool = False  # asks when: 幾年幾月, 何時, when
 
 
 def _blank(pattern: re.Pattern | str, text: str) -> str:
@@ -150,6 +165,8 @@ def analyse(text: str) -> Question:
     q.count = bool(_COUNT.search(text))
     q.figure = bool(_FIGURE.search(text))
     q.describe = bool(_DESCRIBE.search(text))
+    q.future = bool(_FUTURE.search(text))
+    q.when = bool(_WHEN.search(text))
     measure = _MEASURE.search(text)
     english = re.search(r"how many (sessions|cases|person-times|classes)", text)
     q.measure = measure.group(1) if measure else _MEASURE_EN[english.group(1)] if english else ""
