@@ -78,13 +78,40 @@ class Index:
         df = Counter(w for ws in self.words for w in ws)
         n = len(targets)
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
-        self.max_idf = math.log(1 + n)
-        self.vocab = sorted(self.idf)
-        self._resolved: dict[str, Resolved] = {}
         # the dictionary words inside each word: 失業者職前訓練 holds 失業者 and 職前訓練
         self.parts = {
-            w: [p for p in segmenter.cut_all(w) if p != w and len(p) > 1] for w in self.vocab
+            w: [p for p in segmenter.cut_all(w) if p != w and len(p) > 1] for w in sorted(self.idf)
         }
+        self._derived()
+
+    def _derived(self) -> None:
+        """What follows from the index's state (cheap): computed, never stored."""
+        self.max_idf = math.log(1 + len(self.targets))
+        self.vocab = sorted(self.idf)
+        self._resolved: dict[str, Resolved] = {}
+
+    def state(self) -> dict:
+        """The index as plain JSON values (bot/engine/indexes.py stores it at build time)."""
+        return {
+            "targets": [[t.type, t.id, list(t.keys)] for t in self.targets],
+            "key_words": self.key_words,
+            "words": [sorted(ws) for ws in self.words],
+            "idf": self.idf,
+            "parts": self.parts,
+        }
+
+    @classmethod
+    def restore(cls, state: dict, segmenter: Segmenter, background: dict[str, float]) -> "Index":
+        self = cls.__new__(cls)
+        self.targets = [Target(kind, ident, tuple(keys)) for kind, ident, keys in state["targets"]]
+        self.background = background
+        self.segmenter = segmenter
+        self.key_words = state["key_words"]
+        self.words = [set(ws) for ws in state["words"]]
+        self.idf = state["idf"]
+        self.parts = state["parts"]
+        self._derived()
+        return self
 
     def resolve(self, tokens: list[str]) -> list[Resolved]:
         out = []
@@ -226,13 +253,25 @@ class PassageIndex:
     K1, B = 1.2, 0.75
 
     def __init__(self, texts: list[str], segmenter: Segmenter):
-        self.docs = [Counter(segmenter.cut_all(t)) for t in texts]
+        self._setup([dict(Counter(segmenter.cut_all(t))) for t in texts])
+
+    def _setup(self, docs: list[dict[str, int]]) -> None:
+        self.docs = docs
         self.lengths = [sum(d.values()) for d in self.docs]
         self.avg = sum(self.lengths) / max(len(self.docs), 1)
         df = Counter(w for d in self.docs for w in d)
         n = len(self.docs)
         self.idf = {w: math.log(1 + (n - c + 0.5) / (c + 0.5)) for w, c in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+
+    def state(self) -> list[dict[str, int]]:
+        return self.docs
+
+    @classmethod
+    def restore(cls, docs: list[dict[str, int]]) -> "PassageIndex":
+        self = cls.__new__(cls)
+        self._setup(docs)
+        return self
 
     def distinctive(self, index: int, words: list[str], floor: float) -> bool:
         """Whether the passage shares with the question a word at least this rare."""

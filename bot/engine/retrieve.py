@@ -23,7 +23,7 @@ def bigrams(text: str) -> list[str]:
 
 
 class _Bm25:
-    def __init__(self, docs: list[Counter]):
+    def __init__(self, docs: list[dict[str, int]]):
         self.docs = docs
         self.lengths = [sum(d.values()) for d in docs]
         self.avg = sum(self.lengths) / max(len(docs), 1)
@@ -67,9 +67,20 @@ class UnitIndex:
     def __init__(self, texts: list[str], segmenter: Segmenter):
         self.segmenter = segmenter
         self.by_word = _Bm25(
-            [Counter(w for w in segmenter.cut_all(t) if len(w) > 1) for t in texts]
+            [dict(Counter(w for w in segmenter.cut_all(t) if len(w) > 1)) for t in texts]
         )
-        self.by_char = _Bm25([Counter(bigrams(t)) for t in texts])
+        self.by_char = _Bm25([dict(Counter(bigrams(t))) for t in texts])
+
+    def state(self) -> dict:
+        """Each unit's words and bigrams with their counts (bot/engine/indexes.py)."""
+        return {"words": self.by_word.docs, "chars": self.by_char.docs}
+
+    @classmethod
+    def restore(cls, state: dict, segmenter: Segmenter) -> "UnitIndex":
+        self = cls.__new__(cls)
+        self.segmenter = segmenter
+        self.by_word, self.by_char = _Bm25(state["words"]), _Bm25(state["chars"])
+        return self
 
     def rank(
         self, words: list[str], text: str, limit: int = 5, among: frozenset[int] | None = None

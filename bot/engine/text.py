@@ -31,6 +31,42 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 MAX_QUESTION = 500  # characters considered; longer input is cut
 
 
+class Taiwan:
+    """OpenCC's Simplified → Traditional (Taiwan usage, s2twp), run only on text it would
+    change: text holding a character it converts or a longer key it converts (both read
+    from OpenCC's own dictionaries at build time: bot.knowledge.vocab.s2twp_changes).
+    Most questions are Traditional already, so the converter (~50 ms and ~40 MB to load)
+    is never loaded for them. Until told what changes, every text is converted."""
+
+    def __init__(self) -> None:
+        self.chars: frozenset[str] | None = None  # None: not known, convert everything
+        self.phrases: dict[str, tuple[str, ...]] = {}  # by first character
+
+    def learn(self, changes: Mapping | None) -> None:
+        if not changes:
+            return
+        firsts: dict[str, list[str]] = {}
+        for phrase in changes["phrases"]:
+            firsts.setdefault(phrase[0], []).append(phrase)
+        self.phrases = {c: tuple(ps) for c, ps in firsts.items()}
+        self.chars = frozenset(changes["chars"])
+
+    def changes(self, text: str) -> bool:
+        """Whether s2twp could change the text."""
+        if self.chars is None or not self.chars.isdisjoint(text):
+            return True
+        phrases = self.phrases
+        return any(
+            text.startswith(p, i) for i, c in enumerate(text) if c in phrases for p in phrases[c]
+        )
+
+    def __call__(self, text: str) -> str:
+        return converter("s2twp").convert(text) if self.changes(text) else text
+
+
+TAIWAN = Taiwan()  # told what s2twp changes by the engine, from its stored indexes
+
+
 def normalise(question: str, limit: int | None = MAX_QUESTION) -> str:
     """NFKC, no control or zero-width characters, no leading @mention or /command,
     lower case, Simplified → Traditional (Taiwan usage), punctuation to spaces.
@@ -41,7 +77,7 @@ def normalise(question: str, limit: int | None = MAX_QUESTION) -> str:
     text = _INVISIBLE.sub("", text)
     text = _MENTION.sub("", text)
     text = _COMMAND.sub("", text)
-    text = converter("s2twp").convert(text.lower())
+    text = TAIWAN(text.lower())
     text = text.replace("_", " ")
     text = _PUNCT.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
@@ -133,6 +169,16 @@ class Speller:
                     masks.setdefault(word[:i] + "?" + word[i + 1 :], set()).add(word)
         self.masks = masks
 
+    def state(self) -> dict[str, list[str]]:
+        return {mask: sorted(words) for mask, words in self.masks.items()}
+
+    @classmethod
+    def restore(cls, masks: dict[str, list[str]], segmenter: "Segmenter", report: str) -> "Speller":
+        self = cls.__new__(cls)
+        self.segmenter, self.report = segmenter, report
+        self.masks = {mask: set(words) for mask, words in masks.items()}
+        return self
+
     def __call__(self, text: str) -> str:
         for run in sorted(set(re.findall(r"[\u3400-\u9fff]{4,}", text)), key=len, reverse=True):
             mended = self._mend(run)
@@ -176,18 +222,32 @@ class Homophones:
     def __init__(
         self, known: Mapping[str, int], pinyin: Iterable[Pinyin], segmenter: Segmenter, report: str
     ):
-        self._memo: dict[str, str] = {}  # a run of characters → as mended
-        readings = {p.char: tuple(p.readings.split()) for p in pinyin}
-        self.readings = readings
-        self.segmenter = segmenter
-        self.report = report
-        self.known = known
+        self._setup(pinyin, segmenter, report, known)
         sounds: dict[str, set[str]] = {}
         for word in known:
-            if self.SHORTEST <= len(word) <= self.LONGEST and all(c in readings for c in word):
+            if self.SHORTEST <= len(word) <= self.LONGEST and all(c in self.readings for c in word):
                 for key in self._keys(word):
                     sounds.setdefault(key, set()).add(word)
         self.sounds = sounds
+
+    def _setup(self, pinyin, segmenter: Segmenter, report: str, known: Mapping[str, int]) -> None:
+        self._memo: dict[str, str] = {}  # a run of characters → as mended
+        self.readings = {p.char: tuple(p.readings.split()) for p in pinyin}
+        self.segmenter = segmenter
+        self.report = report
+        self.known = known
+
+    def state(self) -> dict[str, list[str]]:
+        """Which known words sound like each reading (bot/engine/indexes.py stores it)."""
+        return {key: sorted(words) for key, words in self.sounds.items()}
+
+    @classmethod
+    def restore(cls, sounds: dict[str, list[str]], known: Mapping[str, int],
+                pinyin: Iterable[Pinyin], segmenter: Segmenter, report: str):  # fmt: skip
+        self = cls.__new__(cls)
+        self._setup(pinyin, segmenter, report, known)
+        self.sounds = {key: set(words) for key, words in sounds.items()}
+        return self
 
     def _keys(self, span: str) -> list[str]:
         """The span's possible toneless pinyin: every reading combination, up to a limit."""

@@ -66,3 +66,55 @@ def variants(words: Iterable[str], text: str) -> list[tuple[str, str]]:
         if back != word and stable and back not in text:
             out.append((back, word))
     return out
+
+
+def s2twp_changes(config: str = "s2twp") -> dict | None:
+    """What OpenCC's s2twp can change, read from OpenCC's own dictionaries (the ones its
+    config file names, dumped with its `opencc_dict` tool): the characters it converts
+    alone (`chars`: the Simplified ones, and those Taiwan writes otherwise), and the longer
+    keys it converts that hold none of those (`phrases`: 軟件 → 軟體). A text holding
+    neither is left as it is by the conversion, so the engine skips it (and never loads
+    the converter for a Traditional question). None when the dictionaries cannot be read."""
+    import json
+    import subprocess
+    import tempfile
+
+    share = Path(opencc.__file__).parent / "clib" / "share" / "opencc"
+    tool = Path(opencc.__file__).parent / "clib" / "bin" / "opencc_dict"
+    try:
+        spec = json.loads((share / f"{config}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files: list[str] = []
+
+    def collect(d: dict) -> None:
+        if d.get("type") == "group":
+            for inner in d["dicts"]:
+                collect(inner)
+        elif d.get("file"):
+            files.append(d["file"])
+
+    for step in spec.get("normalization", []):
+        collect(step["dict"])
+    for step in spec.get("conversion_chain", []):
+        collect(step["dict"])
+    pairs: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in files:
+            out = Path(tmp) / f"{name}.txt"
+            source = share / name
+            kind = "ocd2" if name.endswith(".ocd2") else "text"
+            try:
+                subprocess.run([str(tool), "-i", str(source), "-o", str(out), "-f", kind,
+                                "-t", "text"], check=True, capture_output=True)  # fmt: skip
+                lines = out.read_text(encoding="utf-8").splitlines()
+            except (OSError, subprocess.CalledProcessError):
+                return None
+            for line in lines:
+                key, _, values = line.partition("\t")
+                first = values.split(" ")[0]
+                if key and first != key:  # OpenCC converts to the first value
+                    pairs.append((key, first))
+    chars = {key for key, _ in pairs if len(key) == 1}
+    phrases = {key for key, _ in pairs if len(key) > 1 and not chars.intersection(key)}
+    return {"chars": "".join(sorted(chars)), "phrases": sorted(phrases)}
