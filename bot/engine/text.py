@@ -123,13 +123,19 @@ class Segmenter:
         tok.initialized = True
         self.tokenizer = tok
         self.words = words
+        self._cut: dict[str, tuple[str, ...]] = {}  # a CJK piece → its words (jieba: pure)
 
     def cut(self, text: str) -> list[str]:
         """Words of the text: CJK through jieba, Latin and numbers as whole words."""
         tokens = []
         for piece in re.findall(r"[a-z0-9][a-z0-9.\-%]*|[^\sa-z0-9]+", text):
             if has_cjk(piece):
-                tokens += [t for t in self.tokenizer.cut(piece, HMM=False) if t.strip()]
+                words = self._cut.get(piece)
+                if words is None:
+                    words = tuple(t for t in self.tokenizer.cut(piece, HMM=False) if t.strip())
+                    if len(self._cut) < MEMO:
+                        self._cut[piece] = words
+                tokens += words
             else:  # third-level → third level; a sentence's full stop is no part of a word
                 for part in re.split(r"(?<=[a-z])-(?=[a-z])", piece.rstrip(".-")):
                     tokens.append(stem(part))
@@ -168,6 +174,7 @@ class Speller:
                 for i in range(len(word)):
                     masks.setdefault(word[:i] + "?" + word[i + 1 :], set()).add(word)
         self.masks = masks
+        self._memo: dict[str, str] = {}  # a run of characters → as mended
 
     def state(self) -> dict[str, list[str]]:
         return {mask: sorted(words) for mask, words in self.masks.items()}
@@ -177,11 +184,16 @@ class Speller:
         self = cls.__new__(cls)
         self.segmenter, self.report = segmenter, report
         self.masks = {mask: set(words) for mask, words in masks.items()}
+        self._memo = {}
         return self
 
     def __call__(self, text: str) -> str:
         for run in sorted(set(re.findall(r"[\u3400-\u9fff]{4,}", text)), key=len, reverse=True):
-            mended = self._mend(run)
+            mended = self._memo.get(run)
+            if mended is None:
+                mended = self._mend(run)
+                if len(self._memo) < MEMO:
+                    self._memo[run] = mended
             if mended != run:
                 text = text.replace(run, mended)
         return text
