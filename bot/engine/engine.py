@@ -50,7 +50,7 @@ class Engine:
         for alias in knowledge.aliases:
             by_source.setdefault(alias.source, []).append(alias)
         self._canon: dict[str, str] = stored.value("canon", dict)  # report text only: bounded
-        TAIWAN.learn(stored.value("taiwan", lambda: None))  # speed only: the text is the same
+        TAIWAN.learn(stored.value("taiwan", lambda: None), stored.later("opencc"))  # speed only
         # the curated synonyms, and the report's words that OpenCC's Taiwan phrases turn
         # a Simplified question's word away from (釋出 → 發布)
         synonyms = by_source.get("synonyms", []) + by_source.get("variants", [])

@@ -6,11 +6,12 @@ What is stored: the ranking's targets and their words (match.Index), the passage
 the units' words and bigrams with their counts (match.PassageIndex, retrieve.UnitIndex),
 the English bridge (bridge.Bridge), the speller's masks and the homophones' readings
 (text.Speller, text.Homophones), the report text in the form questions are matched in
-(Engine.canon), and what OpenCC's s2twp changes (text.Taiwan: normalise skips the
-converter for text it would leave as it is). Each is what the constructor would
-compute from the same rows, as JSON: dicts (keys sorted, so the build is deterministic),
-lists, strings and numbers (floats round-trip exactly); nothing is unpickled, so a store
-a setting points at cannot run code.
+(Engine.canon), what OpenCC's s2twp changes (text.Taiwan: normalise skips text it would
+leave as it is) and s2twp itself as data (its steps and dictionaries, for
+text.Converter, which converts as OpenCC does in a fifth of its memory). Each is what
+the constructor would compute from the same rows, as JSON: dicts (keys sorted, so the
+build is deterministic), lists, strings and numbers (floats round-trip exactly); nothing
+is unpickled, so a store a setting points at cannot run code.
 
 Indexes are derived, not knowledge. They are stored with `version`, a digest of the
 code that computes them (the modules below) and of jieba's and OpenCC's versions: when
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.knowledge.values import Knowledge
-from bot.knowledge.vocab import s2twp_changes
+from bot.knowledge.vocab import opencc_tables, s2twp_changes
 
 VERSION = "version"
 _HERE = Path(__file__).resolve().parent
@@ -73,6 +74,10 @@ class Stored:
         data = self.docs.get(key)
         return json.loads(data) if data is not None else compute()
 
+    def later(self, key: str) -> Callable[[], Any]:
+        """The stored value, parsed when first asked for (None if there is none)."""
+        return lambda: self.value(key, lambda: None)
+
 
 def derive(knowledge: Knowledge) -> dict[str, str]:
     """The indexes of an engine over this knowledge, as JSON documents by key (what
@@ -80,6 +85,7 @@ def derive(knowledge: Knowledge) -> dict[str, str]:
     from bot.engine.engine import Engine
 
     engine = Engine(Knowledge(**{**vars(knowledge), "indexes": {}}))
+    tables = opencc_tables("s2twp")
     states = {
         "passages": engine.passages.state(),
         "index": engine.index.state(),
@@ -88,7 +94,8 @@ def derive(knowledge: Knowledge) -> dict[str, str]:
         "speller": engine.speller.state(),
         "homophones": engine.homophones.state(),
         "canon": engine._canon,
-        "taiwan": s2twp_changes(),  # what OpenCC's s2twp changes (normalise skips the rest)
+        "taiwan": s2twp_changes(tables),  # what s2twp changes (normalise skips the rest)
+        "opencc": tables,  # OpenCC's s2twp as data, for text.Converter
     }
     out = {
         key: json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

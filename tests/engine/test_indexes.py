@@ -7,7 +7,7 @@ import pytest
 
 from bot.engine import indexes
 from bot.engine.engine import Engine
-from bot.engine.text import Taiwan, normalise
+from bot.engine.text import Converter, Taiwan, normalise
 from bot.knowledge.values import Knowledge
 from bot.knowledge.vocab import converter
 from tests.conftest import DATA
@@ -62,7 +62,8 @@ def test_taiwan_skips_only_text_the_converter_leaves_alone(knowledge):
     """For every question of the sets, the report's lines and random mixtures of their
     characters: converted where s2twp would change it, else left as it is, and the same."""
     taiwan = Taiwan()
-    taiwan.learn(json.loads(knowledge.indexes["taiwan"]))
+    tables = json.loads(knowledge.indexes["opencc"])
+    taiwan.learn(json.loads(knowledge.indexes["taiwan"]), lambda: tables)
     s2twp = converter("s2twp")
     texts = [
         json.loads(line)["q"].lower()
@@ -79,9 +80,31 @@ def test_taiwan_skips_only_text_the_converter_leaves_alone(knowledge):
         assert taiwan(text) == s2twp.convert(text), text
         skipped += not taiwan.changes(text)
     assert skipped > len(texts) / 2  # most are Traditional: the converter is not needed
+    assert taiwan._converter is not None  # the others went through text.Converter
     assert taiwan("职灾死亡千人率") == "職災死亡千人率" and taiwan.changes("軟件")  # 軟件 → 軟體
 
 
 def test_normalise_without_the_table_converts_everything():
     assert Taiwan().changes("職災") is True
     assert normalise("职灾") == "職災"
+
+
+def test_the_python_converter_converts_as_opencc(knowledge):
+    """text.Converter over OpenCC's own tables gives what OpenCC gives, on the questions,
+    the report and random mixtures of the dictionaries' keys and characters."""
+    tables = json.loads(knowledge.indexes["opencc"])
+    ours, s2twp = Converter(tables), converter("s2twp")
+    keys = sorted(k for table in tables["dicts"].values() for k in table)
+    chars = sorted({c for k in keys for c in k})
+    rng = random.Random(3)
+    texts = [p.text.lower() for p in knowledge.passages]
+    for path in sorted(DATA.glob("*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        texts += [json.loads(line)["q"].lower() for line in lines if line.strip()]
+    for _ in range(20000):
+        parts = (rng.choice(keys)[rng.randrange(2):] if rng.random() < 0.5 else rng.choice(chars)
+                 for _ in range(rng.randint(1, 10)))  # fmt: skip
+        texts.append("".join(parts))
+    texts += ["", "a😞b\U0002000b", "软件 软体 里面 後來"]
+    for text in texts:
+        assert ours.convert(text) == s2twp.convert(text), text
