@@ -43,9 +43,9 @@ class Engine:
     DISTINCTIVE_IDF = 1.9  # a word this rare (in ≤ ~8 of 61 passages) makes a passage distinctive
 
     def __init__(self, knowledge: Knowledge, weights: Weights | None = None):
-        self.knowledge = knowledge
         self.weights = weights or Weights.load()
         stored = Stored(knowledge)  # the indexes `sdgbot build` computed, if this code's
+        self.knowledge = knowledge = replace(knowledge, indexes={})  # (their JSON: not kept)
         by_source: dict[str, list] = {}
         for alias in knowledge.aliases:
             by_source.setdefault(alias.source, []).append(alias)

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot.engine.text import Converter
 from bot.knowledge.values import Knowledge
 from bot.knowledge.vocab import opencc_tables, s2twp_changes
 
@@ -76,7 +77,8 @@ class Stored:
 
     def later(self, key: str) -> Callable[[], Any]:
         """The stored value, parsed when first asked for (None if there is none)."""
-        return lambda: self.value(key, lambda: None)
+        data = self.docs.get(key)
+        return lambda: json.loads(data) if data is not None else None
 
 
 def derive(knowledge: Knowledge) -> dict[str, str]:
@@ -95,7 +97,7 @@ def derive(knowledge: Knowledge) -> dict[str, str]:
         "homophones": engine.homophones.state(),
         "canon": engine._canon,
         "taiwan": s2twp_changes(tables),  # what s2twp changes (normalise skips the rest)
-        "opencc": tables,  # OpenCC's s2twp as data, for text.Converter
+        "opencc": Converter.pack(tables) if tables else None,  # s2twp as data: text.Converter
     }
     out = {
         key: json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -8,10 +8,12 @@ stems its English (bot/knowledge/english.py).
 
 import io
 import itertools
+import json
 import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import jieba
 
@@ -31,44 +33,79 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 MAX_QUESTION = 500  # characters considered; longer input is cut
 
 
+class _Table:
+    """One OpenCC dictionary, stored in buckets by the keys' first character (JSON text
+    each), parsed when a text first holds that character: a Simplified question or two
+    loads a few hundred of them, not the 50,000 keys of the phrase dictionary."""
+
+    __slots__ = ("buckets",)
+
+    def __init__(self, buckets: dict[str, str]):
+        self.buckets: dict[str, Any] = dict(buckets)
+
+    def at(self, char: str) -> tuple[dict[str, str], int] | None:
+        bucket = self.buckets.get(char)
+        if isinstance(bucket, str):
+            table = json.loads(bucket)
+            bucket = self.buckets[char] = (table, max(map(len, table)))
+        return bucket
+
+
 class Converter:
     """OpenCC's conversion in Python, over OpenCC's own config and dictionaries as plain
     data (read at build time: bot.knowledge.vocab.opencc_tables): normalization, then
     segments of the longest phrases of the segmentation dictionary (the text between
     them one segment), then each step of the chain on each segment, longest key first
     (a group's dictionaries: the first that has one, or the longest of all, as its match
-    policy says). It gives what OpenCC gives (a test compares them) and holds ~8 MB of
-    dictionaries where OpenCC's converter holds ~40."""
+    policy says). It gives what OpenCC gives (a test compares them), and holds only the
+    keys of the characters it has seen, where OpenCC's converter holds ~40 MB."""
 
-    def __init__(self, tables: Mapping):
-        dicts = {name: (table, max(map(len, table), default=0))
-                 for name, table in tables["dicts"].items()}  # fmt: skip
+    def __init__(self, packed: Mapping):
+        dicts = {name: _Table(buckets) for name, buckets in packed["dicts"].items()}
 
         def step(spec: Mapping):
             if "file" in spec:
                 return dicts[spec["file"]]
             return (spec["policy"], [step(inner) for inner in spec["group"]])
 
-        steps = tables["steps"]
+        steps = packed["steps"]
         self.normalization = [step(s) for s in steps["normalization"]]
         self.segmentation = step(steps["segmentation"])
         self.chain = [step(s) for s in steps["chain"]]
 
     @staticmethod
+    def pack(tables: Mapping) -> dict:
+        """`opencc_tables` as stored: each dictionary in buckets by first character."""
+        dicts = {}
+        for name, table in tables["dicts"].items():
+            buckets: dict[str, dict[str, str]] = {}
+            for key, value in table.items():
+                buckets.setdefault(key[0], {})[key] = value
+            dicts[name] = {
+                c: json.dumps(b, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                for c, b in buckets.items()
+            }
+        return {"steps": tables["steps"], "dicts": dicts}
+
+    @staticmethod
     def _match(d, text: str, i: int) -> tuple[int, str] | None:
         """The longest key of d at text[i:], and what it converts to."""
-        first, rest = d
-        if isinstance(first, dict):  # one dictionary: (table, its longest key)
-            for n in range(min(rest, len(text) - i), 0, -1):
-                value = first.get(text[i : i + n])
+        if isinstance(d, _Table):
+            bucket = d.at(text[i])
+            if bucket is None:
+                return None
+            table, longest = bucket
+            for n in range(min(longest, len(text) - i), 0, -1):
+                value = table.get(text[i : i + n])
                 if value is not None:
                     return n, value
             return None
+        policy, inner_dicts = d
         best = None
-        for inner in rest:  # a group
+        for inner in inner_dicts:  # a group
             found = Converter._match(inner, text, i)
             if found is not None:
-                if first != "union":
+                if policy != "union":
                     return found  # short_circuit: the first dictionary that has one
                 if best is None or found[0] > best[0]:
                     best = found

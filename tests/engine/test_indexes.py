@@ -94,7 +94,8 @@ def test_the_python_converter_converts_as_opencc(knowledge):
     the report and random mixtures of the dictionaries' keys and characters."""
     tables = json.loads(knowledge.indexes["opencc"])
     ours, s2twp = Converter(tables), converter("s2twp")
-    keys = sorted(k for table in tables["dicts"].values() for k in table)
+    buckets = [b for table in tables["dicts"].values() for b in table.values()]
+    keys = sorted(k for b in buckets for k in json.loads(b))
     chars = sorted({c for k in keys for c in k})
     rng = random.Random(3)
     texts = [p.text.lower() for p in knowledge.passages]
