@@ -41,7 +41,7 @@ FIELD_WORDS: list[tuple[Field, str]] = [
     ),
     (
         Field.NOTE,
-        r"計算說明|計算方式|怎麼算|如何計算|計算|算法|區間|定義|從哪一?年|哪一?年開始|以哪一?年"
+        r"計算說明|計算方式|怎麼算|如何計算|(?<!累)計算|算法|區間|定義|從哪一?年|哪一?年開始|以哪一?年"
         r"|definition|calculated|defined",
     ),
 ]
@@ -55,7 +55,7 @@ _LATEST_PERIOD = re.compile(
 )
 # 2017 年起, 2021 年以後, 2021 到 2024 年: a counting window; its first year says which count.
 _WINDOW = re.compile(
-    r"(20[12]\d)\s*年?\s*(?:起|以來|以後|之後|開始|迄今)"
+    r"(20[12]\d)\s*年?\s*(?:起|以來|以後|之後|開始|迄今|累計)"
     r"|(20[12]\d)\s*年?\s*(?:到|至|-|~|－)\s*20[12]\d\s*年?"
 )
 _CHINESE_DIGITS = {"一": 1, "四": 4, "八": 8, "十": 10}
