@@ -48,6 +48,16 @@ def test_latest_period_and_counting_window():
     assert Field.LATEST in q.fields and "8" not in q.rest
     assert analyse("2017年以來微型創業貸款").window == "2017"
     assert analyse("失業者職訓 2021到2024年累計").window == "2021"
+    q = analyse("失業者職前訓練 從2017年累計算 目標多少")  # 累計 + 算, not 計算 (the note)
+    assert q.window == "2017" and Field.NOTE not in q.fields and "累計" not in q.rest
+
+
+def test_future_and_when_cues():
+    assert analyse("想創業的人 勞動部之後會開什麼課").future
+    assert analyse("What will the ministry do next?").future
+    assert not analyse("職災死亡千人率多少").future
+    assert analyse("這份報告是幾年幾月發布的").when and analyse("when was it published").when
+    assert not analyse("勞保年金有多少人領").when
 
 
 @pytest.mark.parametrize("text", ["你好", "您好啊", "hello", "謝謝你的回答", "thank you", "掰掰"])
