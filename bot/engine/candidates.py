@@ -108,6 +108,8 @@ def generate(
             f"{kind}:exact": float(s.precision >= 0.99 and s.coverage >= 0.99),
             f"{kind}:ambiguous": float(len(contenders) >= 3 and s in contenders),
         }
+        if kind == "indicator" and q.goal is not None:  # 「核心目標 10 的推介身障者」
+            f["indicator:in_goal"] = float(engine.knowledge.indicators[s.target.id].goal == q.goal)
         text = engine.texts.get(key)
         if text is not None:  # how much of the question its text holds, words by weight
             f[f"{kind}:held"] = _held(engine, content, text)

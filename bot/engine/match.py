@@ -206,18 +206,21 @@ class Index:
 
     @staticmethod
     def _share(word: str, found: set[str], longer: list[str]) -> float:
-        """How much of a key word the question holds: all of it, or a part (職災 of 職災死亡),
-        counted by the square of its share of the characters: 失業者 is not most of
-        弱勢失業者 (0.36, not 0.6)."""
+        """How much of a key word the question holds: all of it, or parts (職災 of 職災死亡),
+        counted by the square of the share of its characters they cover: 失業者 is not
+        most of 弱勢失業者 (0.36, not 0.6), but 失業者 and 職業訓練 are all of
+        失業者職業訓練."""
         if word in found:
             return 1.0
-        best = 0.0
+        covered = [False] * len(word)
         for f in longer:
             if word in f:
                 return 1.0
-            if f in word:
-                best = max(best, (len(f) / len(word)) ** 2)
-        return best
+            start = word.find(f)
+            while start >= 0:
+                covered[start : start + len(f)] = [True] * len(f)
+                start = word.find(f, start + 1)
+        return (sum(covered) / len(word)) ** 2 if word else 0.0
 
 
 class PassageIndex:
