@@ -7,7 +7,7 @@ from bot.engine.answer import Answer, Aside, IndicatorCard, Kind, ListEntry, Mat
 from bot.engine.owned import LABEL, Owned
 from bot.engine.question import Question
 from bot.i18n import N_, Joined, Msg, Name
-from bot.knowledge.values import Knowledge
+from bot.knowledge.values import Knowledge, owners
 
 _FACT_LABELS = {
     "minister": N_("部長"),
@@ -364,7 +364,12 @@ class Cards:
         for i in top:  # a table row's continuation rows come with it
             keep |= {j for j in range(i + 1, min(i + 3, len(lines))) if lines[j][0] == "｜"}
         chosen = [lines[i].lstrip("｜") for i in sorted(keep)] or lines[:2]
-        return _quote(question, passage, passage.heading, chosen + self._parts(passage), score)
+        units = self.passage_units.get(passage.id, [])
+        best = units[top[0]] if top and len(units) == len(lines) else None
+        return _quote(
+            question, passage, passage.heading, chosen + self._parts(passage), score,
+            _owned_by(best),
+        )  # fmt: skip
 
     def own_excerpt(self, ind_id: str, units: list) -> str:
         """The first of the units the indicator's card may quote as its own, or ""."""
@@ -393,6 +398,7 @@ class Cards:
             first.section,
             [u.text for u in chosen if u.section == first.section],
             score,
+            _owned_by(first),
         )
         answer.asides = [
             Aside(u.section, u.text, u.page) for u in chosen if u.section != first.section
@@ -444,13 +450,26 @@ class Cards:
         )
 
 
-def _quote(question: str, passage, title: str, sentences: list[str], score: float) -> Answer:
-    """Report text quoted under its section, cited by its passage."""
+def _owned_by(unit) -> tuple[str, ...]:
+    """The indicators a unit of text belongs to (it stands in their execution subsection)."""
+    if unit is None or unit.owner_type != "indicator":
+        return ()
+    return tuple(owners(unit))
+
+
+def _quote(
+    question: str, passage, title: str, sentences: list[str], score: float,
+    indicators: tuple[str, ...] = (),
+) -> Answer:  # fmt: skip
+    """Report text quoted under its section, cited by its passage; the indicators whose
+    text it is come first among the matches (what the answer is about, and what a
+    follow-up asks about)."""
+    about = [Match("indicator", i, round(score, 1)) for i in indicators]
     return Answer(
         kind=Kind.FACT,
         query=question,
         found=True,
-        matches=[Match("passage", str(passage.id), round(score, 1))],
+        matches=[*about, Match("passage", str(passage.id), round(score, 1))],
         title=title,
         passage=passage,
         sentences=sentences,

@@ -351,7 +351,8 @@ def inline_articles(
             desc = tr("推動亮點・{figures}", figures=figures)
             out.setdefault(f"p:{p.id}", _article(f"p:{p.id}", name(p, tr), desc, answer, tr))
         elif answer.kind is Kind.FACT:
-            ident = _data("f", answer.matches[0].id if answer.matches else "fact") or "f:fact"
+            quoted = next((m.id for m in answer.matches if m.type == "passage"), "fact")
+            ident = _data("f", quoted) or "f:fact"
             said = " ".join(str(tr.text(t)) for t in answer.sentences)
             out.setdefault(ident, _article(ident, tr.text(answer.title), said, answer, tr))
         if len(out) >= limit:
