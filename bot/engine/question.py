@@ -114,7 +114,7 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     ),
     "money": (
         re.compile(
-            r"多少錢|金額|經費|預算|平均.{0,3}月領|月領多少|領多少錢|花[了費]?多少|多少元|幾元"
+            r"多少錢|金額|經費|預算|平均.{0,3}月領|月領多少|每個?月.{0,2}領多少|領多少錢|花[了費]?多少|多少元|幾元"
             r"|how much money|amount of money|\bamount (?:paid|spent|lent)|\bspen[dt]\b"
             r"|average (?:monthly )?(?:pension|payment|benefit)|\bcosts?\b|budget|dollars|nt\$"
         ),

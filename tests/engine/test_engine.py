@@ -197,6 +197,7 @@ def test_a_kind_of_value_the_report_never_prints_is_refused(engine):
         ("勞保年金要幾歲才可以開始領？", "年齡"),
         ("How much did the ministry spend on pre-employment training in 2024?", "金額"),
         ("What's the ministry's hotline number for filing labor complaints?", "電話"),
+        ("勞保老年年金每個月能領多少", "金額"),
     ]:
         answer = engine.answer(question)
         assert answer.found is False and missing in answer.message, question
