@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.fake_bot_api import TELEGRAM_LIMITS, TOKEN, FakeBotApi  # noqa: E402
-from tools.converse_checks import check, clip, read  # noqa: E402
+from tools.converse_checks import Said, check, clip, read  # noqa: E402
 from tools.converse_play import Conversation  # noqa: E402
 
 
@@ -91,7 +91,7 @@ async def play(scenarios: list[dict], args: argparse.Namespace) -> tuple[list[di
 
             async def one(n: int, scenario: dict) -> dict:
                 async with gate:
-                    return await run_scenario(api, n, scenario, args)
+                    return await run_scenario(api, n, scenario, args, proc)
 
             results = await asyncio.gather(*(one(n, s) for n, s in enumerate(scenarios)))
         finally:
@@ -106,7 +106,7 @@ async def play(scenarios: list[dict], args: argparse.Namespace) -> tuple[list[di
         return list(results), (tmp / "bot.log").read_text(errors="replace")
 
 
-async def run_scenario(api: FakeBotApi, n: int, scenario: dict, args) -> dict:
+async def run_scenario(api: FakeBotApi, n: int, scenario: dict, args, proc=None) -> dict:
     result = {"id": scenario.get("id"), "note": scenario.get("note", ""), "steps": []}
     if "invalid" in scenario:
         steps = scenario.get("steps")
@@ -116,7 +116,10 @@ async def run_scenario(api: FakeBotApi, n: int, scenario: dict, args) -> dict:
     talk = Conversation(api, n, scenario, privacy=args.privacy, timeout=args.timeout,
                         quiet=args.quiet)  # fmt: skip
     for i, step in enumerate(scenario["steps"]):
-        said, problem = await talk.step(i, step)
+        if proc is not None and proc.returncode is not None:
+            said, problem = Said(delivered=False), f"the bot exited ({proc.returncode})"
+        else:
+            said, problem = await talk.step(i, step)
         why = (
             [problem] if problem else check(step.get("expect", {}), said, thread=talk.thread(step))
         )
