@@ -265,6 +265,9 @@ class Engine:
             else Msg("報告沒有列出指標 {id} {name} 2025 年的數值，只列出 2021、2024 年的；"
                      "最新的是 2024 年實際 {actual}。", **said)
         )  # fmt: skip
+        later = next((r for r in card.related if "2025" in r.text), None)
+        if later is not None:  # the closest thing: a 2025 figure of its highlight programme
+            message = Msg("{said}報告的推動亮點另提到：{text}", said=message, text=later.text)
         return self._unprinted(answer, message)
 
     def _answer(self, question: str, context: Context | None, q) -> Answer:

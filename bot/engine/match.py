@@ -136,6 +136,7 @@ class Index:
         asked = "".join(r.word for r in resolved)
         shares: dict[str, float] = {}  # key word → how much of it the question holds
         results = []
+        named: dict[Target, float] = {}
         for t, words, keys in zip(self.targets, self.words, self.key_words, strict=True):
             if types and t.type not in types:
                 continue
@@ -160,7 +161,12 @@ class Index:
                     coverage = max(coverage, spelled)
             score = 100 * (PRECISION_WEIGHT * precision + (1 - PRECISION_WEIGHT) * coverage)
             results.append(Scored(t, round(score, 1), precision, coverage))
-        results.sort(key=lambda s: (-s.score, -s.coverage, s.target.type != "indicator"))
+            named[t] = self._coverage(keys[0], found, shares) if keys else 0.0
+        # equals: the one whose own name (not an alias) holds the question first (「職災」:
+        # 8.7.1 職災死亡千人率 before 1.3.2, which holds it through its alias 職災保險)
+        results.sort(
+            key=lambda s: (-s.score, -s.coverage, -named[s.target], s.target.type != "indicator")
+        )
         return results
 
     def _held(self, word: str | None, words: set[str]) -> float:

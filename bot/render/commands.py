@@ -120,8 +120,13 @@ def run(engine: Engine, text: str) -> Step | None:
 
 def remembered(answer: Answer) -> Context | None:
     """The subject a follow-up to this answer is about; None when the answer leaves the
-    previous subject in place (did-you-mean, not in the report)."""
-    return answer.context if answer.found and answer.kind is not Kind.CANDIDATES else None
+    previous subject in place (did-you-mean, not in the report). A refusal of a figure an
+    indicator does not print (its 2023 value) keeps that indicator: 「那 2021 年呢」."""
+    if answer.kind is Kind.CANDIDATES:
+        return None
+    if answer.found or answer.context.indicator_ids:
+        return answer.context
+    return None
 
 
 def resolve(engine: Engine, action: str, arg: str) -> Answer | None:
