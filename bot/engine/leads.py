@@ -1,0 +1,70 @@
+"""The first line of an answer made of report text: the words that answer the question.
+Pure.
+
+A fact or a passage leads with the clause of its sentences that best holds the
+question's words; a programme with the clause of its content, its stakeholders or its
+conclusion; an indicator card with its own line (the asked figure), unless the question
+asks beyond the indicator and a text the card quotes answers that (a detail, its
+excerpt, a programme figure it quotes). See bot.engine.snippet for the clause itself.
+"""
+
+import re
+from collections.abc import Callable
+
+from bot.engine.answer import Answer, Field, Kind
+from bot.engine.snippet import best_snippet
+
+_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")  # what a question asking when wants
+
+
+def lead(
+    answer: Answer, words: list[str], q, detail: bool, index, canon: Callable[[str], str]
+) -> str:
+    """The words of the quoted text that answer the question, or "" when the answer's own
+    first line does: `detail` when the answer was built for what the question asks beyond
+    the indicator; `q` the analysed question (None: no cues), `index` finds the words a
+    target does not explain."""
+    years = list(q.years) if q is not None else []  # 「2024 年有幾人」: that year's clause
+    date = _DATE if q is not None and q.when else None
+    if answer.kind is Kind.FACT:
+        text = " ".join(answer.sentences[:2]) or " ".join(a.text for a in answer.asides)
+        return best_snippet([text], words + years, canon, wanted=date)
+    if answer.kind is Kind.PROGRAMME and answer.programme:
+        p = answer.programme
+        target = index.find("programme", str(p.id))  # its name is the subject, not the cue
+        beyond = [w for w in index.unexplained(words, target) if len(w) > 1] if target else []
+        who = f"涉及利害關係人：{'；'.join(p.stakeholders.splitlines())}" if p.stakeholders else ""
+        texts = [p.content, who, p.conclusion]
+        found = (
+            best_snippet(texts, cue + years, canon, wanted=date) for cue in (beyond, words) if cue
+        )
+        return next((line for line in found if line), "")
+    if answer.kind is not Kind.INDICATOR or not answer.cards:
+        return ""
+    card = answer.cards[0]
+    text = card.aside[0].text if card.aside else card.excerpt
+    asked = set(answer.fields) - {Field.BASELINE}
+    if asked == {Field.LATEST} and not any(f.period == "latest" for f in card.figures):
+        asked = set()  # no 2025 figure: the report's words on 2025 answer, if quoted
+    if not detail and asked:
+        return ""  # a figure of the card was asked: the card's own line answers
+    if not detail:  # the card answers, unless its excerpt holds what the question asks
+        target = index.find("indicator", card.indicator.id)
+        beyond = index.unexplained(words, target) if target else []
+        # beyond the name and the fields (成長 since 2021); a single character only when
+        # nothing longer is left (降 → 降幅 3.8%)
+        words = [w for w in beyond if len(w) > 1] or beyond
+    quoted = [text, *(r.text for r in card.related)]  # or a figure it quotes (168 人)
+    found = (best_snippet([t], words, canon) for t in quoted if t)
+    return next((line for line in found if line and _answers(line, answer, q)), "")
+
+
+def _answers(line: str, answer: Answer, q) -> bool:
+    """Whether a quote can stand in a card's first line for what was asked: a number
+    asked (多少, 幾場) is answered by a quote with a figure in it, words (怎麼, 哪些) by
+    any quote; the 2021 figure asked, by a quote that speaks of 2021."""
+    if q is None:
+        return True
+    if not re.search(r"\d", line) and (q.figure or not q.describe):
+        return False
+    return Field.BASELINE not in answer.fields or "2021" in line

@@ -1,0 +1,29 @@
+"""The first line of an answer says what was asked (score.py's `lead`): the card's own
+line when a number is asked and the quote beside it has none, the clause of a programme
+(its content, stakeholders or conclusion) that holds what the question asks beyond its name."""
+
+from bot.render.plain import plain
+
+
+def first(engine, question: str) -> str:
+    return plain(engine.answer(question)).splitlines()[0]
+
+
+def test_a_number_asked_is_answered_by_the_card_not_by_a_quote_without_one(engine):
+    line = first(engine, "創業諮詢輔導服務累計多少人次了")
+    assert line.startswith("1.4.2") and "35,659 人次" in line
+
+
+def test_the_2021_figure_asked_is_not_answered_by_a_quote_of_other_years(engine):
+    line = first(engine, "社會創新專案管理的培訓 2021年那時累積幾人")
+    assert line.startswith("10.6.4") and "1,014 人" in line
+
+
+def test_a_programme_leads_with_its_stakeholders_when_they_are_asked(engine):
+    line = first(engine, "勞工職業災害保險及保護法牽涉到哪些利害關係人")
+    assert line.startswith("涉及利害關係人：") and "雇主" in line and len(line) <= 120
+
+
+def test_a_programme_leads_with_the_clause_past_its_name(engine):
+    assert "26 場宣導說明會" in first(engine, "職場合理調整的宣導說明會辦幾場")
+    assert "2022 年 5 月 1 日施行" in first(engine, "勞工職業災害保險及保護法什麼時候施行")
