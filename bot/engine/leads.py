@@ -14,6 +14,8 @@ from collections.abc import Callable
 from bot.engine.answer import Answer, Field, Kind
 from bot.engine.snippet import best_snippet
 
+_NUMBER = re.compile(r"\d")
+_MARKER = re.compile(r"(?<![\d.])\d{1,2}\s*[.．]\s(?=\D)|[(（]\d{1,2}[)）]")  # 「1. 」, 「(2)」
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")  # what a question asking when wants
 
 
@@ -26,6 +28,8 @@ def lead(
     target does not explain."""
     years = list(q.years) if q is not None else []  # 「2024 年有幾人」: that year's clause
     date = _DATE if q is not None and q.when else None
+    if q is not None and q.measure:  # 「查了幾場」: a figure counted so
+        date = re.compile(rf"\d\s*{re.escape(q.measure)}")
     if answer.kind is Kind.FACT:
         text = " ".join(answer.sentences[:2]) or " ".join(a.text for a in answer.asides)
         return best_snippet([text], words + years, canon, wanted=date)
@@ -42,9 +46,11 @@ def lead(
     if answer.kind is not Kind.INDICATOR or not answer.cards:
         return ""
     card = answer.cards[0]
-    text = card.aside[0].text if card.aside else card.excerpt
     asked = set(answer.fields) - {Field.BASELINE}
-    if asked == {Field.LATEST} and not any(f.period == "latest" for f in card.figures):
+    if Field.BASELINE in answer.fields and "2024" in years:  # 2024 against 2021: how it
+        asked -= {Field.ACTUAL}  # grew, if a quote says so
+    unprinted = Field.LATEST in asked and not any(f.period == "latest" for f in card.figures)
+    if unprinted:
         asked = set()  # no 2025 figure: the report's words on 2025 answer, if quoted
     if not detail and asked:
         return ""  # a figure of the card was asked: the card's own line answers
@@ -54,17 +60,21 @@ def lead(
         # beyond the name and the fields (成長 since 2021); a single character only when
         # nothing longer is left (降 → 降幅 3.8%)
         words = [w for w in beyond if len(w) > 1] or beyond
-    quoted = [text, *(r.text for r in card.related)]  # or a figure it quotes (168 人)
-    found = (best_snippet([t], words, canon) for t in quoted if t)
-    return next((line for line in found if line and _answers(line, answer, q)), "")
+    # the text beside it, its own words, or a figure it quotes (168 人)
+    quoted = [*(a.text for a in card.aside[:1]), card.excerpt, *(r.text for r in card.related)]
+    found = (best_snippet([t], words, canon, wanted=date) for t in quoted if t)
+    latest = unprinted and q is not None and q.latest  # 2025 in so many words (not 最近)
+    year = "2025" if latest else "2021" if Field.BASELINE in answer.fields else ""
+    return next((line for line in found if line and _answers(line, year, q)), "")
 
 
-def _answers(line: str, answer: Answer, q) -> bool:
+def _answers(line: str, year: str, q) -> bool:
     """Whether a quote can stand in a card's first line for what was asked: a number
     asked (多少, 幾場) is answered by a quote with a figure in it, words (怎麼, 哪些) by
-    any quote; the 2021 figure asked, by a quote that speaks of 2021."""
+    any quote; a year asked (2021, or 2025 when the card prints no 2025 figure) by a
+    quote that speaks of it."""
     if q is None:
         return True
-    if not re.search(r"\d", line) and (q.figure or not q.describe):
+    if not _NUMBER.search(_MARKER.sub("", line)) and (q.figure or not q.describe):
         return False
-    return Field.BASELINE not in answer.fields or "2021" in line
+    return year in line

@@ -7,7 +7,8 @@ whole sentence still follows in the answer.
 
 A word the text repeats clause after clause is its subject (「合理調整」 in a programme
 about it) and tells less about which clause answers than a word found in one clause
-only: a word counts its length, halved in the limit of a word every clause holds.
+only: a word counts its length (at most 4: a long compound is one thing), halved in
+the limit of a word every clause holds.
 """
 
 import re
@@ -41,7 +42,7 @@ def best_snippet(
     split = [[c for c in _CLAUSE.split(t) if c] for t in texts]
     canons = [[canon(c) for c in clauses] for clauses in split]
     spread = {w: sum(w in c for cs in canons for c in cs) for w in words}
-    weight = {w: len(w) * (1 + 1 / n) / 2 for w, n in spread.items() if n}
+    weight = {w: min(len(w), 4) * (1 + 1 / n) / 2 for w, n in spread.items() if n}
     best, chosen = 0.0, ""
     for text, clauses, canoned in zip(texts, split, canons, strict=True):
         found = [[w for w in words if w in c] for c in canoned]

@@ -27,3 +27,19 @@ def test_a_programme_leads_with_its_stakeholders_when_they_are_asked(engine):
 def test_a_programme_leads_with_the_clause_past_its_name(engine):
     assert "26 場宣導說明會" in first(engine, "職場合理調整的宣導說明會辦幾場")
     assert "2022 年 5 月 1 日施行" in first(engine, "勞工職業災害保險及保護法什麼時候施行")
+
+
+def test_a_figure_counted_as_asked_is_found_in_the_cards_own_text(engine):
+    line = first(engine, "職災兩個千人率都沒達標 那勞動部有加強檢查嗎 查了幾場")
+    assert "15 萬 1,174 場次" in line
+
+
+def test_2025_asked_of_a_card_without_a_2025_figure_leads_with_the_quote_that_has_one(engine):
+    line = first(engine, "2025年職災死亡人數比2024年同期減少多少")
+    assert "168 人" in line and "9.67%" in line
+
+
+def test_2024_against_2021_leads_with_the_reports_growth_when_quoted(engine):
+    line = first(engine, "劳保年金领的人数2024比2021成长了百分之多少")
+    assert "25.7%" in line
+    assert first(engine, "微貸指標8.3.3 在2021年的實際值").startswith("8.3.3")  # no growth asked
