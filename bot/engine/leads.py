@@ -12,8 +12,11 @@ import re
 from collections.abc import Callable
 
 from bot.engine.answer import Answer, Field, Kind
-from bot.engine.snippet import best_snippet
+from bot.engine.cards import PARTS
+from bot.engine.snippet import LIMIT, best_snippet
+from bot.i18n import N_, Msg
 
+STAKEHOLDERS = N_("涉及利害關係人：{who}")  # a programme's stakeholders, as its card says
 _NUMBER = re.compile(r"\d")
 _MARKER = re.compile(r"(?<![\d.])\d{1,2}\s*[.．]\s(?=\D)|[(（]\d{1,2}[)）]")  # 「1. 」, 「(2)」
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")  # what a question asking when wants
@@ -31,18 +34,24 @@ def lead(
     if q is not None and q.measure:  # 「查了幾場」: a figure counted so
         date = re.compile(rf"\d\s*{re.escape(q.measure)}")
     if answer.kind is Kind.FACT:
+        parts = [s for s in answer.sentences if isinstance(s, Msg) and s.msgid == PARTS]
+        if q is not None and q.wants_list and parts and len(parts[0]) <= LIMIT:
+            return parts[0]  # 「有哪幾個方向」: the titles of its subsections
         text = " ".join(answer.sentences[:2]) or " ".join(a.text for a in answer.asides)
         return best_snippet([text], words + years, canon, wanted=date)
     if answer.kind is Kind.PROGRAMME and answer.programme:
         p = answer.programme
         target = index.find("programme", str(p.id))  # its name is the subject, not the cue
         beyond = [w for w in index.unexplained(words, target) if len(w) > 1] if target else []
-        who = f"涉及利害關係人：{'；'.join(p.stakeholders.splitlines())}" if p.stakeholders else ""
+        who = (
+            Msg(STAKEHOLDERS, who="；".join(p.stakeholders.splitlines())) if p.stakeholders else ""
+        )
         texts = [p.content, who, p.conclusion]
         found = (
             best_snippet(texts, cue + years, canon, wanted=date) for cue in (beyond, words) if cue
         )
-        return next((line for line in found if line), "")
+        line = next((line for line in found if line), "")
+        return who if who and line == " ".join(who.split()) else line  # said in the user's words
     if answer.kind is not Kind.INDICATOR or not answer.cards:
         return ""
     card = answer.cards[0]

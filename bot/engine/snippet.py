@@ -73,8 +73,8 @@ def _around(text: str, clauses: list[str], hits: list[float], limit: int) -> str
             break
 
         before = start - 1  # a list's items before the kept clause come first
-        listed = {before: 1.0} if before >= 0 and clauses[before].endswith("、") else {}
-        i = max(options, key=lambda i: (hits[i] + listed.get(i, 0.0), i > before))
+        listed = {before} if before >= 0 and clauses[before].endswith("、") else set()
+        i = max(options, key=lambda i: (i in listed, hits[i], i > before))
         start, end = min(start, i), max(end, i + 1)
     out = "".join(clauses[start:end]).strip().rstrip("，；、：")
     if len(out) > limit - 2:

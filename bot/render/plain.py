@@ -425,8 +425,8 @@ def lines(answer: Answer, tr: Translator = ZH) -> list[str]:
             out.append(tr("●達成 2024 年目標 ○未達成 2024 年目標"))
     elif answer.kind is Kind.PROGRAMME and answer.programme:
         p = answer.programme
-        if answer.lead:
-            out.append(_bold_figures(answer.lead))
+        if answer.lead:  # report text (or its stakeholders, said in the user's words)
+            out.append(_bold_figures(tr.text(answer.lead)))
         out.append(tr("推動亮點：{title}（核心目標 {goal}）", title=name(p, tr), goal=p.goal))
         if name(p, tr) != p.title:  # an English name: the report's own one beside it
             out.append(tr("報告中的名稱：{name}", name=p.title))
@@ -449,7 +449,7 @@ def lines(answer: Answer, tr: Translator = ZH) -> list[str]:
         sentences = [_bold_figures(tr.text(t)) for t in answer.sentences]
         lead = answer.lead
         if lead and [answer.lead] != answer.sentences[:1]:
-            out += [_bold_figures(lead), title, DETAILS, *sentences, DETAILS_END]
+            out += [_bold_figures(tr.text(lead)), title, DETAILS, *sentences, DETAILS_END]
         elif sentences and answer.passage and len(answer.sentences[0]) <= 120:  # it answers
             out += [sentences[0], title, *sentences[1:]]
         else:

@@ -43,3 +43,15 @@ def test_2024_against_2021_leads_with_the_reports_growth_when_quoted(engine):
     line = first(engine, "劳保年金领的人数2024比2021成长了百分之多少")
     assert "25.7%" in line
     assert first(engine, "微貸指標8.3.3 在2021年的實際值").startswith("8.3.3")  # no growth asked
+
+
+def test_the_parts_of_a_chapter_lead_when_a_list_of_them_is_asked(engine):
+    line = first(engine, "報告最後的總結 說勞動部未來有哪幾個大方向")
+    assert line.startswith("包含：一、健全社會保險制度") and "強化微型創業支持" in line
+
+
+def test_a_programmes_stakeholders_line_is_said_in_the_users_language(engine):
+    from bot.i18n import translator
+
+    answer = engine.answer("勞工職業災害保險及保護法牽涉到哪些利害關係人")
+    assert plain(answer, translator("en")).startswith("Stakeholders: 65 歲以上")
