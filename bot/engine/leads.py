@@ -61,8 +61,8 @@ def lead(
     unprinted = Field.LATEST in asked and not any(f.period == "latest" for f in card.figures)
     if unprinted:
         asked = set()  # no 2025 figure: the report's words on 2025 answer, if quoted
-    if not detail and asked:
-        return ""  # a figure of the card was asked: the card's own line answers
+    if Field.NOTE in asked or (not detail and asked):
+        return ""  # what the card holds was asked (its note only the card says): its line
     if not detail:  # the card answers, unless its excerpt holds what the question asks
         target = index.find("indicator", card.indicator.id)
         beyond = index.unexplained(words, target) if target else []

@@ -290,6 +290,9 @@ def _lead(
             line += tr("（2024 年{context}）", context=tr("，").join(t for _, t in extra))
         if len(clean(line)) <= LEAD:
             break
+    told = [f for f in fields if f in (Field.NOTE, Field.TREND, Field.UNIT, Field.STATUS)]
+    if len(clean(line)) > LEAD and told and told != fields:  # too much asked for one line:
+        return _lead(card, told, components, tr)  # what only it tells; the figures below
     periods |= {p for p, _ in extra if p in ("actual_2024", "target_2024")}
     if shown != parts_of:  # only the asked parts are in the line: every figure below
         periods = set()
@@ -356,7 +359,8 @@ def card_lines(
             tr("{where}：{text}", where=where(aside.section, aside.page, tr),
                text=_bold_figures(aside.text))
         )  # fmt: skip
-    if Field.NOTE in fields or not _restates(ind.note, ind.name):
+    noted = ind.note in clean(first)  # the first line says it already
+    if (Field.NOTE in fields or not _restates(ind.note, ind.name)) and not noted:
         details.append(tr("計算說明：{note}", note=ind.note))
     details += [tr("註：{text}", text=r.text) for r in card.remarks]
     if details:

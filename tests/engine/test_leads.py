@@ -55,3 +55,16 @@ def test_a_programmes_stakeholders_line_is_said_in_the_users_language(engine):
 
     answer = engine.answer("勞工職業災害保險及保護法牽涉到哪些利害關係人")
     assert plain(answer, translator("en")).startswith("Stakeholders: 65 歲以上")
+
+
+def test_too_much_asked_for_one_line_leads_with_what_only_the_card_tells(engine):
+    text = plain(
+        engine.answer(
+            "For the low-income job placement indicator, why is the 2024 target (54,000) lower "
+            "than the 2021 figure (82,752)? Are they counted over different periods?"
+        )
+    )
+    line = text.splitlines()[0]
+    assert len(line) <= 120 and "2017-2021" in line and "2021-2024" in line
+    assert "54,000 人次" in text and "82,752 人次" in text  # the figures follow below
+    assert text.count("2021 年計算區間為 2017-2021 年累計推介人數；2024") == 2  # line + 註
