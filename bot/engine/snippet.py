@@ -14,7 +14,7 @@ the limit of a word every clause holds.
 import re
 from collections.abc import Callable
 
-LIMIT = 110  # characters of the first line, ellipses included (score.py reads up to 120)
+LIMIT = 118  # characters of the first line, ellipses included (score.py reads up to 120)
 _CLAUSE = re.compile(r"(?<=[，；。：、])")
 _FIGURE = re.compile(r"\d")
 
