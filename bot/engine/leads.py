@@ -59,8 +59,9 @@ def lead(
     if Field.BASELINE in answer.fields and "2024" in years:  # 2024 against 2021: how it
         asked -= {Field.ACTUAL}  # grew, if a quote says so
     unprinted = Field.LATEST in asked and not any(f.period == "latest" for f in card.figures)
-    if unprinted:
-        asked = set()  # no 2025 figure: the report's words on 2025 answer, if quoted
+    when = q is not None and q.when and Field.LATEST not in asked  # a card prints no dates
+    if unprinted or when:
+        asked = set()  # the report's words on 2025 (on a date asked) answer, if quoted
     if Field.NOTE in asked or (not detail and asked):
         return ""  # what the card holds was asked (its note only the card says): its line
     if not detail:  # the card answers, unless its excerpt holds what the question asks
@@ -74,16 +75,17 @@ def lead(
     found = (best_snippet([t], words, canon, wanted=date) for t in quoted if t)
     latest = unprinted and q is not None and q.latest  # 2025 in so many words (not 最近)
     year = "2025" if latest else "2021" if Field.BASELINE in answer.fields else ""
-    return next((line for line in found if line and _answers(line, year, q)), "")
+    needs = _DATE.pattern if when else year
+    return next((line for line in found if line and _answers(line, needs, q)), "")
 
 
-def _answers(line: str, year: str, q) -> bool:
+def _answers(line: str, needs: str, q) -> bool:
     """Whether a quote can stand in a card's first line for what was asked: a number
     asked (多少, 幾場) is answered by a quote with a figure in it, words (怎麼, 哪些) by
     any quote; a year asked (2021, or 2025 when the card prints no 2025 figure) by a
-    quote that speaks of it."""
+    quote that speaks of it, a date (when asked when) by one that prints one."""
     if q is None:
         return True
     if not _NUMBER.search(_MARKER.sub("", line)) and (q.figure or not q.describe):
         return False
-    return year in line
+    return bool(re.search(needs, line))

@@ -68,3 +68,7 @@ def test_too_much_asked_for_one_line_leads_with_what_only_the_card_tells(engine)
     assert len(line) <= 120 and "2017-2021" in line and "2021-2024" in line
     assert "54,000 人次" in text and "82,752 人次" in text  # the figures follow below
     assert text.count("2021 年計算區間為 2017-2021 年累計推介人數；2024") == 2  # line + 註
+
+
+def test_when_asked_of_a_card_the_quote_with_the_date_leads(engine):
+    assert "2009 年 1 月 1 日" in first(engine, "勞保年金制度是從哪一年哪一天開始實施的")
