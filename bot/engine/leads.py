@@ -64,16 +64,18 @@ def lead(
         asked = set()  # the report's words on 2025 (on a date asked) answer, if quoted
     if Field.NOTE in asked or (not detail and asked):
         return ""  # what the card holds was asked (its note only the card says): its line
+    latest = unprinted and q is not None and q.latest  # 2025 in so many words (not 最近)
+    cues = [words]
     if not detail:  # the card answers, unless its excerpt holds what the question asks
         target = index.find("indicator", card.indicator.id)
         beyond = index.unexplained(words, target) if target else []
         # beyond the name and the fields (成長 since 2021); a single character only when
-        # nothing longer is left (降 → 降幅 3.8%)
-        words = [w for w in beyond if len(w) > 1] or beyond
+        # nothing longer is left (降 → 降幅 3.8%); 2025 asked of a card without it: its
+        # subject too (死亡 of 職災死亡千人率 → 死亡人數 168 人)
+        cues = [[w for w in beyond if len(w) > 1] or beyond, *([words] if latest else [])]
     # the text beside it, its own words, or a figure it quotes (168 人)
     quoted = [*(a.text for a in card.aside[:1]), card.excerpt, *(r.text for r in card.related)]
-    found = (best_snippet([t], words, canon, wanted=date) for t in quoted if t)
-    latest = unprinted and q is not None and q.latest  # 2025 in so many words (not 最近)
+    found = (best_snippet([t], cue, canon, wanted=date) for cue in cues for t in quoted if t)
     year = "2025" if latest else "2021" if Field.BASELINE in answer.fields else ""
     needs = _DATE.pattern if when else year
     return next((line for line in found if line and _answers(line, needs, q)), "")
