@@ -9,6 +9,7 @@ from bot.engine.question import Question
 from bot.i18n import N_, Joined, Msg, Name
 from bot.knowledge.values import Knowledge, owners
 
+PARTS = N_("包含：{parts}")  # a chapter's or section's subsections, by their titles
 _FACT_LABELS = {
     "minister": N_("部長"),
     "published": N_("發布日期"),
@@ -413,7 +414,7 @@ class Cards:
             if p.heading.startswith(passage.heading + " > ")
             and p.heading.count(" > ") == passage.heading.count(" > ") + 1
         ]
-        return [Msg("包含：{parts}", parts=Joined("；", below))] if below else []
+        return [Msg(PARTS, parts=Joined("；", below))] if below else []
 
     def candidates(self, question: str, options: list[Match]) -> Answer:
         """Did you mean: the report answers it, but which of up to 3 things is meant is unclear;

@@ -175,8 +175,8 @@ def build_application(
     )
     application.add_handler(
         MessageHandler(
-            new & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
-            handlers.on_private_other,
+            either & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+            handlers.on_private_other,  # an edited caption edits its answer
         )
     )
     application.add_handler(CallbackQueryHandler(handlers.on_callback))
