@@ -202,18 +202,6 @@ def _measured(engine: Engine, q, found: list[Candidate]) -> None:
             c.features["shared:measure"] = 1.0
 
 
-_DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月|(?:19|20)\d\d-\d\d")
-
-
-def _dated(engine: Engine, found: list[Candidate]) -> None:
-    """A question asking when (「幾年幾月發布」): each candidate whose text prints a date (a
-    year and month) gets `dated`, its own and a shared weight."""
-    for c in found:
-        if _DATE.search(_text(engine, c)):
-            c.features[f"{c.type}:dated"] = 1.0
-            c.features["shared:dated"] = 1.0
-
-
 def _held(engine: Engine, content: list[str], text: str) -> float:
     weight = {w: engine.passages.idf.get(w, engine.passages.max_idf) for w in content if len(w) > 1}
     return sum(v for w, v in weight.items() if w in text) / (sum(weight.values()) or 1.0)
