@@ -203,7 +203,7 @@ def freeze_startup_objects() -> None:
 
 def run(db: Path, webhook: Webhook | None = None) -> int:
     """Long polling (or a webhook server) until SIGINT/SIGTERM. 2 when the settings are
-    missing or invalid."""
+    missing or invalid (a token Telegram rejects included)."""
     try:
         settings = load_settings(sdgbot_db=db)
     except SettingsError as exc:
@@ -250,10 +250,10 @@ def run(db: Path, webhook: Webhook | None = None) -> int:
     except SettingsError as exc:  # webhook: --listen/--port cannot be served (before setWebhook)
         print(f"sdgbot: {exc}", file=sys.stderr)
         return 2
-    except InvalidToken:  # its message would print the token: say it in our words
-        print("sdgbot: Telegram rejected TELEGRAM_BOT_TOKEN; get a new one from @BotFather.",
-              file=sys.stderr)  # fmt: skip
-        return 1
+    except InvalidToken:  # 401/404 at getMe, not retried; its message would print the token
+        print("sdgbot: TELEGRAM_BOT_TOKEN: Telegram does not accept it (Unauthorized); get a "
+              "new one from @BotFather", file=sys.stderr)  # fmt: skip
+        return 2  # a bad setting, like the others: restarting will not help
     except TelegramError as exc:
         print(f"sdgbot: could not start: {logs.redact(str(exc))}", file=sys.stderr)
         return 1
