@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -254,6 +254,11 @@ def run(db: Path, webhook: Webhook | None = None) -> int:
         print("sdgbot: TELEGRAM_BOT_TOKEN: Telegram does not accept it (Unauthorized); get a "
               "new one from @BotFather", file=sys.stderr)  # fmt: skip
         return 2  # a bad setting, like the others: restarting will not help
+    except NetworkError as exc:  # after BOOTSTRAP_RETRIES: exit 1, to be started again
+        where = "TELEGRAM_BASE_URL" if settings.telegram_base_url else "api.telegram.org"
+        print(f"sdgbot: could not start: the Bot API ({where}) cannot be reached: "
+              f"{logs.redact(str(exc))}", file=sys.stderr)  # fmt: skip
+        return 1
     except TelegramError as exc:
         print(f"sdgbot: could not start: {logs.redact(str(exc))}", file=sys.stderr)
         return 1

@@ -287,3 +287,27 @@ async def test_sdgbot_run_exits_1_when_get_updates_keeps_failing(api, tmp_path):
     assert code == 1, log[-2000:]
     assert "getUpdates has failed for" in log and TOKEN.split(":")[1] not in log
     assert len(api.of("getUpdates")) >= 2
+
+
+def test_a_bot_api_that_cannot_be_reached_at_start_ends_run_in_a_line(monkeypatch, tmp_path,
+                                                                       capsys):  # fmt: skip
+    """Nothing listens at TELEGRAM_BASE_URL: getMe is tried (here once, each try resent
+    three times; `sdgbot run` tries 8 times), then run ends with exit code 1 (to be
+    started again) and one line naming the variable, never the token."""
+    import socket
+
+    from bot.telegram import app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_BASE_URL", f"http://127.0.0.1:{closed}/bot")
+    monkeypatch.setenv("SDGBOT_UNANSWERED", str(tmp_path / "u.jsonl"))
+    monkeypatch.setattr(app, "BOOTSTRAP_RETRIES", 0)
+    assert app.run(ROOT / "indicators.db") == 1
+    err = capsys.readouterr().err
+    said = [line for line in err.splitlines() if line.startswith("sdgbot:")]
+    assert said == ["sdgbot: could not start: the Bot API (TELEGRAM_BASE_URL) cannot be "
+                    "reached: not sent: connection refused"]  # fmt: skip
+    assert TOKEN.split(":")[1] not in err
