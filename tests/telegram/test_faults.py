@@ -311,3 +311,22 @@ def test_a_bot_api_that_cannot_be_reached_at_start_ends_run_in_a_line(monkeypatc
     assert said == ["sdgbot: could not start: the Bot API (TELEGRAM_BASE_URL) cannot be "
                     "reached: not sent: connection refused"]  # fmt: skip
     assert TOKEN.split(":")[1] not in err
+
+
+async def test_an_answer_that_waits_long_does_not_hold_fetching_back(bot, api):
+    """One chat told by a 429 to wait 10 s; meanwhile 150 questions from other users come.
+    The waiting update holds the confirmed offset only until it would keep new updates
+    out of a batch: then it is passed over (confirmed before its answer), and every other
+    question is answered before it; it is answered too, once."""
+    waiting = new_user()
+    api.faults.append(fail_times("sendMessage", flood(10)))
+    await api.push(private_text(QUESTION, user=waiting))
+    await api.wait_for("sendMessage", where=to(waiting["id"]))  # the 429
+    others = [new_user() for _ in range(150)]
+    for user in others:
+        await api.push(private_text("8.7.1", user=user))
+    late = await api.wait_for("sendMessage", 2, where=to(waiting["id"]), timeout=30)
+    first = {c.params["chat_id"]: c.at for c in api.of("sendMessage") if c.status == 200}
+    assert all(first[u["id"]] < late[1].at for u in others)  # nobody waited for it
+    assert [c.status for c in late] == [429, 200]
+    assert bot.bot_data["poller"].offsets.passed == 1
