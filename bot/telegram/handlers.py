@@ -28,6 +28,7 @@ from bot.render import html as ui
 from bot.render import table, texts
 from bot.render.commands import BY_NAME, Step, resolve, run
 from bot.telegram.answering import context_of, note, send_answer, share_to
+from bot.telegram.delivery import NotDelivered
 from bot.telegram.language import on_lang, on_lang_button, tr_of
 from bot.telegram.services import SERVICES as SERVICES  # bot_data key, read by bot.telegram.app
 from bot.telegram.services import Services, services
@@ -339,6 +340,9 @@ async def on_error(update: object, context: Ctx) -> None:
         log.warning("update %s: not answered, the chat is gone (%s)", update_id,
                     context.error.message)  # fmt: skip
         return
+    if isinstance(context.error, NotDelivered):  # Telegram kept failing, or the bot stopped
+        log.warning("update %s: the answer was not delivered (%s)", update_id, context.error)
+        return  # one line, not a traceback: each update the stop's drain gave up on says so
     log.error("error while handling update %s", update_id, exc_info=context.error)
     if _transient(context.error) or not isinstance(update, Update):
         return
