@@ -176,7 +176,7 @@ def report_paragraphs() -> list[str]:
 
 def all_questions() -> list[str]:
     shared = ROOT.parent / "shared" / "eval"
-    files = [*sorted(DATA.glob("*.jsonl")), *sorted((DATA / "heldout").glob("*.jsonl"))]
+    files = [*sorted(DATA.glob("*questions.jsonl")), *sorted(DATA.glob("heldout/*questions.jsonl"))]
     files += sorted(shared.glob("dev*_questions.jsonl")) if shared.is_dir() else []
     return [
         json.loads(line)["q"]

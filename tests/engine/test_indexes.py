@@ -67,7 +67,7 @@ def test_taiwan_skips_only_text_the_converter_leaves_alone(knowledge):
     s2twp = converter("s2twp")
     texts = [
         json.loads(line)["q"].lower()
-        for path in sorted(DATA.glob("*.jsonl"))
+        for path in sorted(DATA.glob("*questions.jsonl"))
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
@@ -99,7 +99,7 @@ def test_the_python_converter_converts_as_opencc(knowledge):
     chars = sorted({c for k in keys for c in k})
     rng = random.Random(3)
     texts = [p.text.lower() for p in knowledge.passages]
-    for path in sorted(DATA.glob("*.jsonl")):
+    for path in sorted(DATA.glob("*questions.jsonl")):
         lines = path.read_text(encoding="utf-8").splitlines()
         texts += [json.loads(line)["q"].lower() for line in lines if line.strip()]
     for _ in range(20000):

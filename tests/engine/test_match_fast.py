@@ -17,7 +17,7 @@ def reference_rank(index, resolved) -> list[Scored]:
         return []
     found = {r.known for r in resolved if r.known}
     asked = "".join(r.word for r in resolved)
-    results = []
+    results, named = [], {}
     for t, words, keys in zip(index.targets, index.words, index.key_words, strict=True):
         hit = sum(index.weight(r) * r.certainty * index._held(r.known, words) for r in resolved)
         if hit <= 0:
@@ -39,14 +39,17 @@ def reference_rank(index, resolved) -> list[Scored]:
                 coverage = max(coverage, spelled)
         score = 100 * (PRECISION_WEIGHT * precision + (1 - PRECISION_WEIGHT) * coverage)
         results.append(Scored(t, round(score, 1), precision, coverage))
-    results.sort(key=lambda s: (-s.score, -s.coverage, s.target.type != "indicator"))
+        named[t] = index._coverage(keys[0], found) if keys else 0.0
+    results.sort(
+        key=lambda s: (-s.score, -s.coverage, -named[s.target], s.target.type != "indicator")
+    )
     return results
 
 
 def _questions() -> list[str]:
     return [
         json.loads(line)["q"]
-        for path in sorted(DATA.glob("*.jsonl"))
+        for path in sorted(DATA.glob("*questions.jsonl"))
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
