@@ -34,29 +34,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    InlineQueryHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import Application
 
+from benchmarks.echo import echo_bot
+from benchmarks.serve import full_bot
 from benchmarks.workload import Item, Outcome, collate, workload
-from bot.config import BUNDLED_DB, Settings
+from bot.config import BUNDLED_DB
 from bot.engine.engine import Engine
 from bot.knowledge.store import load_path
-from bot.telegram.app import (
-    ALLOWED_UPDATES,
-    BOOTSTRAP_RETRIES,
-    build_application,
-    freeze_startup_objects,
-    poller,
-)
-from bot.telegram.limits import Rates
-from bot.telegram.pacer import Pacer
-from bot.telegram.polling import serve as serve_polling
 from tests.conftest import polling
 from tests.fake_bot_api import TOKEN, FakeBotApi, Reply
 
@@ -72,14 +57,24 @@ async def drive(application: Application, api: FakeBotApi, items: list[Item],
         return await inject(api, items, timeout=timeout)
 
 
-async def drive_process(kind: str, api: FakeBotApi, items: list[Item], *,
-                        timeout: float = 120.0, rate: float | None = None) -> Outcome:  # fmt: skip
-    """The bot in a process of its own (`python -m benchmarks.load --serve KIND`), the fake
-    server here: each has a core, as the bot and Telegram would."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "benchmarks.load", "--serve", kind, api.base_url, cwd=ROOT,
+COMMANDS = {  # each bot in a process of its own: the full bot as `sdgbot run` runs it
+    "full": [sys.executable, "-m", "benchmarks.serve"],
+    "echo": [sys.executable, str(ROOT / "benchmarks" / "echo.py")],
+}
+
+
+async def spawn(kind: str, base_url: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        *COMMANDS[kind], base_url, TOKEN, cwd=ROOT,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
+
+
+async def drive_process(kind: str, api: FakeBotApi, items: list[Item], *,
+                        timeout: float = 120.0, rate: float | None = None) -> Outcome:  # fmt: skip
+    """The bot in a process of its own (`python -m benchmarks.serve`, benchmarks/echo.py), the fake
+    server here: each has a core, as the bot and Telegram would."""
+    proc = await spawn(kind, api.base_url)
     try:
         await api.wait_for("getUpdates", timeout=60)  # started and polling
         return await inject(api, items, timeout=timeout, rate=rate)
@@ -121,50 +116,6 @@ async def _all_answered(api: FakeBotApi, before: int, wanted: int, deadline: flo
         n += sum(c.method in ("sendMessage", "answerInlineQuery") for c in calls)
 
 
-def full_bot(base_url: str, engine: Engine, unanswered: Path) -> Application:
-    """The bot as `sdgbot run` builds it, but Telegram's flood limits are not paced (the
-    fake server has none)."""
-    settings = Settings(
-        telegram_bot_token=TOKEN, telegram_base_url=base_url, sdgbot_unanswered=unanswered
-    )
-    return build_application(settings, engine, rate_limiter=Pacer(rates=Rates.off()))
-
-
-def echo_bot(base_url: str) -> Application:
-    """A bare python-telegram-bot echo bot: defaults, one line per handler."""
-    application = Application.builder().token(TOKEN).base_url(base_url).build()
-
-    async def echo(update: Update, _context) -> None:
-        await update.effective_message.reply_text(update.effective_message.text)
-
-    async def inline_echo(update: Update, _context) -> None:
-        text = update.inline_query.query or "?"
-        content = InputTextMessageContent(text)
-        await update.inline_query.answer([InlineQueryResultArticle("1", text, content)])
-
-    async def button(update: Update, _context) -> None:
-        await update.callback_query.message.reply_text(update.callback_query.data)
-        await update.callback_query.answer()
-
-    application.add_handler(MessageHandler(filters.TEXT, echo))
-    application.add_handler(InlineQueryHandler(inline_echo))
-    application.add_handler(CallbackQueryHandler(button))
-    return application
-
-
-def serve(kind: str, base_url: str) -> None:
-    """Run one bot against the fake server at base_url until SIGTERM."""
-    with tempfile.TemporaryDirectory() as tmp:
-        if kind == "full":  # as `sdgbot run` runs it
-            engine = Engine(load_path(BUNDLED_DB))
-            application = full_bot(base_url, engine, Path(tmp) / "unanswered.jsonl")
-            freeze_startup_objects()
-            asyncio.run(serve_polling(application, poller(application), retries=BOOTSTRAP_RETRIES))
-            return
-        application = echo_bot(base_url)
-        application.run_polling(poll_interval=0, timeout=10, allowed_updates=ALLOWED_UPDATES)
-
-
 async def measure(kind: str, items: list[Item], *, engine: Engine | None = None,
                   rtt: float = 0.0, rate: float | None = None) -> Outcome:  # fmt: skip
     """One run of one bot: in this process when an engine is given (the test), else the
@@ -177,9 +128,9 @@ async def measure(kind: str, items: list[Item], *, engine: Engine | None = None,
             return await drive_process(kind, api, items, timeout=300, rate=rate)
         with tempfile.TemporaryDirectory() as tmp:
             if kind == "full":
-                app = full_bot(api.base_url, engine, Path(tmp) / "u.jsonl")
+                app = full_bot(api.base_url, TOKEN, engine, Path(tmp) / "u.jsonl")
             else:
-                app = echo_bot(api.base_url)
+                app = echo_bot(api.base_url, TOKEN)
             return await drive(app, api, items)
     finally:
         await api.stop()
@@ -217,12 +168,8 @@ def run(*, repeats: int = 3, updates: int = 1000, chats: int = 50) -> dict:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--serve", nargs=2, metavar=("KIND", "BASE_URL"), help=argparse.SUPPRESS)
     args = p.parse_args()
-    if args.serve:
-        serve(*args.serve)
-    else:
-        print(json.dumps(run(repeats=args.repeats), indent=2))
+    print(json.dumps(run(repeats=args.repeats), indent=2))
     return 0
 
 

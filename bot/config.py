@@ -20,12 +20,19 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-BUNDLED_DB = Path(__file__).resolve().parent.parent / "indicators.db"  # the committed store
+from bot.env import (  # noqa: F401 - re-exported: what every command reads first
+    BUNDLED_DB,
+    LOG_FORMATS,
+    LOG_LEVELS,
+    SQLITE_HEADER,
+    SettingsError,
+    load_log_settings,
+    log_format_problem,
+    log_level_problem,
+)
+
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,80}$")
-LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
-LOG_FORMATS = ("text", "json")
 UNANSWERED = Path("var/unanswered.jsonl")
-SQLITE_HEADER = b"SQLite format 3\x00"
 LABEL = r"[A-Za-z0-9_][A-Za-z0-9_-]{0,62}"  # a host name's label (docker names may have _)
 HOST_RE = re.compile(rf"^{LABEL}(\.{LABEL})*\.?$")
 
@@ -95,10 +102,6 @@ def writable_problem(path: Path) -> str | None:
         return f"cannot write {path}: {exc.strerror or exc}"
 
 
-class SettingsError(ValueError):
-    """A setting is missing or malformed; the message is safe to print."""
-
-
 class LogSettings(BaseSettings):
     """What logging needs, read first by every command: a bad value stops it at once."""
 
@@ -115,17 +118,17 @@ class LogSettings(BaseSettings):
     @field_validator("sdgbot_log_level", mode="before")
     @classmethod
     def _level(cls, value: object) -> object:
-        level = str(value).strip().upper()
-        if level not in LOG_LEVELS:
-            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        level, problem = log_level_problem(value)
+        if problem:
+            raise ValueError(problem)
         return level
 
     @field_validator("sdgbot_log_format", mode="before")
     @classmethod
     def _format(cls, value: object) -> object:
-        fmt = str(value).strip().lower() or "text"
-        if fmt not in LOG_FORMATS:
-            raise ValueError(f"must be one of {', '.join(LOG_FORMATS)}")
+        fmt, problem = log_format_problem(value)
+        if problem:
+            raise ValueError(problem)
         return fmt
 
 
@@ -247,13 +250,5 @@ def load_settings(**overrides: object) -> Settings:
     """Read the environment (overrides win); raise SettingsError with a safe message."""
     try:
         return Settings(**overrides)
-    except ValidationError as exc:
-        raise _errors(exc) from None
-
-
-def load_log_settings() -> LogSettings:
-    """SDGBOT_LOG_LEVEL and SDGBOT_LOG_FORMAT only; SettingsError when either is bad."""
-    try:
-        return LogSettings()
     except ValidationError as exc:
         raise _errors(exc) from None

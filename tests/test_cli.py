@@ -186,3 +186,17 @@ def test_run_refuses_a_port_outside_1_to_65535(port, capsys):
         cli.main(["run", "--webhook-url", "https://x.org/h", "--port", port])
     assert exit_info.value.code == 2
     assert "argument --port: " in capsys.readouterr().err
+
+
+def test_ask_imports_nothing_of_telegram_nor_matplotlib():
+    """`sdgbot ask` loads what answering needs: no Telegram, no charts, no ORM, no pydantic."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from bot.cli import main; main(['ask', '職災死亡千人率多少']);"
+        "print(sorted({m.split('.')[0] for m in sys.modules}"
+        " & {'telegram', 'matplotlib', 'numpy', 'sqlalchemy', 'sqlmodel', 'pydantic'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -265,19 +265,17 @@ def test_a_path_with_hash_question_mark_and_percent_opens_read_only(tmp_path):
     """The file is opened by its name: a `#` or `?` is not the start of a URI's fragment
     or query (which would lose mode=ro)."""
     import shutil
-
-    from sqlalchemy import text
-    from sqlalchemy.exc import OperationalError
+    import sqlite3
 
     from bot.knowledge import store
 
     path = tmp_path / "a#b?mode=rwc&c%41 d.db"
     shutil.copy(BUNDLED_DB, path)
     assert len(store.load_path(path).indicators) == 20
-    db = store.open_db(path)
-    with db.connect() as conn, pytest.raises(OperationalError, match="readonly"):
-        conn.execute(text("UPDATE indicator SET name = 'x'"))
-    db.dispose()
+    conn = store.connect(path)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        conn.execute("UPDATE indicator SET name = 'x'")
+    conn.close()
     assert path.read_bytes() == BUNDLED_DB.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no stray file made
 

@@ -55,6 +55,19 @@ class Bridge:
             table[row.english] = next((f for f in forms if all(p in named for p in f)), forms[0])
         return cls(table, keep=keep, known=[w for w in named if w.isascii()])
 
+    def state(self) -> dict:
+        """The bridge as plain JSON values (bot/engine/indexes.py stores it at build time)."""
+        return {
+            "table": {k: list(v) for k, v in self.table.items()},
+            "keep": sorted(self.keep),
+            "known": sorted(self.known),
+        }
+
+    @classmethod
+    def restore(cls, state: dict) -> "Bridge":
+        table = {k: tuple(v) for k, v in state["table"].items()}
+        return cls(table, keep=state["keep"], known=state["known"])
+
     def __call__(self, tokens: list[str], *, everything: bool = False) -> list[str]:
         out: list[str] = []
         i = 0

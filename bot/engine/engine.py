@@ -14,9 +14,18 @@ from bot.engine.bridge import Bridge
 from bot.engine.cards import Cards
 from bot.engine.decide import Decision, Weights, choosable, decide
 from bot.engine.filters import counted_since
+from bot.engine.indexes import Stored
 from bot.engine.match import Index, PassageIndex, Scored, Target
 from bot.engine.retrieve import UnitIndex
-from bot.engine.text import Homophones, Rewriter, Segmenter, Speller, normalise, with_stems
+from bot.engine.text import (
+    TAIWAN,
+    Homophones,
+    Rewriter,
+    Segmenter,
+    Speller,
+    normalise,
+    with_stems,
+)
 from bot.i18n import N_, Joined, Msg, Name
 from bot.knowledge.values import Knowledge
 
@@ -33,12 +42,14 @@ class Engine:
     DISTINCTIVE_IDF = 1.9  # a word this rare (in ≤ ~8 of 61 passages) makes a passage distinctive
 
     def __init__(self, knowledge: Knowledge, weights: Weights | None = None):
-        self.knowledge = knowledge
         self.weights = weights or Weights.load()
+        stored = Stored(knowledge)  # the indexes `sdgbot build` computed, if this code's
+        self.knowledge = knowledge = replace(knowledge, indexes={})  # (their JSON: not kept)
         by_source: dict[str, list] = {}
         for alias in knowledge.aliases:
             by_source.setdefault(alias.source, []).append(alias)
-        self._canon: dict[str, str] = {}  # report text only, so it stays bounded
+        self._canon: dict[str, str] = stored.value("canon", dict)  # report text only: bounded
+        TAIWAN.learn(stored.value("taiwan", lambda: None), stored.later("opencc"))  # speed only
         # the curated synonyms, and the report's words that OpenCC's Taiwan phrases turn
         # a Simplified question's word away from (釋出 → 發布)
         synonyms = by_source.get("synonyms", []) + by_source.get("variants", [])
@@ -53,15 +64,24 @@ class Engine:
         self.unit_terms = {a.term for a in by_source.get("aliases", []) if a.target[:5] == "unit:"}
         self.unit_terms |= {i.unit for i in knowledge.indicators.values()}
         self.segmenter = Segmenter(knowledge.words)
-        self.passages = PassageIndex(
-            [self.canon(f"{p.heading} {p.text}") for p in knowledge.passages], self.segmenter
+        passages = [self.canon(f"{p.heading} {p.text}") for p in knowledge.passages]
+        self.passages = stored.get(
+            "passages", PassageIndex.restore, lambda: PassageIndex(passages, self.segmenter)
         )
-        self.index = Index(
-            self._targets(by_source.get("aliases", [])), self.segmenter, self.passages.idf
+        self.index = stored.get(
+            "index",
+            lambda state: Index.restore(state, self.segmenter, self.passages.idf),
+            lambda: Index(
+                self._targets(by_source.get("aliases", [])), self.segmenter, self.passages.idf
+            ),
         )
-        self.units = UnitIndex(
-            [self.canon(f"{u.section.split(' > ')[-1]} {u.text}") for u in knowledge.units],
-            self.segmenter,
+        self.units = stored.get(
+            "units",
+            lambda state: UnitIndex.restore(state, self.segmenter),
+            lambda: UnitIndex(
+                [self.canon(f"{u.section.split(' > ')[-1]} {u.text}") for u in knowledge.units],
+                self.segmenter,
+            ),
         )
         self.cards = Cards(knowledge, self.canon)
         goals = list(knowledge.goals.values())
@@ -77,17 +97,28 @@ class Engine:
         }
         known = set(self.index.idf) | {a.term for a in knowledge.aliases if a.term}
         report = "".join(self.canon(p.text).replace(" ", "") for p in knowledge.passages)
-        self.speller = Speller(known, self.segmenter, report)
+        self.speller = stored.get(
+            "speller",
+            lambda masks: Speller.restore(masks, self.segmenter, report),
+            lambda: Speller(known, self.segmenter, report),
+        )
         heard = (known | set(self.passages.idf)) - self.fillers - self.not_covered
-        self.homophones = Homophones(
-            {w: knowledge.words.get(w, 1) for w in heard}, knowledge.pinyin, self.segmenter, report
+        heard_freq = {w: knowledge.words.get(w, 1) for w in heard}
+        self.homophones = stored.get(
+            "homophones",
+            lambda s: Homophones.restore(s, heard_freq, knowledge.pinyin, self.segmenter, report),
+            lambda: Homophones(heard_freq, knowledge.pinyin, self.segmenter, report),
         )
         curated = [a.term for a in by_source.get("aliases", []) + by_source.get("not_covered", [])]
-        self.bridge = Bridge.from_rows(
-            knowledge.bridge,
-            lambda word: tuple(self.segmenter.cut(self.canon(word))),
-            named=self.index.idf,
-            keep=[" ".join(self.segmenter.cut(t)) for t in curated if t.isascii()],
+        self.bridge = stored.get(
+            "bridge",
+            Bridge.restore,
+            lambda: Bridge.from_rows(
+                knowledge.bridge,
+                lambda word: tuple(self.segmenter.cut(self.canon(word))),
+                named=self.index.idf,
+                keep=[" ".join(self.segmenter.cut(t)) for t in curated if t.isascii()],
+            ),
         )
         self.owners = [self._owner(p) for p in knowledge.passages]
         self.value_units = {  # the units printing each kind of value (an age: 65 歲)

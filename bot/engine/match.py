@@ -78,13 +78,48 @@ class Index:
         df = Counter(w for ws in self.words for w in ws)
         n = len(targets)
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
-        self.max_idf = math.log(1 + n)
-        self.vocab = sorted(self.idf)
-        self._resolved: dict[str, Resolved] = {}
         # the dictionary words inside each word: 失業者職前訓練 holds 失業者 and 職前訓練
         self.parts = {
-            w: [p for p in segmenter.cut_all(w) if p != w and len(p) > 1] for w in self.vocab
+            w: [p for p in segmenter.cut_all(w) if p != w and len(p) > 1] for w in sorted(self.idf)
         }
+        self._derived()
+
+    def _derived(self) -> None:
+        """What follows from the index's state (cheap): computed, never stored."""
+        self.max_idf = math.log(1 + len(self.targets))
+        self.vocab = sorted(self.idf)
+        self._resolved: dict[str, Resolved] = {}
+        self._holding: dict[str, list[tuple[int, float]]] = {}  # word → targets holding it
+        self._key_cache: dict[int, list] = {}  # target → its keys' weights (see _keys)
+        self._key_index: dict[str, list[tuple[int, int]]] | None = None  # see _in_keys
+        self._key_chars: dict[str, list[str]] = {}
+        self._names: dict[Target, set[str]] = {}  # target → the words of its name
+        self._by_id: dict[tuple[str, str], Target] = {}
+        for t in self.targets:
+            self._by_id.setdefault((t.type, t.id), t)  # the first, as a search would find
+
+    def state(self) -> dict:
+        """The index as plain JSON values (bot/engine/indexes.py stores it at build time)."""
+        return {
+            "targets": [[t.type, t.id, list(t.keys)] for t in self.targets],
+            "key_words": self.key_words,
+            "words": [sorted(ws) for ws in self.words],
+            "idf": self.idf,
+            "parts": self.parts,
+        }
+
+    @classmethod
+    def restore(cls, state: dict, segmenter: Segmenter, background: dict[str, float]) -> "Index":
+        self = cls.__new__(cls)
+        self.targets = [Target(kind, ident, tuple(keys)) for kind, ident, keys in state["targets"]]
+        self.background = background
+        self.segmenter = segmenter
+        self.key_words = state["key_words"]
+        self.words = [set(ws) for ws in state["words"]]
+        self.idf = state["idf"]
+        self.parts = state["parts"]
+        self._derived()
+        return self
 
     def resolve(self, tokens: list[str]) -> list[Resolved]:
         out = []
@@ -103,15 +138,22 @@ class Index:
             return Resolved(word, word, 1.0)
         best = None
         if len(word) >= 2 and word not in self.background:  # a word of the report is no typo
-            best = process.extractOne(
-                word, self.vocab, scorer=_typo_ratio, score_cutoff=FUZZY_CUTOFF
-            )
+            best = self._typo(word)
             if best is None and not has_cjk(word) and len(word) >= 4:
                 prefix = [v for v in self.vocab if v.startswith(word[:4]) and v.isascii()]
                 best = (min(prefix, key=len), 85.0, 0) if prefix else None
         if best is None and has_cjk(word) and len(word) >= 3:
             best = self._part(word)
         return Resolved(word, best[0], best[1] / 100) if best else Resolved(word, None, 0)
+
+    def _typo(self, word: str) -> tuple[str, float, int] | None:
+        """The best close spelling (`_typo_ratio` ≥ the cutoff, the first among equals),
+        found by rapidfuzz's own ratio in C: every word that close, best first, then the
+        first that neither holds the word nor is held by it."""
+        close = process.extract(
+            word, self.vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
+        )
+        return next((c for c in close if not (word in c[0] or c[0] in word)), None)
 
     def _part(self, word: str) -> tuple[str, float] | None:
         """The longest known word inside an unknown one (訓練課 → 訓練), as sure as the
@@ -129,45 +171,114 @@ class Index:
         return weight * (0.3 if len(r.word) == 1 else 1.0)  # a stray character says little
 
     def rank(self, resolved: list[Resolved], types: set[str] | None = None) -> list[Scored]:
+        """Every target holding a word of the question, scored, best first. Only the targets
+        holding one are looked at (`_holders`, per word, memoised) and each key's weights
+        are summed once per index (`_keys`): the sums are taken in the same order as term
+        by term over every target, so the scores are exactly those."""
         total = sum(self.weight(r) for r in resolved)
         if not resolved or total <= 0:
             return []
         found = {r.known for r in resolved if r.known}
+        longer = [f for f in found if len(f) > 1]
         asked = "".join(r.word for r in resolved)
-        shares: dict[str, float] = {}  # key word → how much of it the question holds
-        results = []
-        named: dict[Target, float] = {}
-        for t, words, keys in zip(self.targets, self.words, self.key_words, strict=True):
-            if types and t.type not in types:
+        hits: dict[int, float] = {}  # target → the weight of the question's words it holds
+        for r in resolved:
+            if r.known is None:  # held by no target: adds nothing
                 continue
-            hit = sum(self.weight(r) * r.certainty * self._held(r.known, words) for r in resolved)
-            if hit <= 0:
+            weight = self.weight(r) * r.certainty
+            for i, held in self._holders(r.known):
+                hits[i] = hits.get(i, 0) + weight * held
+        spell = has_cjk(asked)
+        shares = self._shares(found, longer)  # key word → how much of it the question holds
+        held: dict[int, set[int]] = {}  # target → its keys holding some of the question
+        for w in shares:
+            for i, k in self._in_keys()[w]:
+                if i in hits:
+                    held.setdefault(i, set()).add(k)
+        results = []
+        named: dict[Target, float] = {}  # the share of its own name (its first key)
+        for i in sorted(hits):  # in the targets' order, as ties are kept
+            t, hit = self.targets[i], hits[i]
+            if (types and t.type not in types) or hit <= 0:
                 continue
             precision = hit / total
-            coverage = max(self._coverage(key, found, shares) for key in keys)
-            if has_cjk(asked):
-                spelled = (
-                    max(
-                        (
-                            fuzz.partial_ratio("".join(k), asked)
-                            for k in keys
-                            if len("".join(k)) <= len(asked)
-                        ),
-                        default=0,
-                    )
-                    / 100
-                )
+            keys = self._keys(i)
+            coverage = 0.0  # the best key's share (_coverage); a key holding none has 0
+            for k in held.get(i, ()):
+                weights, key_total, _ = keys[k]
+                if key_total > 0:
+                    got = 0.0
+                    for wt, w in weights:
+                        got += wt * shares.get(w, 0.0)
+                    coverage = max(coverage, got / key_total)
+            if spell:  # (a ratio under the cutoff is never used: rapidfuzz may stop early)
+                near = [fuzz.partial_ratio(j, asked, score_cutoff=FUZZY_CUTOFF)
+                        for _, _, j in keys if len(j) <= len(asked)]  # fmt: skip
+                spelled = max(near, default=0) / 100
                 if spelled >= FUZZY_CUTOFF / 100:
                     coverage = max(coverage, spelled)
             score = 100 * (PRECISION_WEIGHT * precision + (1 - PRECISION_WEIGHT) * coverage)
             results.append(Scored(t, round(score, 1), precision, coverage))
-            named[t] = self._coverage(keys[0], found, shares) if keys else 0.0
+            if keys and keys[0][1] > 0:
+                named[t] = sum(wt * shares.get(w, 0.0) for wt, w in keys[0][0]) / keys[0][1]
+            else:
+                named[t] = 0.0
         # equals: the one whose own name (not an alias) holds the question first (「職災」:
         # 8.7.1 職災死亡千人率 before 1.3.2, which holds it through its alias 職災保險)
         results.sort(
             key=lambda s: (-s.score, -s.coverage, -named[s.target], s.target.type != "indicator")
         )
         return results
+
+    def _holders(self, word: str) -> list[tuple[int, float]]:
+        """The targets holding a (known) word, each with how much of it (`_held` > 0)."""
+        found = self._holding.get(word)
+        if found is None:
+            found = [(i, h) for i, ws in enumerate(self.words) if (h := self._held(word, ws)) > 0]
+            if len(self._holding) < MEMO:
+                self._holding[word] = found
+        return found
+
+    def _keys(self, i: int) -> list[tuple[list[tuple[float, str]], float, str]]:
+        """Each key of target i: its words' weights, their sum, and the key as one string."""
+        keys = self._key_cache.get(i)
+        if keys is None:
+            keys = self._key_cache[i] = []
+            for key in self.key_words[i]:
+                weights = self._weights(tuple(key))
+                keys.append((weights, sum(wt for wt, _ in weights), "".join(key)))
+        return keys
+
+    def _in_keys(self) -> dict[str, list[tuple[int, int]]]:
+        """Every word of a key → the (target, key) pairs it is in; and by character, the
+        key words holding it (made once, on the first question)."""
+        if self._key_index is None:
+            index: dict[str, list[tuple[int, int]]] = {}
+            for i in range(len(self.targets)):
+                for k, (weights, _, _) in enumerate(self._keys(i)):
+                    for _, w in weights:
+                        pairs = index.setdefault(w, [])
+                        if not pairs or pairs[-1] != (i, k):
+                            pairs.append((i, k))
+            by_char: dict[str, list[str]] = {}
+            for w in index:
+                for c in set(w):
+                    by_char.setdefault(c, []).append(w)
+            self._key_index, self._key_chars = index, by_char
+        return self._key_index
+
+    def _shares(self, found: set[str], longer: list[str]) -> dict[str, float]:
+        """The key words the question holds some of (`_share` > 0): only words sharing a
+        character with its words can be one (a word inside another, or holding one)."""
+        self._in_keys()
+        rare = [min(f, key=lambda c: len(self._key_chars.get(c, ()))) for f in found if f]
+        near = {w for c in rare for w in self._key_chars.get(c, ())}
+        near |= {f[a:b] for f in found for a in range(len(f)) for b in range(a + 1, len(f) + 1)}
+        shares = {}
+        for w in near:
+            if w in self._key_index and (share := self._share(w, found, longer)) > 0:
+                shares[w] = share
+        return shares
 
     def _held(self, word: str | None, words: set[str]) -> float:
         """1 when the target has the word; for a compound it lacks, the share of its parts
@@ -183,12 +294,15 @@ class Index:
         return 0.9 * held if held >= 0.5 else 0.0
 
     def find(self, kind: str, ident: str) -> Target | None:
-        return next((t for t in self.targets if t.type == kind and t.id == ident), None)
+        return self._by_id.get((kind, ident))
 
     def unexplained(self, tokens: list[str], target: Target) -> list[str]:
         """The question's words the target's name (its first key) does not hold: what the
         question asks beyond it (成長, 降幅, 施行 …)."""
-        name = set(self.segmenter.cut_all(target.keys[0])) if target.keys else set()
+        name = self._names.get(target)
+        if name is None:
+            name = set(self.segmenter.cut_all(target.keys[0])) if target.keys else set()
+            self._names[target] = name  # (one per target: bounded)
         return [r.word for r in self.resolve(tokens) if self._held(r.known, name) < 0.5]
 
     def _coverage(self, key_words: list[str], found: set[str], shares: dict | None = None) -> float:
@@ -235,13 +349,25 @@ class PassageIndex:
     K1, B = 1.2, 0.75
 
     def __init__(self, texts: list[str], segmenter: Segmenter):
-        self.docs = [Counter(segmenter.cut_all(t)) for t in texts]
+        self._setup([dict(Counter(segmenter.cut_all(t))) for t in texts])
+
+    def _setup(self, docs: list[dict[str, int]]) -> None:
+        self.docs = docs
         self.lengths = [sum(d.values()) for d in self.docs]
         self.avg = sum(self.lengths) / max(len(self.docs), 1)
         df = Counter(w for d in self.docs for w in d)
         n = len(self.docs)
         self.idf = {w: math.log(1 + (n - c + 0.5) / (c + 0.5)) for w, c in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+
+    def state(self) -> list[dict[str, int]]:
+        return self.docs
+
+    @classmethod
+    def restore(cls, docs: list[dict[str, int]]) -> "PassageIndex":
+        self = cls.__new__(cls)
+        self._setup(docs)
+        return self
 
     def distinctive(self, index: int, words: list[str], floor: float) -> bool:
         """Whether the passage shares with the question a word at least this rare."""

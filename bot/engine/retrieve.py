@@ -23,7 +23,7 @@ def bigrams(text: str) -> list[str]:
 
 
 class _Bm25:
-    def __init__(self, docs: list[Counter]):
+    def __init__(self, docs: list[dict[str, int]]):
         self.docs = docs
         self.lengths = [sum(d.values()) for d in docs]
         self.avg = sum(self.lengths) / max(len(docs), 1)
@@ -31,6 +31,7 @@ class _Bm25:
         n = len(docs)
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         self.postings: dict[str, list[int]] = {}
+        self._impact: dict[str, list[tuple[int, float]]] = {}
         for i, d in enumerate(docs):
             for t in d:
                 self.postings.setdefault(t, []).append(i)
@@ -45,14 +46,25 @@ class _Bm25:
         bm25: dict[int, float] = {}
         held: dict[int, float] = {}
         for t, idf in weights.items():
-            for i in self.postings[t]:
+            for i, score in self._impacts(t):
                 if among is not None and i not in among:
                     continue
-                tf = self.docs[i][t]
-                norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[i] / self.avg))
-                bm25[i] = bm25.get(i, 0.0) + idf * norm
+                bm25[i] = bm25.get(i, 0.0) + score
                 held[i] = held.get(i, 0.0) + idf
         return bm25, {i: h / total for i, h in held.items()}, total
+
+    def _impacts(self, term: str) -> list[tuple[int, float]]:
+        """(doc, the term's BM25 score in it) for each doc holding the term, worked out once
+        per term (the same arithmetic as term by term, so the same floats)."""
+        found = self._impact.get(term)
+        if found is None:
+            idf, found = self.idf[term], []
+            for i in self.postings[term]:
+                tf = self.docs[i][term]
+                norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * self.lengths[i] / self.avg))
+                found.append((i, idf * norm))
+            self._impact[term] = found  # (one per term of the units: bounded)
+        return found
 
 
 @dataclass(frozen=True)
@@ -67,9 +79,20 @@ class UnitIndex:
     def __init__(self, texts: list[str], segmenter: Segmenter):
         self.segmenter = segmenter
         self.by_word = _Bm25(
-            [Counter(w for w in segmenter.cut_all(t) if len(w) > 1) for t in texts]
+            [dict(Counter(w for w in segmenter.cut_all(t) if len(w) > 1)) for t in texts]
         )
-        self.by_char = _Bm25([Counter(bigrams(t)) for t in texts])
+        self.by_char = _Bm25([dict(Counter(bigrams(t))) for t in texts])
+
+    def state(self) -> dict:
+        """Each unit's words and bigrams with their counts (bot/engine/indexes.py)."""
+        return {"words": self.by_word.docs, "chars": self.by_char.docs}
+
+    @classmethod
+    def restore(cls, state: dict, segmenter: Segmenter) -> "UnitIndex":
+        self = cls.__new__(cls)
+        self.segmenter = segmenter
+        self.by_word, self.by_char = _Bm25(state["words"]), _Bm25(state["chars"])
+        return self
 
     def rank(
         self, words: list[str], text: str, limit: int = 5, among: frozenset[int] | None = None

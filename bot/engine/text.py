@@ -8,10 +8,12 @@ stems its English (bot/knowledge/english.py).
 
 import io
 import itertools
+import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import jieba
 
@@ -31,6 +33,167 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 MAX_QUESTION = 500  # characters considered; longer input is cut
 
 
+class _Table:
+    """One OpenCC dictionary, stored in buckets by the keys' first character (JSON text
+    each), parsed when a text first holds that character: a Simplified question or two
+    loads a few hundred of them, not the 50,000 keys of the phrase dictionary."""
+
+    __slots__ = ("buckets",)
+
+    def __init__(self, buckets: dict[str, str]):
+        self.buckets: dict[str, Any] = dict(buckets)
+
+    def at(self, char: str) -> tuple[dict[str, str], int] | None:
+        bucket = self.buckets.get(char)
+        if isinstance(bucket, str):
+            table = json.loads(bucket)
+            bucket = self.buckets[char] = (table, max(map(len, table)))
+        return bucket
+
+
+class Converter:
+    """OpenCC's conversion in Python, over OpenCC's own config and dictionaries as plain
+    data (read at build time: bot.knowledge.vocab.opencc_tables): normalization, then
+    segments of the longest phrases of the segmentation dictionary (the text between
+    them one segment), then each step of the chain on each segment, longest key first
+    (a group's dictionaries: the first that has one, or the longest of all, as its match
+    policy says). It gives what OpenCC gives (a test compares them), and holds only the
+    keys of the characters it has seen, where OpenCC's converter holds ~40 MB."""
+
+    def __init__(self, packed: Mapping):
+        dicts = {name: _Table(buckets) for name, buckets in packed["dicts"].items()}
+
+        def step(spec: Mapping):
+            if "file" in spec:
+                return dicts[spec["file"]]
+            return (spec["policy"], [step(inner) for inner in spec["group"]])
+
+        steps = packed["steps"]
+        self.normalization = [step(s) for s in steps["normalization"]]
+        self.segmentation = step(steps["segmentation"])
+        self.chain = [step(s) for s in steps["chain"]]
+
+    @staticmethod
+    def pack(tables: Mapping) -> dict:
+        """`opencc_tables` as stored: each dictionary in buckets by first character."""
+        dicts = {}
+        for name, table in tables["dicts"].items():
+            buckets: dict[str, dict[str, str]] = {}
+            for key, value in table.items():
+                buckets.setdefault(key[0], {})[key] = value
+            dicts[name] = {
+                c: json.dumps(b, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                for c, b in buckets.items()
+            }
+        return {"steps": tables["steps"], "dicts": dicts}
+
+    @staticmethod
+    def _match(d, text: str, i: int) -> tuple[int, str] | None:
+        """The longest key of d at text[i:], and what it converts to."""
+        if isinstance(d, _Table):
+            bucket = d.at(text[i])
+            if bucket is None:
+                return None
+            table, longest = bucket
+            for n in range(min(longest, len(text) - i), 0, -1):
+                value = table.get(text[i : i + n])
+                if value is not None:
+                    return n, value
+            return None
+        policy, inner_dicts = d
+        best = None
+        for inner in inner_dicts:  # a group
+            found = Converter._match(inner, text, i)
+            if found is not None:
+                if policy != "union":
+                    return found  # short_circuit: the first dictionary that has one
+                if best is None or found[0] > best[0]:
+                    best = found
+        return best
+
+    def _convert(self, d, text: str) -> str:
+        out, i = [], 0
+        while i < len(text):
+            found = self._match(d, text, i)
+            if found is None:
+                out.append(text[i])
+                i += 1
+            else:
+                out.append(found[1])
+                i += found[0]
+        return "".join(out)
+
+    def _segments(self, text: str) -> list[str]:
+        segments, pending, i = [], "", 0
+        while i < len(text):
+            found = self._match(self.segmentation, text, i)
+            if found is None:
+                pending += text[i]
+                i += 1
+                continue
+            if pending:
+                segments.append(pending)
+                pending = ""
+            segments.append(text[i : i + found[0]])
+            i += found[0]
+        return [*segments, pending] if pending else segments
+
+    def convert(self, text: str) -> str:
+        for d in self.normalization:
+            text = self._convert(d, text)
+        segments = self._segments(text)
+        for d in self.chain:
+            segments = [self._convert(d, s) for s in segments]
+        return "".join(segments)
+
+
+class Taiwan:
+    """Simplified → Traditional (Taiwan usage, OpenCC's s2twp), run only on text it would
+    change: text holding a character it converts or a longer key it converts (both read
+    from OpenCC's own dictionaries at build time: bot.knowledge.vocab.s2twp_changes).
+    Most questions are Traditional already, so nothing is loaded for them; the others
+    go through `Converter` over the stored dictionaries (~10 ms to load, ~8 MB). Until
+    told, every text goes through OpenCC's own converter (~50 ms, ~40 MB)."""
+
+    def __init__(self) -> None:
+        self.chars: frozenset[str] | None = None  # None: not known, convert everything
+        self.phrases: dict[str, tuple[str, ...]] = {}  # by first character
+        self._tables: Callable[[], Mapping | None] = lambda: None
+        self._converter: Converter | None = None
+
+    def learn(self, changes: Mapping | None, tables: Callable[[], Mapping | None]) -> None:
+        """What s2twp changes, and how to get its tables (called when first needed)."""
+        self._tables, self._converter = tables, None
+        if not changes:
+            return
+        firsts: dict[str, list[str]] = {}
+        for phrase in changes["phrases"]:
+            firsts.setdefault(phrase[0], []).append(phrase)
+        self.phrases = {c: tuple(ps) for c, ps in firsts.items()}
+        self.chars = frozenset(changes["chars"])
+
+    def changes(self, text: str) -> bool:
+        """Whether s2twp could change the text."""
+        if self.chars is None or not self.chars.isdisjoint(text):
+            return True
+        phrases = self.phrases
+        return any(
+            text.startswith(p, i) for i, c in enumerate(text) if c in phrases for p in phrases[c]
+        )
+
+    def __call__(self, text: str) -> str:
+        if not self.changes(text):
+            return text
+        if self._converter is None and (tables := self._tables()) is not None:
+            self._converter = Converter(tables)
+        if self._converter is not None:
+            return self._converter.convert(text)
+        return converter("s2twp").convert(text)
+
+
+TAIWAN = Taiwan()  # told what s2twp changes by the engine, from its stored indexes
+
+
 def normalise(question: str, limit: int | None = MAX_QUESTION) -> str:
     """NFKC, no control or zero-width characters, no leading @mention or /command,
     lower case, Simplified → Traditional (Taiwan usage), punctuation to spaces.
@@ -41,7 +204,7 @@ def normalise(question: str, limit: int | None = MAX_QUESTION) -> str:
     text = _INVISIBLE.sub("", text)
     text = _MENTION.sub("", text)
     text = _COMMAND.sub("", text)
-    text = converter("s2twp").convert(text.lower())
+    text = TAIWAN(text.lower())
     text = text.replace("_", " ")
     text = _PUNCT.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
@@ -87,13 +250,19 @@ class Segmenter:
         tok.initialized = True
         self.tokenizer = tok
         self.words = words
+        self._cut: dict[str, tuple[str, ...]] = {}  # a CJK piece → its words (jieba: pure)
 
     def cut(self, text: str) -> list[str]:
         """Words of the text: CJK through jieba, Latin and numbers as whole words."""
         tokens = []
         for piece in re.findall(r"[a-z0-9][a-z0-9.\-%]*|[^\sa-z0-9]+", text):
             if has_cjk(piece):
-                tokens += [t for t in self.tokenizer.cut(piece, HMM=False) if t.strip()]
+                words = self._cut.get(piece)
+                if words is None:
+                    words = tuple(t for t in self.tokenizer.cut(piece, HMM=False) if t.strip())
+                    if len(self._cut) < MEMO:
+                        self._cut[piece] = words
+                tokens += words
             else:  # third-level → third level; a sentence's full stop is no part of a word
                 for part in re.split(r"(?<=[a-z])-(?=[a-z])", piece.rstrip(".-")):
                     tokens.append(stem(part))
@@ -132,10 +301,26 @@ class Speller:
                 for i in range(len(word)):
                     masks.setdefault(word[:i] + "?" + word[i + 1 :], set()).add(word)
         self.masks = masks
+        self._memo: dict[str, str] = {}  # a run of characters → as mended
+
+    def state(self) -> dict[str, list[str]]:
+        return {mask: sorted(words) for mask, words in self.masks.items()}
+
+    @classmethod
+    def restore(cls, masks: dict[str, list[str]], segmenter: "Segmenter", report: str) -> "Speller":
+        self = cls.__new__(cls)
+        self.segmenter, self.report = segmenter, report
+        self.masks = {mask: set(words) for mask, words in masks.items()}
+        self._memo = {}
+        return self
 
     def __call__(self, text: str) -> str:
         for run in sorted(set(re.findall(r"[\u3400-\u9fff]{4,}", text)), key=len, reverse=True):
-            mended = self._mend(run)
+            mended = self._memo.get(run)
+            if mended is None:
+                mended = self._mend(run)
+                if len(self._memo) < MEMO:
+                    self._memo[run] = mended
             if mended != run:
                 text = text.replace(run, mended)
         return text
@@ -176,18 +361,32 @@ class Homophones:
     def __init__(
         self, known: Mapping[str, int], pinyin: Iterable[Pinyin], segmenter: Segmenter, report: str
     ):
-        self._memo: dict[str, str] = {}  # a run of characters → as mended
-        readings = {p.char: tuple(p.readings.split()) for p in pinyin}
-        self.readings = readings
-        self.segmenter = segmenter
-        self.report = report
-        self.known = known
+        self._setup(pinyin, segmenter, report, known)
         sounds: dict[str, set[str]] = {}
         for word in known:
-            if self.SHORTEST <= len(word) <= self.LONGEST and all(c in readings for c in word):
+            if self.SHORTEST <= len(word) <= self.LONGEST and all(c in self.readings for c in word):
                 for key in self._keys(word):
                     sounds.setdefault(key, set()).add(word)
         self.sounds = sounds
+
+    def _setup(self, pinyin, segmenter: Segmenter, report: str, known: Mapping[str, int]) -> None:
+        self._memo: dict[str, str] = {}  # a run of characters → as mended
+        self.readings = {p.char: tuple(p.readings.split()) for p in pinyin}
+        self.segmenter = segmenter
+        self.report = report
+        self.known = known
+
+    def state(self) -> dict[str, list[str]]:
+        """Which known words sound like each reading (bot/engine/indexes.py stores it)."""
+        return {key: sorted(words) for key, words in self.sounds.items()}
+
+    @classmethod
+    def restore(cls, sounds: dict[str, list[str]], known: Mapping[str, int],
+                pinyin: Iterable[Pinyin], segmenter: Segmenter, report: str):  # fmt: skip
+        self = cls.__new__(cls)
+        self._setup(pinyin, segmenter, report, known)
+        self.sounds = {key: set(words) for key, words in sounds.items()}
+        return self
 
     def _keys(self, span: str) -> list[str]:
         """The span's possible toneless pinyin: every reading combination, up to a limit."""

@@ -1,26 +1,31 @@
 """knowledge/ → indicators.db. The only writer of the database; deterministic.
 
 `build_rows` reads the report and the curated files into table rows (pure);
-`write` puts them in a fresh SQLite file; `check` compares a database with what
-knowledge/ builds and returns a readable diff (compare.py; empty when they agree).
+`write` puts them in a fresh SQLite file, with the engine's indexes computed from them
+when given how (`derive`: the engine is a layer above, so the CLI hands it down:
+bot/engine/indexes.py); `check` compares a database with what knowledge/ builds and
+returns a readable diff (compare.py; empty when they agree).
 """
 
 import re
 import sqlite3
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlmodel import Session, SQLModel, create_engine
 
-from bot.knowledge import extract, sounds, units, vocab
+from bot.knowledge import extract, sounds, store, units, vocab
 from bot.knowledge.compare import diff, dump
 from bot.knowledge.extract import Curated, ReportError
 from bot.knowledge.figures import squash
-from bot.knowledge.models import Alias, Figure, Indicator, ReportFact, Word
+from bot.knowledge.models import Alias, EngineIndex, Figure, Indicator, ReportFact, Word
 from bot.knowledge.report import split_blocks
+from bot.knowledge.values import Knowledge
 
 REPORT_FILE = "report/mol-sdg-vdr-2025.md"
+Derive = Callable[[Knowledge], dict[str, str]]  # the engine's indexes, as JSON by key
 
 # Report-level facts: key → (pattern over the report text, how to print the match).
 _FACTS = {
@@ -196,8 +201,9 @@ def _same_as_appendix(row, other) -> None:
             )
 
 
-def write(rows: list[SQLModel], db_path: Path) -> None:
-    """Write rows to a new SQLite file, replacing db_path atomically."""
+def write(rows: list[SQLModel], db_path: Path, derive: Derive | None = None) -> None:
+    """Write rows to a new SQLite file, replacing db_path atomically; then the engine's
+    indexes over them, if `derive` is given."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=db_path.parent) as tmp:
         tmp_db = Path(tmp) / db_path.name
@@ -207,6 +213,13 @@ def write(rows: list[SQLModel], db_path: Path) -> None:
             for row in rows:
                 session.add(row)
             session.commit()
+            if derive is not None:  # from the rows as the bot reads them
+                with store.connect(tmp_db) as conn:
+                    knowledge = store.load(conn)
+                conn.close()
+                docs = derive(knowledge)
+                session.add_all(EngineIndex(key=k, data=v) for k, v in sorted(docs.items()))
+                session.commit()
         engine.dispose()
         with sqlite3.connect(tmp_db) as conn:
             conn.execute("VACUUM")
@@ -214,11 +227,11 @@ def write(rows: list[SQLModel], db_path: Path) -> None:
         tmp_db.replace(db_path)
 
 
-def check(knowledge: Path, db_path: Path) -> list[str]:
+def check(knowledge: Path, db_path: Path, derive: Derive | None = None) -> list[str]:
     """Differences between db_path and what knowledge/ builds (empty when they agree)."""
     if not db_path.exists():
         return [f"{db_path} does not exist; run `sdgbot build`"]
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / "fresh.db"
-        write(build_rows(knowledge), fresh)
+        write(build_rows(knowledge), fresh, derive)
         return diff(dump(db_path), dump(fresh))

@@ -151,3 +151,13 @@ class Bridge(SQLModel, table=True):
 
     english: str = Field(primary_key=True)  # lower case, stemmed: "unemploy person"
     words: str  # Traditional words, space separated, most used in the report first
+
+
+class EngineIndex(SQLModel, table=True):
+    """The engine's indexes, computed by `sdgbot build` from the rows above (see
+    bot/engine/indexes.py): one JSON document each, so the bot loads them instead of
+    computing them at every start. Derived, not knowledge: an index that is missing, or
+    was made by other code than the running bot's, is computed afresh."""
+
+    key: str = Field(primary_key=True)  # which index; "version": the code that made them
+    data: str  # JSON

@@ -1,7 +1,11 @@
 """The read side of indicators.db: open it read-only and load it into plain values once.
 
-The tables are SQLModel (models.py); what leaves this module is `values.Knowledge`,
-frozen dataclasses the engine can hold without depending on the ORM.
+The tables are SQLModel (models.py): the build writes them through it and checks them.
+What leaves this module is `values.Knowledge`, frozen dataclasses the engine can hold
+without depending on the ORM. They are read with plain sqlite3, the columns named by
+the dataclasses (a test checks they are the tables' and that the ORM reads the same
+values, bot/knowledge/orm.py): 3-5 ms instead of ~100 ms through the ORM, and no
+SQLAlchemy, SQLModel or pydantic to import (~250 ms), so `sdgbot ask` starts fast.
 
 The file is opened by its path, read-only (SQLite's `mode=ro`), through a URI built with
 `pathname2url`, so a `#`, `?` or `%` in the path is part of the name, not of the URI.
@@ -9,16 +13,18 @@ Anything that keeps the store from loading (no file, an empty or corrupt one, an
 schema) is a `StoreError` whose message says which and names SDGBOT_DB.
 """
 
+import dataclasses
+import os
 import sqlite3
 from pathlib import Path
-from urllib.request import pathname2url
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, SQLModel, create_engine, select
+if os.name == "nt":  # what urllib.request.pathname2url is, without importing urllib.request
+    from nturl2path import pathname2url  # (http.client, email, ssl: ~40 ms)
+else:
+    from urllib.parse import quote as pathname2url
 
-from bot.config import SQLITE_HEADER, SettingsError
-from bot.knowledge import models, values
+from bot.env import SQLITE_HEADER, SettingsError
+from bot.knowledge import values
 
 
 class StoreError(SettingsError):
@@ -33,11 +39,25 @@ def connect(path: Path, *, read_only: bool = True) -> sqlite3.Connection:
     return sqlite3.connect(str(path))
 
 
-def open_db(path: Path, *, read_only: bool = True) -> Engine:
-    """A SQLAlchemy engine on the file; read-only unless the build asks otherwise."""
-    if not path.exists():
-        raise StoreError(f"SDGBOT_DB: database {path} not found; run `sdgbot build`")
-    return create_engine("sqlite://", creator=lambda: connect(path, read_only=read_only))
+# table → the plain value its rows become (SQLModel's table names: the class name, lower case)
+VALUES = {
+    "reportfact": values.ReportFact,
+    "goal": values.Goal,
+    "indicator": values.Indicator,
+    "figure": values.Figure,
+    "remark": values.Remark,
+    "programme": values.Programme,
+    "programmefigure": values.ProgrammeFigure,
+    "passage": values.Passage,
+    "unit": values.Unit,
+    "alias": values.Alias,
+    "pinyin": values.Pinyin,
+    "bridge": values.Bridge,
+    "engineindex": values.EngineIndex,
+}
+COLUMNS = {name: tuple(f.name for f in dataclasses.fields(v)) for name, v in VALUES.items()}
+COLUMNS["word"] = ("word", "freq")  # the segmentation dictionary: loaded as a dict
+BOOLEAN = {"indicator": ("met",)}  # SQLite keeps them as 0 / 1
 
 
 def problem(path: Path) -> str | None:
@@ -66,13 +86,13 @@ def problem(path: Path) -> str | None:
             return f"{path} is corrupt ({ok[:100]})"
         if not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             return f"{path} is an empty database (no tables); run `sdgbot build`"
-        for table in SQLModel.metadata.sorted_tables:
-            have = {row[1] for row in conn.execute(f'PRAGMA table_info("{table.name}")')}
+        for table, columns in COLUMNS.items():
+            have = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
             if not have:
-                return f"{path} has another schema: no table {table.name}; run `sdgbot build`"
-            if missing := [c.name for c in table.columns if c.name not in have]:
+                return f"{path} has another schema: no table {table}; run `sdgbot build`"
+            if missing := [c for c in columns if c not in have]:
                 return (
-                    f"{path} has another schema: table {table.name} has no "
+                    f"{path} has another schema: table {table} has no "
                     f"{', '.join(missing)}; run `sdgbot build`"
                 )
     except sqlite3.Error as exc:  # a damaged file can fail any statement
@@ -82,61 +102,71 @@ def problem(path: Path) -> str | None:
     return None
 
 
-def _rows(session: Session, table: type[SQLModel], plain: type, *order) -> list:
+def _rows(conn: sqlite3.Connection, table: str, order: str = "") -> list:
     """Every row of the table, in order, as the plain value of the same name."""
-    query = select(table).order_by(*order) if order else select(table)
-    return [plain(**row.model_dump()) for row in session.exec(query)]
+    plain, columns = VALUES[table], COLUMNS[table]
+    names = ", ".join(f'"{c}"' for c in columns)
+    rows = conn.execute(
+        f'SELECT {names} FROM "{table}"' + (f' ORDER BY "{order}"' if order else "")
+    )
+    flags = [columns.index(c) for c in BOOLEAN.get(table, ())]
+    if not flags:
+        return [plain(*row) for row in rows]
+    out = []
+    for row in rows:
+        row = list(row)
+        for i in flags:
+            row[i] = bool(row[i])
+        out.append(plain(*row))
+    return out
 
 
-def load(*, engine: Engine) -> values.Knowledge:
-    with Session(engine) as session:
-        inds = _rows(session, models.Indicator, values.Indicator, models.Indicator.seq)
-        figs: dict[str, list[values.Figure]] = {i.id: [] for i in inds}
-        for fig in _rows(session, models.Figure, values.Figure, models.Figure.id):
-            figs[fig.indicator_id].append(fig)
-        rems: dict[str, list[values.Remark]] = {i.id: [] for i in inds}
-        for rem in _rows(session, models.Remark, values.Remark, models.Remark.id):
-            rems[rem.indicator_id].append(rem)
-        progs = {
-            p.id: p for p in _rows(session, models.Programme, values.Programme, models.Programme.id)
-        }
-        pfigs: dict[int, list[values.ProgrammeFigure]] = {p: [] for p in progs}
-        for pf in _rows(
-            session, models.ProgrammeFigure, values.ProgrammeFigure, models.ProgrammeFigure.id
-        ):
-            pfigs[pf.programme_id].append(pf)
-        goals = _rows(session, models.Goal, values.Goal, models.Goal.number)
-        return values.Knowledge(
-            facts={f.key: f for f in _rows(session, models.ReportFact, values.ReportFact)},
-            goals={g.number: g for g in goals},
-            indicators={i.id: i for i in inds},
-            figures=figs,
-            remarks=rems,
-            programmes=progs,
-            programme_figures=pfigs,
-            passages=_rows(session, models.Passage, values.Passage, models.Passage.id),
-            aliases=_rows(session, models.Alias, values.Alias, models.Alias.id),
-            units=_rows(session, models.Unit, values.Unit, models.Unit.id),
-            words={w.word: w.freq for w in session.exec(select(models.Word))},
-            pinyin=_rows(session, models.Pinyin, values.Pinyin, models.Pinyin.char),
-            bridge=_rows(session, models.Bridge, values.Bridge, models.Bridge.english),
-        )
+def load(conn: sqlite3.Connection) -> values.Knowledge:
+    """The store's rows as plain values (the same the ORM reads: bot/knowledge/orm.py)."""
+    inds = _rows(conn, "indicator", "seq")
+    figs: dict[str, list[values.Figure]] = {i.id: [] for i in inds}
+    for fig in _rows(conn, "figure", "id"):
+        figs[fig.indicator_id].append(fig)
+    rems: dict[str, list[values.Remark]] = {i.id: [] for i in inds}
+    for rem in _rows(conn, "remark", "id"):
+        rems[rem.indicator_id].append(rem)
+    progs = {p.id: p for p in _rows(conn, "programme", "id")}
+    pfigs: dict[int, list[values.ProgrammeFigure]] = {p: [] for p in progs}
+    for pf in _rows(conn, "programmefigure", "id"):
+        pfigs[pf.programme_id].append(pf)
+    goals = _rows(conn, "goal", "number")
+    return values.Knowledge(
+        facts={f.key: f for f in _rows(conn, "reportfact")},
+        goals={g.number: g for g in goals},
+        indicators={i.id: i for i in inds},
+        figures=figs,
+        remarks=rems,
+        programmes=progs,
+        programme_figures=pfigs,
+        passages=_rows(conn, "passage", "id"),
+        aliases=_rows(conn, "alias", "id"),
+        units=_rows(conn, "unit", "id"),
+        words=dict(conn.execute('SELECT "word", "freq" FROM "word"').fetchall()),
+        pinyin=_rows(conn, "pinyin", "char"),
+        bridge=_rows(conn, "bridge", "english"),
+        indexes={r.key: r.data for r in _rows(conn, "engineindex", "key")},
+    )
 
 
 def load_path(path: Path) -> values.Knowledge:
     """The store at `path`, loaded; StoreError when it cannot be."""
     if reason := problem(path):
         raise StoreError(f"SDGBOT_DB: {reason}")
-    engine = open_db(path)
+    conn = connect(path)
     try:
-        knowledge = load(engine=engine)
-    except (SQLAlchemyError, sqlite3.Error, ValueError, KeyError, TypeError) as exc:
+        knowledge = load(conn)
+    except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
         first = str(exc).splitlines()[0][:200] if str(exc) else ""
         raise StoreError(
             f"SDGBOT_DB: {path} could not be read: {type(exc).__name__}: {first}"
         ) from None
     finally:
-        engine.dispose()
+        conn.close()
     if not knowledge.indicators:
         raise StoreError(f"SDGBOT_DB: {path} holds no indicators; run `sdgbot build`")
     return knowledge

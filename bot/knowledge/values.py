@@ -144,6 +144,12 @@ class Bridge:
     words: str
 
 
+@dataclass(frozen=True, slots=True)
+class EngineIndex:
+    key: str
+    data: str
+
+
 @dataclass
 class Knowledge:
     """Everything the engine needs, held in memory, in report order."""
@@ -161,3 +167,4 @@ class Knowledge:
     words: dict[str, int] = field(default_factory=dict)  # the segmentation dictionary
     pinyin: list[Pinyin] = field(default_factory=list)  # character → toneless readings
     bridge: list[Bridge] = field(default_factory=list)  # English → the report's words
+    indexes: dict[str, str] = field(default_factory=dict)  # the engine's, as built: JSON

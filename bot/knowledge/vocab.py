@@ -66,3 +66,69 @@ def variants(words: Iterable[str], text: str) -> list[tuple[str, str]]:
         if back != word and stable and back not in text:
             out.append((back, word))
     return out
+
+
+def opencc_tables(config: str = "s2twp") -> dict | None:
+    """OpenCC's conversion as plain data, read from its own config file and dictionaries
+    (dumped with its `opencc_dict` tool): the steps (normalization, segmentation, the
+    conversion chain: each a dictionary or a group of them with its match policy) and
+    every dictionary as {key: the value OpenCC converts it to, its first}. None when
+    they cannot be read. The engine converts with them (bot.engine.text.Converter), and
+    `s2twp_changes` says from them what the conversion can change."""
+    import json
+    import subprocess
+    import tempfile
+
+    share = Path(opencc.__file__).parent / "clib" / "share" / "opencc"
+    tool = Path(opencc.__file__).parent / "clib" / "bin" / "opencc_dict"
+    try:
+        spec = json.loads((share / f"{config}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files: list[str] = []
+
+    def step(d: dict) -> dict:
+        if d.get("type") == "group":
+            policy = d.get("match_policy", "short_circuit")
+            return {"group": [step(inner) for inner in d["dicts"]], "policy": policy}
+        files.append(d["file"])
+        return {"file": d["file"]}
+
+    if spec.get("segmentation", {}).get("type") != "mmseg":
+        return None  # (the only segmentation the engine's converter knows)
+    steps = {
+        "normalization": [step(s["dict"]) for s in spec.get("normalization", [])],
+        "segmentation": step(spec["segmentation"]["dict"]),
+        "chain": [step(s["dict"]) for s in spec.get("conversion_chain", [])],
+    }
+    dicts: dict[str, dict[str, str]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in dict.fromkeys(files):
+            out = Path(tmp) / f"{name}.txt"
+            kind = "ocd2" if name.endswith(".ocd2") else "text"
+            try:
+                subprocess.run([str(tool), "-i", str(share / name), "-o", str(out), "-f", kind,
+                                "-t", "text"], check=True, capture_output=True)  # fmt: skip
+                lines = out.read_text(encoding="utf-8").splitlines()
+            except (OSError, subprocess.CalledProcessError):
+                return None
+            table: dict[str, str] = {}
+            for line in lines:
+                key, _, values = line.partition("\t")
+                if key:
+                    table.setdefault(key, values.split(" ")[0])  # OpenCC uses the first
+            dicts[name] = table
+    return {"steps": steps, "dicts": dicts}
+
+
+def s2twp_changes(tables: dict | None) -> dict | None:
+    """What the conversion can change, from its tables (`opencc_tables`): the characters
+    it converts alone (`chars`: the Simplified ones, and those Taiwan writes otherwise),
+    and the longer keys it converts that hold none of those (`phrases`: 軟件 → 軟體). A
+    text holding neither is left as it is by the conversion, so the engine skips it."""
+    if tables is None:
+        return None
+    pairs = [(k, v) for table in tables["dicts"].values() for k, v in table.items() if k != v]
+    chars = {key for key, _ in pairs if len(key) == 1}
+    phrases = {key for key, _ in pairs if len(key) > 1 and not chars.intersection(key)}
+    return {"chars": "".join(sorted(chars)), "phrases": sorted(phrases)}

@@ -10,23 +10,25 @@ with the direction of "better".
 
 Chinese glyphs come from the bundled subset font bot/render/fonts/SDGBotCJK-Regular.otf
 (Noto Sans CJK TC, SIL OFL 1.1, subset to the characters of knowledge/ and this
-module), registered with matplotlib's font manager on first use.
+module), registered with matplotlib's font manager on first use. matplotlib (and numpy)
+is imported when the first chart is drawn, not with this module: most runs draw none.
 """
+
+from __future__ import annotations
 
 import io
 import threading
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure as MplFigure
-from matplotlib.lines import Line2D
+from typing import TYPE_CHECKING
 
 from bot.engine.answer import EDITION, IndicatorCard
 from bot.knowledge.values import Figure
 from bot.render.windows import window
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as MplFigure
 
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "SDGBotCJK-Regular.otf"
 FONT_FAMILY = "SDGBot CJK"
@@ -56,6 +58,8 @@ def ensure_font() -> str:
     global _font_ready
     with _font_lock:
         if not _font_ready:
+            from matplotlib import font_manager
+
             font_manager.fontManager.addfont(str(FONT_PATH))
             _font_ready = True
     return FONT_FAMILY
@@ -142,6 +146,10 @@ def render_png(card: IndicatorCard) -> bytes:
 def draw(card: IndicatorCard) -> MplFigure:
     """The chart as a matplotlib figure: the header, then the parts stacked, each full
     width, then the source line."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+    from matplotlib.lines import Line2D
+
     indicator = card.indicator
     family = ensure_font()
     parts = rows(card)

@@ -15,8 +15,10 @@ delivered. getUpdates passes through neither: the poller (bot.telegram.polling) 
 it itself.
 """
 
+import functools
 import importlib.util
 import logging
+import ssl
 import sys
 from http import HTTPStatus
 from typing import Any
@@ -48,6 +50,13 @@ def _remember_no_sniffio() -> None:
         sys.modules["sniffio"] = None  # `import sniffio` now fails at once
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """httpx's default TLS context (certifi's CAs, SSL_CERT_FILE / _DIR honoured), made
+    once: each client would load the CA bundle again (~40 ms at start-up)."""
+    return httpx.create_ssl_context()
+
+
 class Request(HTTPXRequest):
     """HTTPXRequest that raises NotDelivered when a call surely did not take effect."""
 
@@ -55,6 +64,7 @@ class Request(HTTPXRequest):
         _remember_no_sniffio()
         kwargs.setdefault("connection_pool_size", POOL)
         kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
+        kwargs.setdefault("httpx_kwargs", {"verify": _tls()})  # one TLS context for all
         super().__init__(**kwargs)
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:

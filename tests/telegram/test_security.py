@@ -5,11 +5,10 @@ politely; no user ids or names are kept."""
 import hashlib
 import io
 import logging
+import sqlite3
 import time
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
 
 from bot import logs
 from bot.config import BUNDLED_DB, Settings
@@ -115,19 +114,19 @@ def test_the_database_is_opened_read_only_and_a_write_fails(monkeypatch):
     opened = []
 
     def spy(path, **kwargs):
-        opened.append((store_open_db(path, **kwargs), kwargs))
-        return opened[-1][0]
+        opened.append((path, kwargs))
+        return store_connect(path, **kwargs)
 
-    store_open_db = store.open_db
-    monkeypatch.setattr(store, "open_db", spy)
+    store_connect = store.connect
+    monkeypatch.setattr(store, "connect", spy)
     before = hashlib.sha256(BUNDLED_DB.read_bytes()).hexdigest()
     store.load_path(BUNDLED_DB)  # what `sdgbot run` does at start-up
-    [(db, kwargs)] = opened
-    assert kwargs.get("read_only", True)  # mode=ro: SQLite itself refuses every write
+    assert opened and all(kwargs.get("read_only", True) for _, kwargs in opened)
+    conn = store_connect(BUNDLED_DB)  # as it opened it: mode=ro, SQLite refuses every write
     for statement in ("UPDATE indicator SET name = 'x'", "CREATE TABLE t (x INTEGER)"):
-        with db.connect() as conn, pytest.raises(OperationalError, match="readonly"):
-            conn.execute(text(statement))
-    db.dispose()
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute(statement)
+    conn.close()
     assert hashlib.sha256(BUNDLED_DB.read_bytes()).hexdigest() == before
 
 
