@@ -176,7 +176,8 @@ def report_paragraphs() -> list[str]:
 
 def all_questions() -> list[str]:
     shared = ROOT.parent / "shared" / "eval"
-    files = [*sorted(DATA.glob("*questions.jsonl")), *sorted(DATA.glob("heldout/*questions.jsonl"))]
+    sets = "*questions.jsonl"  # not the conversation scenarios beside them
+    files = [*sorted(DATA.glob(sets)), *sorted((DATA / "heldout").glob(sets))]
     files += sorted(shared.glob("dev*_questions.jsonl")) if shared.is_dir() else []
     return [
         json.loads(line)["q"]

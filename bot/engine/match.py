@@ -196,7 +196,7 @@ class Index:
                 if i in hits:
                     held.setdefault(i, set()).add(k)
         results = []
-        named: dict[Target, float] = {}
+        named: dict[Target, float] = {}  # the share of its own name (its first key)
         for i in sorted(hits):  # in the targets' order, as ties are kept
             t, hit = self.targets[i], hits[i]
             if (types and t.type not in types) or hit <= 0:
@@ -219,12 +219,10 @@ class Index:
                     coverage = max(coverage, spelled)
             score = 100 * (PRECISION_WEIGHT * precision + (1 - PRECISION_WEIGHT) * coverage)
             results.append(Scored(t, round(score, 1), precision, coverage))
-            named[t] = 0.0  # how much of its own name (its first key) the question holds
             if keys and keys[0][1] > 0:
-                got = 0.0
-                for wt, w in keys[0][0]:
-                    got += wt * shares.get(w, 0.0)
-                named[t] = got / keys[0][1]
+                named[t] = sum(wt * shares.get(w, 0.0) for wt, w in keys[0][0]) / keys[0][1]
+            else:
+                named[t] = 0.0
         # equals: the one whose own name (not an alias) holds the question first (「職災」:
         # 8.7.1 職災死亡千人率 before 1.3.2, which holds it through its alias 職災保險)
         results.sort(

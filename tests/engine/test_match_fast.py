@@ -17,20 +17,23 @@ def reference_rank(index, resolved) -> list[Scored]:
         return []
     found = {r.known for r in resolved if r.known}
     asked = "".join(r.word for r in resolved)
-    results, named = [], {}
+    results = []
+    named = {}
     for t, words, keys in zip(index.targets, index.words, index.key_words, strict=True):
         hit = sum(index.weight(r) * r.certainty * index._held(r.known, words) for r in resolved)
         if hit <= 0:
             continue
         precision = hit / total
         coverage = 0.0
-        for key in keys:
+        for n, key in enumerate(keys):
             weights = [(index.idf.get(w, index.max_idf), w) for w in key if w.strip()]
             key_total = sum(wt for wt, _ in weights)
             if key_total > 0:
                 longer = [f for f in found if len(f) > 1]
                 got = sum(wt * index._share(w, found, longer) for wt, w in weights)
                 coverage = max(coverage, got / key_total)
+                if n == 0:
+                    named[t] = got / key_total  # its own name's share: the tie-break
         if has_cjk(asked):
             near = [fuzz.partial_ratio("".join(k), asked) for k in keys
                     if len("".join(k)) <= len(asked)]  # fmt: skip
@@ -39,9 +42,13 @@ def reference_rank(index, resolved) -> list[Scored]:
                 coverage = max(coverage, spelled)
         score = 100 * (PRECISION_WEIGHT * precision + (1 - PRECISION_WEIGHT) * coverage)
         results.append(Scored(t, round(score, 1), precision, coverage))
-        named[t] = index._coverage(keys[0], found) if keys else 0.0
     results.sort(
-        key=lambda s: (-s.score, -s.coverage, -named[s.target], s.target.type != "indicator")
+        key=lambda s: (
+            -s.score,
+            -s.coverage,
+            -named.get(s.target, 0.0),
+            s.target.type != "indicator",
+        )
     )
     return results
 
