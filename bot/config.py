@@ -71,9 +71,12 @@ def redis_url_problem(url: str) -> str | None:
         return "must not contain spaces or control characters"
     try:
         parts = urlsplit(url)
+    except ValueError:
+        return "is not a redis:// URL (e.g. redis://redis:6379/0)"
+    try:
         port = parts.port
     except ValueError:
-        return "is not a redis:// URL (e.g. redis://redis:6379/0), or its port is not a number"
+        return "has a port that is not a number from 1 to 65535"
     scheme = parts.scheme.lower()
     if scheme == "unix":
         return None if parts.path else "unix:// needs the socket's path (unix:///run/redis.sock)"

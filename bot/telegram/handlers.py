@@ -269,7 +269,10 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
         question, ids = held["q"], [str(i) for i in held.get("ids") or ()]
         if action == "h":  # not helpful: recorded with the answer's subject, button gone
             s.unanswered.record(question, "not_helpful", subject=ids)
-            await query.edit_message_reply_markup(_without(msg.reply_markup, "h:"))
+            try:
+                await query.edit_message_reply_markup(_without(msg.reply_markup, "h:"))
+            except BadRequest as exc:  # pressed twice, or the message is gone: recorded anyway
+                log.info("not helpful: the button stays (%s)", exc.message)
             return RECORDED
         s.unanswered.record(question, "none_of_these", candidates=ids)
         await query.edit_message_text(texts.recorded_html(question, tr), parse_mode=ParseMode.HTML)

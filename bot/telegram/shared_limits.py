@@ -22,12 +22,15 @@ pacer handles the 429s that may bring.
 
 import contextlib
 import math
+import time
 
 from bot.telegram.limits import Chat, MemoryLimits, Rates, is_group
 from bot.telegram.state import Unavailable
 from bot.telegram.state_redis import PREFIX, Link
 
 LEASE = 3  # slots leased at once (about 0.1 s of the budget)
+PACE = 28.0  # sends a second for the bot: one less than one process's 29, as slack for
+# the sends of two processes reaching Telegram at jittered times
 AHEAD = 0.5  # seconds of the timeline that may be leased ahead of now, at most
 
 # KEYS: pace, pause. ARGV: interval (µs), slots, most ahead (µs).
@@ -72,7 +75,7 @@ return 0
 class RedisLimits:
     def __init__(self, link: Link, rates: Rates | None = None) -> None:
         self.link = link
-        self.rates = rates or Rates()
+        self.rates = rates or Rates(pace=PACE)
         self.local = MemoryLimits(self.rates)  # while Redis is down; and chats' own pauses
         self._next = -math.inf  # local time of the next leased slot
         self._left = 0  # leased slots not spent
@@ -85,9 +88,6 @@ class RedisLimits:
     @property
     def interval(self) -> float:
         return 1 / self.rates.pace
-
-    def __len__(self) -> int:
-        return len(self.local)
 
     def _drop_missed(self, now: float) -> None:
         """Slots whose time has passed by more than half an interval are not caught up."""
@@ -103,6 +103,7 @@ class RedisLimits:
         if not self._left:
             if now < self._not_before:
                 return self._not_before - now
+            asked = time.perf_counter()
             try:
                 ahead, slots = await self.link.run(lambda r: self._lease(
                     keys=[PREFIX + "pace", PREFIX + "pause"],
@@ -112,9 +113,11 @@ class RedisLimits:
             if ahead < 0:
                 self._not_before = now + slots / 1e6
                 return slots / 1e6
-            self._next, self._left = now + ahead / 1e6, int(slots)
-        early = 0.5 * self.interval
-        return max(0.0, self._next - early - now, await self.local.wait(now))
+            # the slot in this process's time: `ahead` from when Redis answered, at the
+            # latest when the answer arrived (a slot is never taken early)
+            self._next = now + (time.perf_counter() - asked) + ahead / 1e6
+            self._left = int(slots)
+        return max(0.0, self._next - now, await self.local.wait(now))
 
     async def take(self, chat: Chat | None, now: float) -> float:
         wait = await self.wait(now)

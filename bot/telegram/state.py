@@ -204,7 +204,9 @@ class Store:
             self._flying = {}
 
     async def flush(self) -> None:
-        """Write everything queued (at shutdown, and before reading records)."""
+        """Write everything queued (at shutdown, and before reading records); a write
+        under way is waited for."""
+        await self._write_once()
         while self._writes or self._records:
             await self._write_once()
 
