@@ -123,11 +123,10 @@ def main() -> int:
     p.add_argument("--log", action="store_true", help="print the replicas' logs")
     args = p.parse_args()
     engine = Engine(load_path(BUNDLED_DB))
-    runs = [
-        asyncio.run(one_run(workload(engine, updates=args.updates, chats=150, seed=11 + r),
-                            redis=not args.no_redis))  # fmt: skip
-        for r in range(args.repeats)
-    ]
+    runs = []
+    for r in range(args.repeats):
+        items = workload(engine, updates=args.updates, chats=150, seed=11 + r)
+        runs.append(asyncio.run(one_run(items, redis=not args.no_redis)))
     print(json.dumps(runs, indent=2))
     return 0
 
