@@ -154,7 +154,7 @@ def build_application(
         "base_file_url": settings.telegram_base_file_url,
     }
     link = getattr(store.backend, "link", None)  # Redis: one budget for every replica
-    pacer = rate_limiter or Pacer(RedisLimits(link) if link else None)
+    pacer = rate_limiter or Pacer(RedisLimits(link, secret=store.secret) if link else None)
     backlog = Backlog(capacity(pacer.pace))
     poll_request = Request(connection_pool_size=1)
     bot = Bot(

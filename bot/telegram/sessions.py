@@ -57,6 +57,7 @@ class Sessions:
         self._items: OrderedDict[SessionKey, tuple[float, Context]] = OrderedDict()
         self._languages: OrderedDict[SessionKey, str] = OrderedDict()
         self.store = store or Store()  # in memory only, with a secret of this process
+        self._absent: OrderedDict[SessionKey, None] = OrderedDict()  # not in the store either
 
     def _ttl(self, key: SessionKey) -> float:
         return self.bound_ttl if key.startswith("m:") else self.ttl
@@ -91,6 +92,7 @@ class Sessions:
         self._hold_language(key, lang)
 
     def _hold_language(self, key: SessionKey, lang: str) -> None:
+        self._absent.pop(key, None)
         self._languages[key] = lang
         self._languages.move_to_end(key)
         while len(self._languages) > self.max_size:
@@ -119,6 +121,7 @@ class Sessions:
         self._hold(key, context)
 
     def _hold(self, key: SessionKey, context: Context) -> None:
+        self._absent.pop(key, None)
         self._items[key] = (self._clock() + self._ttl(key), context)
         self._items.move_to_end(key)
         while len(self._items) > self.max_size:
@@ -131,8 +134,13 @@ class Sessions:
     async def load(self, keys: Sequence[SessionKey]) -> None:
         """Refresh these keys from the store (what another replica, or this bot before a
         restart, said last). Unreachable: what this process holds stays."""
+        keys = list(dict.fromkeys(keys))
+        if not self.store.backend.shared:  # this process is the only writer: ask for what
+            keys = [k for k in keys if k not in self._absent and not self._holds(k)]  # it lacks
+        if not keys:
+            return
         try:
-            found = await self.store.get_many(list(dict.fromkeys(keys)))
+            found = await self.store.get_many(keys)
         except Unavailable:
             return
         for key, value in found.items():
@@ -145,6 +153,16 @@ class Sessions:
                 self._hold(key, context)
             else:
                 self._items.pop(key, None)
+            if not value:
+                self._absent[key] = None
+                while len(self._absent) > self.max_size:
+                    self._absent.popitem(last=False)
+
+    def _holds(self, key: SessionKey) -> bool:
+        if key.startswith("u:"):
+            return key in self._languages
+        item = self._items.get(key)
+        return item is not None and item[0] > self._clock()
 
     def prune(self) -> int:
         """Drop expired entries; return how many were dropped."""

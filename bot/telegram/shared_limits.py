@@ -4,23 +4,25 @@ The same `Limits` interface as bot.telegram.limits.MemoryLimits, so the pacer do
 change. Redis keeps one timeline of sends for the bot (a GCRA: the theoretical time of
 the next send, `sdgbot:pace`). A replica that has sends waiting leases `LEASE` slots of
 that timeline at once (one round trip, a Lua script with Redis's own clock), and spends
-them from a local token bucket: a slot at a time, no earlier than half an interval
-before it, and a slot the replica was too late for is dropped rather than caught up.
-Slots of different replicas never overlap, so together they stay within 29 a second as
-one process does. A replica leases only when it has something to send; unspent slots of
-a lease are lost (a few tens of milliseconds of budget when the line runs dry).
+them from a local token bucket: a slot at a time, never before its time, and a slot the
+replica was more than half an interval late for is dropped rather than caught up.
+Slots of different replicas never overlap, so together they keep one pace, 28 a second
+(one less than one process's 29: slack for the sends of two processes reaching Telegram
+at jittered times). A replica leases only when it has something to send; unspent slots
+of a lease are lost (a few tens of milliseconds of budget when the line runs dry).
 
-Sends to a group are counted in Redis too (a sorted set per group, 20 in 61 s, one round
-trip per group send: at most 20 a minute a group), and a pause after a 429 that named
-the bot's limit (every chat) is kept in Redis, so every replica pauses. A 429 naming one
-chat pauses that chat here only.
+Sends to a group are counted in Redis too (a sorted set per group, under a keyed digest
+of its id, 20 in 61 s, one round trip per group send: at most 20 a minute a group), and
+a pause after a 429 that named the bot's limit (every chat) is kept in Redis, so every
+replica pauses. A 429 naming one chat pauses that chat here only.
 
 While Redis cannot be reached (bot.telegram.state_redis.Link says so once), the limits
-are this process's own (MemoryLimits): each replica paces at 29 a second, and the
-pacer handles the 429s that may bring.
+are this process's own (MemoryLimits at the same pace), and the pacer handles the 429s
+that several replicas pacing alone may bring.
 """
 
 import contextlib
+import hashlib
 import math
 import time
 
@@ -73,8 +75,9 @@ return 0
 
 
 class RedisLimits:
-    def __init__(self, link: Link, rates: Rates | None = None) -> None:
+    def __init__(self, link: Link, rates: Rates | None = None, *, secret: bytes = b"") -> None:
         self.link = link
+        self._secret = secret[:64]  # a group is counted under a keyed digest of its id
         self.rates = rates or Rates(pace=PACE)
         self.local = MemoryLimits(self.rates)  # while Redis is down; and chats' own pauses
         self._next = -math.inf  # local time of the next leased slot
@@ -115,8 +118,8 @@ class RedisLimits:
                 return slots / 1e6
             # the slot in this process's time: `ahead` from when Redis answered, at the
             # latest when the answer arrived (a slot is never taken early)
-            self._next = now + (time.perf_counter() - asked) + ahead / 1e6
-            self._left = int(slots)
+            now += time.perf_counter() - asked
+            self._next, self._left = now + ahead / 1e6, int(slots)
         return max(0.0, self._next - now, await self.local.wait(now))
 
     async def take(self, chat: Chat | None, now: float) -> float:
@@ -132,7 +135,7 @@ class RedisLimits:
             self._seq += 1
             try:
                 wait_us = await self.link.run(lambda r: self._group(
-                    keys=[f"{PREFIX}group:{chat}"],
+                    keys=[PREFIX + "group:" + self._digest(chat)],
                     args=[round(self.rates.group_window * 1e6), self.rates.group,
                           f"{id(self)}:{self._seq}"]))  # fmt: skip
             except Unavailable:
@@ -142,6 +145,9 @@ class RedisLimits:
         self._left -= 1
         self._next += self.interval
         return 0.0
+
+    def _digest(self, chat: Chat) -> str:
+        return hashlib.blake2b(str(chat).encode(), key=self._secret, digest_size=12).hexdigest()
 
     async def pause(self, chat: Chat | None, seconds: float, now: float) -> None:
         await self.local.pause(chat, seconds, now)

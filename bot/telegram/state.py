@@ -41,6 +41,8 @@ BOUND_TTL = 2 * 86_400.0  # a reply to an answer follows up on it this long
 LANG_TTL = 365 * 86_400.0
 PENDING_TTL = 2 * 86_400.0
 DAY = 86_400.0
+COALESCE = 0.05  # seconds a write waits for others to go with it (at most this is lost on
+# SIGKILL; SIGTERM writes everything)
 Write = tuple[str, str | None, float]  # key, value (None: delete), seconds to keep
 
 
@@ -76,6 +78,7 @@ class Record:
 
 class Backend(Protocol):
     name: str  # "sqlite" or "redis", for the log and `sdgbot unanswered`
+    shared: bool  # other processes write it too (Redis): what this one holds may be old
 
     async def open(self) -> None:
         """Connect and check; an unreachable server is said once, not raised."""
@@ -99,6 +102,7 @@ class MemoryBackend:
     """The state in this process only (tests, and `Store()` with no backend)."""
 
     name = "memory"
+    shared = False
 
     def __init__(self, clock=time.time) -> None:
         self._clock = clock
@@ -176,6 +180,7 @@ class Store:
     async def _writer(self) -> None:
         while True:
             await self._wake.wait()
+            await asyncio.sleep(COALESCE)  # one write for the answers of these milliseconds
             self._wake.clear()
             await self._write_once()
 

@@ -77,6 +77,7 @@ class Link:
 
 class RedisBackend:
     name = "redis"
+    shared = True
 
     def __init__(self, link: Link) -> None:
         self.link = link

@@ -40,6 +40,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 class SQLiteBackend:
     name = "sqlite"
+    shared = False  # one process writes it: what it holds in memory is the file's
 
     def __init__(self, path: Path, clock=time.time) -> None:
         self.path = Path(path)
