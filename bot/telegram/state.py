@@ -41,8 +41,6 @@ BOUND_TTL = 2 * 86_400.0  # a reply to an answer follows up on it this long
 LANG_TTL = 365 * 86_400.0
 PENDING_TTL = 2 * 86_400.0
 DAY = 86_400.0
-COALESCE = 0.05  # seconds a write waits for others to go with it (at most this is lost on
-# SIGKILL; SIGTERM writes everything)
 Write = tuple[str, str | None, float]  # key, value (None: delete), seconds to keep
 
 
@@ -79,6 +77,7 @@ class Record:
 class Backend(Protocol):
     name: str  # "sqlite" or "redis", for the log and `sdgbot unanswered`
     shared: bool  # other processes write it too (Redis): what this one holds may be old
+    coalesce: float  # seconds a write waits for others to go in the same transaction
 
     async def open(self) -> None:
         """Connect and check; an unreachable server is said once, not raised."""
@@ -103,6 +102,7 @@ class MemoryBackend:
 
     name = "memory"
     shared = False
+    coalesce = 0.0
 
     def __init__(self, clock=time.time) -> None:
         self._clock = clock
@@ -152,6 +152,7 @@ class Store:
         self._task: asyncio.Task | None = None
         self._failed: set[str] = set()  # kinds of write failure logged already
         self._lock: asyncio.Lock | None = None  # one write at a time (the task, a flush)
+        self._closing = False
 
     def digest(self, text: str) -> str:
         """A keyed hash: the same for every replica and after a restart, not the id."""
@@ -178,9 +179,9 @@ class Store:
         self._wake.set()
 
     async def _writer(self) -> None:
-        while True:
+        while not self._closing:
             await self._wake.wait()
-            await asyncio.sleep(COALESCE)  # one write for the answers of these milliseconds
+            await asyncio.sleep(getattr(self.backend, "coalesce", 0.0))  # one write for these
             self._wake.clear()
             await self._write_once()
 
@@ -216,13 +217,18 @@ class Store:
             await self._write_once()
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, RuntimeError):
-                await self._task
-            self._task = None
+        """Write what is queued, stop the writer, close the backend. Never hangs: a
+        writer that has not ended in 5 s is cancelled and left."""
+        self._closing = True
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            self._wake.set()
+            with contextlib.suppress(RuntimeError):  # a task of a loop that is gone
+                await asyncio.wait({task}, timeout=5)
+            task.cancel()
         await self.flush()
         await self.backend.close()
+        self._closing = False  # a later write (a test's) starts a new writer
 
     # -- reads --------------------------------------------------------------------------
     async def get_many(self, keys: Sequence[str]) -> dict[str, str | None]:

@@ -9,6 +9,7 @@ and the pacer counts locally (bot.telegram.shared_limits). When Redis answers ag
 is said once more and used again.
 """
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -56,6 +57,9 @@ class Link:
         try:
             result = await call(self.client)
         except (RedisError, OSError, TimeoutError) as exc:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():  # redis-py turned a cancel into an
+                raise asyncio.CancelledError from None  # error: the caller is stopping
             self._down_until = self._clock() + RETRY
             if not self.down:
                 self.down = True
@@ -78,6 +82,7 @@ class Link:
 class RedisBackend:
     name = "redis"
     shared = True
+    coalesce = 0.0  # written at once (a pipelined round trip): another replica sees it
 
     def __init__(self, link: Link) -> None:
         self.link = link
