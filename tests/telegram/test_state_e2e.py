@@ -168,3 +168,19 @@ async def test_redis_stopped_mid_run_answers_go_on(api, tmp_path):
         assert code == 0, log[-2000:]
         assert "Traceback" not in log
         assert log.count("cannot be reached") == 1, log[-2000:]  # said once, not per update
+
+
+async def test_redis_unreachable_at_start_the_bot_starts_and_answers(api, tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{s.getsockname()[1]}/0"
+    async with replicas(api, tmp_path, dead, count=1) as ((one,), procs):
+        user = new_user()
+        card = await say(api, one, private_text(CARD, user=user), user, 0)
+        follow = await say(api, one, reply_to(card, FOLLOW_UP, user), user, 1)
+        assert "8.7.1" in follow.params["text"]  # degraded to this process's memory
+        [(code, log)] = await stop_all(procs)
+    assert code == 0 and "Traceback" not in log
+    assert log.count("cannot be reached") == 1 and "follow-ups" in log
