@@ -11,8 +11,10 @@ answers it is stopped:
   stop, left at Telegram.
 - SIGKILL at once (out of memory, a crash).
 
-Then the bot starts again, takes what is still queued, and is stopped with SIGTERM;
-every question is counted: lost (never answered), doubled (answered twice).
+Figures for both: in flight (fetched by the bot and not yet answered at the stop: what
+a bot that confirms on fetching loses to a SIGKILL). Then the bot starts again, takes
+what is still queued, and is stopped with SIGTERM; every question is counted: lost
+(never answered), doubled (answered twice).
 """
 
 import argparse
@@ -55,6 +57,8 @@ async def one_run(how: str, after: int) -> dict:
                 code, _ = await ended(proc)
                 figures["exit_code"] = code
             before = tally(api, asked)
+            fetched = {u["update_id"] for c in api.of("getUpdates") for u in c.result or []}
+            figures["in_flight"] = sum(1 for uid in fetched if not before[asked[uid - 1]])
             figures["answered_before"] = sum(1 for n in before.values() if n)
             figures["left_at_telegram"] = api.pending
             await finish(api, Path(tmp))
@@ -67,16 +71,18 @@ async def one_run(how: str, after: int) -> dict:
         await api.stop()
 
 
-def run(points: tuple[int, ...] = (1, 100, 300)) -> list[dict]:
-    return [asyncio.run(one_run(how, after)) for how in ("SIGTERM", "SIGKILL") for after in points]
+def run(points: tuple[int, ...] = (1, 100, 300), hows=("SIGTERM", "SIGKILL")) -> list[dict]:
+    return [asyncio.run(one_run(how, after)) for how in hows for after in points]
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--after", type=int, nargs="*", default=[1, 100, 300],
                    help="stop once this many were answered (one run each)")  # fmt: skip
+    p.add_argument("--stop", nargs="*", choices=["SIGTERM", "SIGKILL"],
+                   default=["SIGTERM", "SIGKILL"], help="how to stop (each is run)")  # fmt: skip
     args = p.parse_args()
-    print(json.dumps(run(tuple(args.after)), indent=2))
+    print(json.dumps(run(tuple(args.after), tuple(args.stop)), indent=2))
     return 0
 
 

@@ -128,3 +128,11 @@ def test_sdgbot_with_no_command_and_no_token_opens_the_chat(engine, monkeypatch,
     assert cli.main([]) == 0
     captured = capsys.readouterr()
     assert "0.022" in captured.out and "TELEGRAM_BOT_TOKEN is not set" in captured.err
+
+
+def test_a_refused_year_keeps_its_indicator_for_the_follow_up(chat):
+    """「2023 年的職災死亡千人率」 is refused (the report prints 2021 and 2024), and the next
+    question follows up on 8.7.1, not on nothing."""
+    refused, follow = chat(["2023 年的職災死亡千人率是多少？", "那 2021 年呢"])
+    assert "2023" in refused and "0.021" not in refused.splitlines()[0]
+    assert "8.7.1" in follow and "0.021" in follow

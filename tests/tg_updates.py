@@ -79,6 +79,28 @@ def edited(update: dict, text: str) -> dict:
     return {"update_id": next(_update_ids), "edited_message": msg}
 
 
+def private_photo(caption: str, *, user: dict = ALICE) -> dict:
+    """A photo sent in a private chat, with `caption` (a question, perhaps)."""
+    update = private_text(caption, user=user)
+    msg = update["message"]
+    del msg["text"]
+    msg.pop("entities", None)
+    msg["photo"] = [{"file_id": "p", "file_unique_id": "p", "width": 90, "height": 90}]
+    msg["caption"] = caption
+    return update
+
+
+def edited_caption(update: dict, caption: str | None) -> dict:
+    """The update Telegram sends when the caption of `update`'s photo is edited (None:
+    taken away)."""
+    msg = dict(update.get("message") or update["edited_message"])
+    msg.pop("caption", None)
+    if caption is not None:
+        msg["caption"] = caption
+    msg["edit_date"] = msg["date"] + 5
+    return {"update_id": next(_update_ids), "edited_message": msg}
+
+
 def bot_message(text: str, *, chat: dict, bot: dict, message_id: int | None = None) -> dict:
     """A message the bot sent earlier (for replies to it)."""
     return {

@@ -38,7 +38,7 @@ from tests.scoring import context_of  # noqa: E402
 
 SETS = sorted((ROOT.parent / "shared" / "eval").glob("dev*_questions.jsonl"))
 SETS += sorted(
-    p for p in (ROOT / "tests" / "data").glob("*.jsonl") if p.name != "dev_questions.jsonl"
+    p for p in (ROOT / "tests" / "data").glob("*questions.jsonl") if p.name != "dev_questions.jsonl"
 )
 CHOICES_BUDGET = 0.04
 VAGUE = "vague_questions.jsonl"

@@ -134,6 +134,8 @@ class Answer:
             return Context(indicator_ids=tuple(c.indicator.id for c in self.cards))
         if self.kind is Kind.PROGRAMME and self.programme:
             return Context(programme_id=self.programme.id)
+        if self.kind is Kind.FACT and self.matches and self.matches[0].type == "indicator":
+            return Context(indicator_ids=tuple(m.id for m in self.matches if m.type == "indicator"))
         if self.kind is Kind.NOT_FOUND and self.matches and self.matches[0].type == "indicator":
             return Context(indicator_ids=(self.matches[0].id,))  # a figure it does not print
         return Context()

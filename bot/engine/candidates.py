@@ -108,6 +108,8 @@ def generate(
             f"{kind}:exact": float(s.precision >= 0.99 and s.coverage >= 0.99),
             f"{kind}:ambiguous": float(len(contenders) >= 3 and s in contenders),
         }
+        if kind == "indicator" and q.goal is not None:  # 「核心目標 10 的推介身障者」
+            f["indicator:in_goal"] = float(engine.knowledge.indicators[s.target.id].goal == q.goal)
         text = engine.texts.get(key)
         if text is not None:  # how much of the question its text holds, words by weight
             f[f"{kind}:held"] = _held(engine, content, text)
@@ -198,18 +200,6 @@ def _measured(engine: Engine, q, found: list[Candidate]) -> None:
         if printed.search(_text(engine, c)):
             c.features[f"{c.type}:measure"] = 1.0
             c.features["shared:measure"] = 1.0
-
-
-_DATE = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月|(?:19|20)\d\d-\d\d")
-
-
-def _dated(engine: Engine, found: list[Candidate]) -> None:
-    """A question asking when (「幾年幾月發布」): each candidate whose text prints a date (a
-    year and month) gets `dated`, its own and a shared weight."""
-    for c in found:
-        if _DATE.search(_text(engine, c)):
-            c.features[f"{c.type}:dated"] = 1.0
-            c.features["shared:dated"] = 1.0
 
 
 def _held(engine: Engine, content: list[str], text: str) -> float:

@@ -7,8 +7,9 @@ from bot.engine.answer import Answer, Aside, IndicatorCard, Kind, ListEntry, Mat
 from bot.engine.owned import LABEL, Owned
 from bot.engine.question import Question
 from bot.i18n import N_, Joined, Msg, Name
-from bot.knowledge.values import Knowledge
+from bot.knowledge.values import Knowledge, owners
 
+PARTS = N_("包含：{parts}")  # a chapter's or section's subsections, by their titles
 _FACT_LABELS = {
     "minister": N_("部長"),
     "published": N_("發布日期"),
@@ -364,7 +365,12 @@ class Cards:
         for i in top:  # a table row's continuation rows come with it
             keep |= {j for j in range(i + 1, min(i + 3, len(lines))) if lines[j][0] == "｜"}
         chosen = [lines[i].lstrip("｜") for i in sorted(keep)] or lines[:2]
-        return _quote(question, passage, passage.heading, chosen + self._parts(passage), score)
+        units = self.passage_units.get(passage.id, [])
+        best = units[top[0]] if top and len(units) == len(lines) else None
+        return _quote(
+            question, passage, passage.heading, chosen + self._parts(passage), score,
+            _owned_by(best),
+        )  # fmt: skip
 
     def own_excerpt(self, ind_id: str, units: list) -> str:
         """The first of the units the indicator's card may quote as its own, or ""."""
@@ -393,6 +399,7 @@ class Cards:
             first.section,
             [u.text for u in chosen if u.section == first.section],
             score,
+            _owned_by(first),
         )
         answer.asides = [
             Aside(u.section, u.text, u.page) for u in chosen if u.section != first.section
@@ -407,7 +414,7 @@ class Cards:
             if p.heading.startswith(passage.heading + " > ")
             and p.heading.count(" > ") == passage.heading.count(" > ") + 1
         ]
-        return [Msg("包含：{parts}", parts=Joined("；", below))] if below else []
+        return [Msg(PARTS, parts=Joined("；", below))] if below else []
 
     def candidates(self, question: str, options: list[Match]) -> Answer:
         """Did you mean: the report answers it, but which of up to 3 things is meant is unclear;
@@ -444,13 +451,26 @@ class Cards:
         )
 
 
-def _quote(question: str, passage, title: str, sentences: list[str], score: float) -> Answer:
-    """Report text quoted under its section, cited by its passage."""
+def _owned_by(unit) -> tuple[str, ...]:
+    """The indicators a unit of text belongs to (it stands in their execution subsection)."""
+    if unit is None or unit.owner_type != "indicator":
+        return ()
+    return tuple(owners(unit))
+
+
+def _quote(
+    question: str, passage, title: str, sentences: list[str], score: float,
+    indicators: tuple[str, ...] = (),
+) -> Answer:  # fmt: skip
+    """Report text quoted under its section, cited by its passage; the indicators whose
+    text it is come first among the matches (what the answer is about, and what a
+    follow-up asks about)."""
+    about = [Match("indicator", i, round(score, 1)) for i in indicators]
     return Answer(
         kind=Kind.FACT,
         query=question,
         found=True,
-        matches=[Match("passage", str(passage.id), round(score, 1))],
+        matches=[*about, Match("passage", str(passage.id), round(score, 1))],
         title=title,
         passage=passage,
         sentences=sentences,

@@ -90,5 +90,8 @@ CHOOSABLE = ("indicator", "programme")
 
 
 def choosable(ranked: list[tuple[float, Candidate]]) -> list[Candidate]:
-    """What "did you mean" offers: the best indicators and programmes, best first."""
-    return [c for _, c in ranked if c.type in CHOOSABLE][:3]
+    """What "did you mean" offers: the three best indicators and programmes, in the order
+    they match the question (the ranking's score: 「職災」 offers 8.7.2 and 8.7.1 before the
+    programme on preventing them)."""
+    best = [c for _, c in ranked if c.type in CHOOSABLE][:3]
+    return sorted(best, key=lambda c: -c.features.get(f"{c.type}:score", 0.0))

@@ -7,7 +7,7 @@ list filters) → segment and rewrite (text) → rank (match) → classify → a
 import re
 from dataclasses import replace
 
-from bot.engine import candidates
+from bot.engine import candidates, leads
 from bot.engine import question as questions
 from bot.engine.answer import SAMPLES, Answer, Context, Field, IndicatorCard, Kind, Match
 from bot.engine.bridge import Bridge
@@ -16,7 +16,6 @@ from bot.engine.decide import Decision, Weights, choosable, decide
 from bot.engine.filters import counted_since
 from bot.engine.match import Index, PassageIndex, Scored, Target
 from bot.engine.retrieve import UnitIndex
-from bot.engine.snippet import snippet
 from bot.engine.text import Homophones, Rewriter, Segmenter, Speller, normalise, with_stems
 from bot.i18n import N_, Joined, Msg, Name
 from bot.knowledge.values import Knowledge
@@ -265,13 +264,16 @@ class Engine:
             else Msg("報告沒有列出指標 {id} {name} 2025 年的數值，只列出 2021、2024 年的；"
                      "最新的是 2024 年實際 {actual}。", **said)
         )  # fmt: skip
+        later = next((r for r in card.related if "2025" in r.text), None)
+        if later is not None:  # the closest thing: a 2025 figure of its highlight programme
+            message = Msg("{said}報告的推動亮點另提到：{text}", said=message, text=later.text)
         return self._unprinted(answer, message)
 
     def _answer(self, question: str, context: Context | None, q) -> Answer:
         if q.ids:
             return self._by_id(question, q)
         decision = self.explain_q(q, question, context)
-        return self._build(question, decision)
+        return self._build(question, decision, q)
 
     def explain(self, question: str, context: Context | None = None) -> Decision:
         """The scored candidates behind an answer, best first (sdgbot ask --explain)."""
@@ -331,13 +333,14 @@ class Engine:
         tokens = self._tokens(q)
         leftover = self.index.unexplained(self._words(q, tokens), target) if target else []
         answer = self.cards.indicators(question, known[:3], q, 100.0, leftover=leftover)
-        answer.lead = self._lead(answer, self._content(q, tokens))
+        answer.lead = self._lead(answer, self._content(q, tokens), q=q)
         return answer
 
-    def _build(self, question: str, decision: Decision) -> Answer:
+    def _build(self, question: str, decision: Decision, q=None) -> Answer:
         if decision.zone == "answer":
             answer = decision.best.build()
-            answer.lead = self._lead(answer, list(decision.words), decision.best.type == "detail")
+            detail = decision.best.type == "detail"
+            answer.lead = self._lead(answer, list(decision.words), detail, q)
             return answer
         if decision.zone == "choices":
             options = [  # scored by the ranking (0–100), as every match is
@@ -358,34 +361,8 @@ class Engine:
             )
         return self.cards.not_found(question, Msg("這份報告沒有談到這個問題。"), SAMPLES)
 
-    def _lead(self, answer: Answer, words: list[str], detail: bool = False) -> str:
-        """The words of the quoted text that answer the question, when quoted text is the
-        answer: a fact, a programme, a card built for what it asks beyond the indicator
-        (`detail`) or whose excerpt holds it."""
-        if answer.kind is Kind.FACT:
-            text = " ".join(answer.sentences[:2]) or " ".join(a.text for a in answer.asides)
-        elif answer.kind is Kind.PROGRAMME and answer.programme:
-            text = answer.programme.content
-        elif answer.kind is Kind.INDICATOR and answer.cards:
-            card = answer.cards[0]
-            text = card.aside[0].text if card.aside else card.excerpt
-            asked = set(answer.fields) - {Field.BASELINE}
-            if asked == {Field.LATEST} and not any(f.period == "latest" for f in card.figures):
-                asked = set()  # no 2025 figure: the report's words on 2025 answer, if quoted
-            if not detail and asked:
-                return ""  # a figure of the card was asked: the card's own line answers
-            if not detail:  # the card answers, unless its excerpt
-                target = self.index.find("indicator", card.indicator.id)  # holds what the
-                beyond = self.index.unexplained(words, target) if target else []
-                # what the question asks beyond the name and the fields (成長 since 2021);
-                # a single character only when nothing longer is left (降 → 降幅 3.8%)
-                words = [w for w in beyond if len(w) > 1] or beyond
-            quoted = [text, *(r.text for r in card.related)]  # or a figure it quotes (168 人)
-            found = (snippet(t, words, self.canon) for t in quoted if t)
-            return next((lead for lead in found if lead), "")
-        else:
-            return ""
-        return snippet(text, words, self.canon)
+    def _lead(self, answer: Answer, words: list[str], detail: bool = False, q=None) -> str:
+        return leads.lead(answer, words, q, detail, self.index, self.canon)
 
     def _by_window(self, ranked: list[Scored], year: str) -> list[Scored]:
         """A question naming a counting window (2017 年起, 2021 年以後) prefers indicators

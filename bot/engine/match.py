@@ -136,6 +136,7 @@ class Index:
         asked = "".join(r.word for r in resolved)
         shares: dict[str, float] = {}  # key word → how much of it the question holds
         results = []
+        named: dict[Target, float] = {}
         for t, words, keys in zip(self.targets, self.words, self.key_words, strict=True):
             if types and t.type not in types:
                 continue
@@ -160,7 +161,12 @@ class Index:
                     coverage = max(coverage, spelled)
             score = 100 * (PRECISION_WEIGHT * precision + (1 - PRECISION_WEIGHT) * coverage)
             results.append(Scored(t, round(score, 1), precision, coverage))
-        results.sort(key=lambda s: (-s.score, -s.coverage, s.target.type != "indicator"))
+            named[t] = self._coverage(keys[0], found, shares) if keys else 0.0
+        # equals: the one whose own name (not an alias) holds the question first (「職災」:
+        # 8.7.1 職災死亡千人率 before 1.3.2, which holds it through its alias 職災保險)
+        results.sort(
+            key=lambda s: (-s.score, -s.coverage, -named[s.target], s.target.type != "indicator")
+        )
         return results
 
     def _held(self, word: str | None, words: set[str]) -> float:
@@ -206,18 +212,21 @@ class Index:
 
     @staticmethod
     def _share(word: str, found: set[str], longer: list[str]) -> float:
-        """How much of a key word the question holds: all of it, or a part (職災 of 職災死亡),
-        counted by the square of its share of the characters: 失業者 is not most of
-        弱勢失業者 (0.36, not 0.6)."""
+        """How much of a key word the question holds: all of it, or parts (職災 of 職災死亡),
+        counted by the square of the share of its characters they cover: 失業者 is not
+        most of 弱勢失業者 (0.36, not 0.6), but 失業者 and 職業訓練 are all of
+        失業者職業訓練."""
         if word in found:
             return 1.0
-        best = 0.0
+        covered = [False] * len(word)
         for f in longer:
             if word in f:
                 return 1.0
-            if f in word:
-                best = max(best, (len(f) / len(word)) ** 2)
-        return best
+            start = word.find(f)
+            while start >= 0:
+                covered[start : start + len(f)] = [True] * len(f)
+                start = word.find(f, start + 1)
+        return (sum(covered) / len(word)) ** 2 if word else 0.0
 
 
 class PassageIndex:

@@ -41,8 +41,9 @@ FIELD_WORDS: list[tuple[Field, str]] = [
     ),
     (
         Field.NOTE,
-        r"計算說明|計算方式|怎麼算|如何計算|計算|算法|區間|定義|從哪一?年|哪一?年開始|以哪一?年"
-        r"|definition|calculated|defined",
+        r"計算說明|計算方式|怎麼算|如何計算|(?<!累)計算|算法|區間|定義|從哪一?年|哪一?年開始|以哪一?年"
+        r"|基礎值|基數|當年度|單年|definition|calculat\w*|defined|base (?:number|value|figure)"
+        r"|\bmeasured?\b|\bcount(?:ed|ing)\b",
     ),
 ]
 _COMPONENTS = r"就業率|訓後就業率|推介就業率|employment rate"
@@ -55,8 +56,14 @@ _LATEST_PERIOD = re.compile(
 )
 # 2017 年起, 2021 年以後, 2021 到 2024 年: a counting window; its first year says which count.
 _WINDOW = re.compile(
-    r"(20[12]\d)\s*年?\s*(?:起|以來|以後|之後|開始|迄今)"
+    r"(20[12]\d)\s*年?\s*(?:起|以來|以後|之後|開始|迄今|累計)"
     r"|(20[12]\d)\s*年?\s*(?:到|至|-|~|－)\s*20[12]\d\s*年?"
+)
+# 到 2021 年累計, 2021 年累計到: a count up to that year (its figure), not a window from it
+# (「2021 到 2024 年累計」 is one).
+_UNTIL = re.compile(
+    r"(?<![\d年\s])(?:到|至|截至)\s*(20[12]\d)\s*年?\s*(?:累計|累積)"
+    r"|(20[12]\d)\s*年?\s*(?:累計|累積)\s*(?:到|至)"
 )
 _CHINESE_DIGITS = {"一": 1, "四": 4, "八": 8, "十": 10}
 
@@ -114,7 +121,7 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     ),
     "money": (
         re.compile(
-            r"多少錢|金額|經費|預算|平均.{0,3}月領|月領多少|領多少錢|花[了費]?多少|多少元|幾元"
+            r"多少錢|金額|經費|預算|平均.{0,3}月領|月領多少|每個?月.{0,2}領多少|領多少錢|花[了費]?多少|多少元|幾元"
             r"|how much money|amount of money|\bamount (?:paid|spent|lent)|\bspen[dt]\b"
             r"|average (?:monthly )?(?:pension|payment|benefit)|\bcosts?\b|budget|dollars|nt\$"
         ),
@@ -181,6 +188,11 @@ def analyse(text: str) -> Question:
     if _LATEST_PERIOD.search(rest):
         q.fields.append(Field.LATEST)
         rest = _blank(_LATEST_PERIOD, rest)
+    until = _UNTIL.search(rest)
+    if until:  # the year stays for the field words: 2021 → the baseline, 2024 → the actual
+        rest = (
+            f"{rest[: until.start()]} {until.group(1) or until.group(2)} 年 {rest[until.end() :]}"
+        )
     window = _WINDOW.search(rest)
     if window:
         q.window = window.group(1) or window.group(2)

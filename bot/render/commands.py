@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.engine.answer import Answer, Context, Kind
 from bot.engine.engine import Engine
 from bot.i18n import N_, ZH, Translator
+from bot.render.links import opened
 from bot.render.plain import clean
 
 ANSWERS = frozenset("ipgufl")  # actions `resolve` answers; the rest are the front end's own
@@ -107,6 +108,10 @@ def run(engine: Engine, text: str) -> Step | None:
     linked = ident(arg.replace("_", ".")) if action == "start" and arg else ""
     if linked in engine.knowledge.indicators:  # a deep link t.me/<bot>?start=8_7_1
         return Step("answer", engine.indicator(linked))
+    target = opened(arg) if action == "start" and arg else None  # p_3, unmet, goal_8 …
+    shared = resolve(engine, *target) if target else None
+    if shared is not None:
+        return Step("answer", shared)
     if action in ("start", "help", "table", "privacy"):
         return Step(action)
     if action == "ask" and arg:
@@ -121,8 +126,13 @@ def run(engine: Engine, text: str) -> Step | None:
 
 def remembered(answer: Answer) -> Context | None:
     """The subject a follow-up to this answer is about; None when the answer leaves the
-    previous subject in place (did-you-mean, not in the report)."""
-    return answer.context if answer.found and answer.kind is not Kind.CANDIDATES else None
+    previous subject in place (did-you-mean, not in the report). A refusal of a figure an
+    indicator does not print (its 2023 value) keeps that indicator: 「那 2021 年呢」."""
+    if answer.kind is Kind.CANDIDATES:
+        return None
+    if answer.found or answer.context.indicator_ids:
+        return answer.context
+    return None
 
 
 def resolve(engine: Engine, action: str, arg: str) -> Answer | None:

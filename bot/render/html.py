@@ -12,10 +12,12 @@ Callback data grammar (always well under 64 bytes; one CJK character is 3 bytes)
   L:en     — the UI language (L:zh-TW, L:zh-Hans)
 
 Share links: https://t.me/<bot>?start=8_7_1 opens a card in a private chat with the bot
-(`deep_link`; bot.render.commands reads the payload). A card in a private chat has a
-「分享」 button beside its chart button (Telegram's share sheet, https://t.me/share/url,
-with the link and the card's id and name); a card sent from inline mode has a
-「在機器人中查看」 button to the link. Neither when the bot's username is not given.
+(bot.render.links names each answer a link can open: a card, a programme, a list;
+bot.render.commands reads the payload). In a private chat a card has a 「分享」 button
+beside its chart button, a programme or a list one under it (Telegram's share sheet,
+https://t.me/share/url, with the link and what it is); a card, a programme or a list sent
+from inline mode has a 「在機器人中查看」 button to the link. Neither when the bot's
+username is not given.
 
 Every function takes the user's translator (bot.i18n), zh-TW by default.
 """
@@ -36,6 +38,7 @@ from telegram.constants import ParseMode
 
 from bot.engine.answer import EDITION, SAMPLES, Answer, IndicatorCard, Kind, Match
 from bot.i18n import N_, ZH, Translator
+from bot.render.links import deep_link, payload
 from bot.render.plain import (
     BOLD,
     DETAILS,
@@ -219,18 +222,20 @@ def _button(text: str) -> int:
     return 40 if text.isascii() else 30
 
 
-def deep_link(bot: str, ident: str) -> str:
-    """The link that opens indicator `ident`'s card in a private chat with the bot (a
-    start payload takes A-Z a-z 0-9 _ -: 8.7.1 is sent as 8_7_1)."""
-    return f"https://t.me/{bot}?start={ident.replace('.', '_')}"
-
-
-def _share(bot: str, card: IndicatorCard, tr: Translator) -> InlineKeyboardButton:
-    """Telegram's share sheet: pick a chat, it gets the card's link and its id and name."""
-    ind = card.indicator
-    query = urlencode(
-        {"url": deep_link(bot, ind.id), "text": short(f"{ind.id} {name(ind, tr)}", 60)}
-    )
+def _share(bot: str, answer: Answer, tr: Translator) -> InlineKeyboardButton | None:
+    """Telegram's share sheet: pick a chat, it gets the answer's link and what it is (a
+    card's id and name, a programme's name, a list's title); None when no link opens it."""
+    named = payload(answer)
+    if named is None:
+        return None
+    if answer.kind is Kind.INDICATOR:
+        ind = answer.cards[0].indicator
+        said = f"{ind.id} {name(ind, tr)}"
+    elif answer.kind is Kind.PROGRAMME and answer.programme:
+        said = name(answer.programme, tr)
+    else:
+        said = str(tr.text(answer.title)).split("\n")[-1]  # a count's line, then the title
+    query = urlencode({"url": deep_link(bot, named), "text": short(said, 60)})
     return InlineKeyboardButton(tr(SHARE), url=f"https://t.me/share/url?{query}")
 
 
@@ -268,8 +273,9 @@ def keyboard(
                 if _data("c", c.indicator.id)
             ]
         ]
-        if share and len(answer.cards) == 1 and not answer.brief:  # [📊 8.7.1 圖表] [分享]
-            rows[0].append(_share(share, answer.cards[0], tr))  # (a brief: its full card has it)
+        shared = _share(share, answer, tr) if share else None  # (a brief: its full card's)
+        if shared:  # [📊 8.7.1 圖表] [分享]
+            rows[0].append(shared)
         if answer.brief:  # a follow-up's one line: the whole card one tap away
             ids = [c.indicator.id for c in answer.cards[:3]]
             rows.insert(0, [InlineKeyboardButton(f"{tr(FULL_CARD)} {i}", callback_data=f"o:i:{i}")
@@ -281,7 +287,9 @@ def keyboard(
             for p, label in zip(answer.programmes, labels, strict=True)
         ]
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    elif answer.kind in (Kind.NOT_FOUND, Kind.CHAT) and answer.suggestions:  # to press
+    if answer.kind in (Kind.LIST, Kind.PROGRAMME) and share:  # a list, a programme: [分享]
+        rows.append([b for b in [_share(share, answer, tr)] if b])
+    if answer.kind in (Kind.NOT_FOUND, Kind.CHAT) and answer.suggestions:  # to press
         rows = [
             [InlineKeyboardButton(short(tr(q), 40), callback_data=f"s:{SAMPLES.index(q)}")]
             for q in answer.suggestions
@@ -322,11 +330,17 @@ def _article(
     )
 
 
+def _link(bot: str | None, answer: Answer) -> str | None:
+    named = payload(answer) if bot else None
+    return deep_link(bot, named) if named else None
+
+
 def inline_articles(
     answers: Iterable[Answer], limit: int = 10, tr: Translator = ZH, bot: str | None = None
 ) -> list[InlineQueryResultArticle]:
     """Up to `limit` articles: one per indicator card, list, programme or fact; with the
-    bot's username a card's message carries a button that opens it in the bot."""
+    bot's username a card's, a list's or a programme's message carries a button that
+    opens it in the bot."""
     out: dict[str, InlineQueryResultArticle] = {}
     for answer in answers:
         if answer.kind is Kind.INDICATOR:
@@ -354,14 +368,17 @@ def inline_articles(
                 )
             else:
                 desc = tr("、").join(name(p, tr) for p in answer.programmes)
-            out.setdefault(ident, _article(ident, tr.text(answer.title), desc, answer, tr))
+            link = _link(bot, answer)
+            out.setdefault(ident, _article(ident, tr.text(answer.title), desc, answer, tr, link))
         elif answer.kind is Kind.PROGRAMME and answer.programme:
             p = answer.programme
             figures = tr("、").join(f.text for f in answer.programme_figures[:3])
             desc = tr("推動亮點・{figures}", figures=figures)
-            out.setdefault(f"p:{p.id}", _article(f"p:{p.id}", name(p, tr), desc, answer, tr))
+            link = _link(bot, answer)
+            out.setdefault(f"p:{p.id}", _article(f"p:{p.id}", name(p, tr), desc, answer, tr, link))
         elif answer.kind is Kind.FACT:
-            ident = _data("f", answer.matches[0].id if answer.matches else "fact") or "f:fact"
+            quoted = next((m.id for m in answer.matches if m.type == "passage"), "fact")
+            ident = _data("f", quoted) or "f:fact"
             said = " ".join(str(tr.text(t)) for t in answer.sentences)
             out.setdefault(ident, _article(ident, tr.text(answer.title), said, answer, tr))
         if len(out) >= limit:

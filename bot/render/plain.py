@@ -290,6 +290,9 @@ def _lead(
             line += tr("（2024 年{context}）", context=tr("，").join(t for _, t in extra))
         if len(clean(line)) <= LEAD:
             break
+    told = [f for f in fields if f in (Field.NOTE, Field.TREND, Field.UNIT, Field.STATUS)]
+    if len(clean(line)) > LEAD and told and told != fields:  # too much asked for one line:
+        return _lead(card, told, components, tr)  # what only it tells; the figures below
     periods |= {p for p, _ in extra if p in ("actual_2024", "target_2024")}
     if shown != parts_of:  # only the asked parts are in the line: every figure below
         periods = set()
@@ -356,7 +359,8 @@ def card_lines(
             tr("{where}：{text}", where=where(aside.section, aside.page, tr),
                text=_bold_figures(aside.text))
         )  # fmt: skip
-    if Field.NOTE in fields or not _restates(ind.note, ind.name):
+    noted = ind.note in clean(first)  # the first line says it already
+    if (Field.NOTE in fields or not _restates(ind.note, ind.name)) and not noted:
         details.append(tr("計算說明：{note}", note=ind.note))
     details += [tr("註：{text}", text=r.text) for r in card.remarks]
     if details:
@@ -425,8 +429,8 @@ def lines(answer: Answer, tr: Translator = ZH) -> list[str]:
             out.append(tr("●達成 2024 年目標 ○未達成 2024 年目標"))
     elif answer.kind is Kind.PROGRAMME and answer.programme:
         p = answer.programme
-        if answer.lead:
-            out.append(_bold_figures(answer.lead))
+        if answer.lead:  # report text (or its stakeholders, said in the user's words)
+            out.append(_bold_figures(tr.text(answer.lead)))
         out.append(tr("推動亮點：{title}（核心目標 {goal}）", title=name(p, tr), goal=p.goal))
         if name(p, tr) != p.title:  # an English name: the report's own one beside it
             out.append(tr("報告中的名稱：{name}", name=p.title))
@@ -449,7 +453,7 @@ def lines(answer: Answer, tr: Translator = ZH) -> list[str]:
         sentences = [_bold_figures(tr.text(t)) for t in answer.sentences]
         lead = answer.lead
         if lead and [answer.lead] != answer.sentences[:1]:
-            out += [_bold_figures(lead), title, DETAILS, *sentences, DETAILS_END]
+            out += [_bold_figures(tr.text(lead)), title, DETAILS, *sentences, DETAILS_END]
         elif sentences and answer.passage and len(answer.sentences[0]) <= 120:  # it answers
             out += [sentences[0], title, *sentences[1:]]
         else:

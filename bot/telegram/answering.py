@@ -122,9 +122,9 @@ def _bind(s: Services, chat_id: int, message_id: int, answer: Answer) -> None:
     """A reply to this message of the bot follows up on the answer's subject (none for a
     did-you-mean or "not in the report")."""
     key = s.sessions.message_key(chat_id, message_id)
-    bound = answer.found and answer.kind is not Kind.CANDIDATES and answer.context.indicator_ids
-    if bound or (answer.found and answer.context.programme_id is not None):
-        s.sessions.put(key, answer.context)
+    subject = remembered(answer)
+    if subject is not None and (subject.indicator_ids or subject.programme_id is not None):
+        s.sessions.put(key, subject)
     else:
         s.sessions.clear(key)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -204,8 +204,8 @@ def build_application(
     )
     application.add_handler(
         MessageHandler(
-            new & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
-            handlers.on_private_other,
+            either & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+            handlers.on_private_other,  # an edited caption edits its answer
         )
     )
     application.add_handler(CallbackQueryHandler(handlers.on_callback))
@@ -232,7 +232,7 @@ def freeze_startup_objects() -> None:
 
 def run(db: Path, webhook: Webhook | None = None) -> int:
     """Long polling (or a webhook server) until SIGINT/SIGTERM. 2 when the settings are
-    missing or invalid."""
+    missing or invalid (a token Telegram rejects included)."""
     try:
         settings = load_settings(sdgbot_db=db)
     except SettingsError as exc:
@@ -279,9 +279,14 @@ def run(db: Path, webhook: Webhook | None = None) -> int:
     except SettingsError as exc:  # webhook: --listen/--port cannot be served (before setWebhook)
         print(f"sdgbot: {exc}", file=sys.stderr)
         return 2
-    except InvalidToken:  # its message would print the token: say it in our words
-        print("sdgbot: Telegram rejected TELEGRAM_BOT_TOKEN; get a new one from @BotFather.",
-              file=sys.stderr)  # fmt: skip
+    except InvalidToken:  # 401/404 at getMe, not retried; its message would print the token
+        print("sdgbot: TELEGRAM_BOT_TOKEN: Telegram does not accept it (Unauthorized); get a "
+              "new one from @BotFather", file=sys.stderr)  # fmt: skip
+        return 2  # a bad setting, like the others: restarting will not help
+    except NetworkError as exc:  # after BOOTSTRAP_RETRIES: exit 1, to be started again
+        where = "TELEGRAM_BASE_URL" if settings.telegram_base_url else "api.telegram.org"
+        print(f"sdgbot: could not start: the Bot API ({where}) cannot be reached: "
+              f"{logs.redact(str(exc))}", file=sys.stderr)  # fmt: skip
         return 1
     except TelegramError as exc:
         print(f"sdgbot: could not start: {logs.redact(str(exc))}", file=sys.stderr)

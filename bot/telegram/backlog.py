@@ -62,6 +62,10 @@ class Backlog:
     def __len__(self) -> int:
         return len(self._jobs)
 
+    def __contains__(self, update_id: object) -> bool:
+        """Is this update (by its update_id) fetched and not yet handled?"""
+        return update_id in self._jobs
+
     @property
     def room(self) -> int:
         return max(0, self.capacity - len(self._jobs))

@@ -35,6 +35,7 @@ from bot.render import html as ui
 from bot.render import table, texts
 from bot.render.commands import BY_NAME, Step, resolve, run
 from bot.telegram.answering import context_of, note, pending, send_answer, share_to
+from bot.telegram.delivery import NotDelivered
 from bot.telegram.language import on_lang, on_lang_button, tr_of
 from bot.telegram.services import SERVICES as SERVICES  # bot_data key, read by bot.telegram.app
 from bot.telegram.services import Services, services
@@ -70,12 +71,16 @@ async def on_private_text(update: Update, context: Ctx) -> None:
 
 async def on_private_other(update: Update, context: Ctx) -> None:
     """A sticker, a voice note, a location …: say that the bot reads text; a photo's or a
-    document's caption is asked as the question it is."""
+    document's caption is asked as the question it is (edited, its answer is edited as an
+    edited question's is). Other edits (a live location moving, a caption taken away) are
+    no question."""
     msg = update.effective_message
     if not msg or _ours(msg, context):
         return
     if msg.caption and msg.caption.strip():
         await ask(update, context, msg.caption)
+        return
+    if msg.edit_date:
         return
     tr = tr_of(services(context), update)
     await msg.reply_html(texts.text_only_html(tr), reply_markup=texts.start_keyboard(SAMPLES, tr))
@@ -130,8 +135,9 @@ def addressed(update: Update, context: Ctx) -> bool:
     msg = update.message or update.edited_message  # an edited question is answered too
     if msg is None or _ours(msg, context):
         return False
-    if msg.chat.type == "private":
-        return True  # every private message gets an answer (a sticker: "I read text")
+    if msg.chat.type == "private":  # every private message gets an answer (a sticker:
+        return not msg.edit_date or bool(msg.text or msg.caption)  # "I read text"), an edit
+        # when it asks a question
     if not msg.text:
         return False
     if msg.text.startswith("/"):
@@ -381,6 +387,9 @@ async def on_error(update: object, context: Ctx) -> None:
         log.warning("update %s: not answered, the chat is gone (%s)", update_id,
                     context.error.message)  # fmt: skip
         return
+    if isinstance(context.error, NotDelivered):  # Telegram kept failing, or the bot stopped
+        log.warning("update %s: the answer was not delivered (%s)", update_id, context.error)
+        return  # one line, not a traceback: each update the stop's drain gave up on says so
     log.error("error while handling update %s", update_id, exc_info=context.error)
     if _transient(context.error) or not isinstance(update, Update):
         return

@@ -20,8 +20,9 @@ python-telegram-bot hands every Bot API call but getUpdates to the bot's rate li
   logged (its id and age only). Until the chat gets an answer in time again, its other
   stale answers are logged only: one "ask again" covers them.
 - **Not delivered** (a 5xx, a refused connection: bot.telegram.delivery.NotDelivered):
-  sent again after 0.5, 1 and 2 s, then given up (logged). A call that may have reached
-  Telegram is never sent again.
+  sent again after 0.5, 1, 2, 4, 5, 5 … s while the answer is fresh (other calls: three
+  times), then given up (logged). A call that may have reached Telegram is never sent
+  again.
 
 Other calls (answering a button or an inline query, getMe, setMyCommands) go at once;
 a 429 or an undelivered call is retried for them the same way.
@@ -52,7 +53,8 @@ from bot.telegram.limits import Chat, Limits, MemoryLimits, Rates, counts, is_gr
 log = logging.getLogger(__name__)
 BUSY = N_("目前太忙，來不及回答，請再問一次。")  # in the sender's language (Job.busy_text)
 FRESH = 60.0  # seconds from fetching a question to sending its answer, at most
-RETRIES = 3  # resends of an undelivered call
+RETRIES = 3  # resends of an undelivered call (an answer: as long as it is fresh)
+RESEND_MAX = 5.0  # seconds between resends of an undelivered answer, at most
 BACKOFF = 0.5  # seconds before the first resend, doubled each time
 GLOBAL_WINDOW = 1.0  # 429s naming two chats within this many seconds: the bot's limit
 SLACK = 0.1  # seconds added to retry_after
@@ -146,10 +148,11 @@ class Pacer(BaseRateLimiter[None]):
                 await self._on_429(chat, retry_after(exc))
                 continue
             except NotDelivered as exc:
-                if undelivered == self.retries or self._closed:
+                delay = min(RESEND_MAX, self.backoff * 2**undelivered)
+                fresh = job is not None and self._clock() + delay < stale_at
+                if self._closed or (undelivered >= self.retries and not fresh):
                     self.counts["undelivered"] += 1
                     raise
-                delay = self.backoff * 2**undelivered
                 undelivered += 1
                 log.warning("%s not delivered (%s); sending again in %.1f s", endpoint, exc, delay)
                 await asyncio.sleep(delay)

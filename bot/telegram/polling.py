@@ -19,12 +19,16 @@ itself and hands each update to the application's update queue:
 Each successful getUpdates writes the heartbeat (bot/heartbeat.py) that `sdgbot health`
 reads.
 
-An update is confirmed to Telegram by the next getUpdates (a higher offset). So the
-poller fetches only while the backlog (bot.telegram.backlog) has room: what the bot has
-fetched is what it can answer within a few seconds; the rest waits at Telegram. On
-SIGTERM or SIGINT (`serve`): no more fetching; the backlog is answered (within
-`STOP_WITHIN` seconds, inside docker's 10); then one last getUpdates confirms the last
-batch, and the process exits 0. Updates not fetched are fetched by the next start.
+Telegram keeps an update until a getUpdates with a higher offset confirms it. The poller
+asks with the offset of the oldest update not yet answered (bot.telegram.offsets), so a
+crash or SIGKILL loses nothing: the next start fetches the unanswered updates again
+(and answers again those after them answered meanwhile: fewer than BATCH, usually
+those of the last BUSY_POLL seconds). It fetches only while the backlog (bot.telegram.backlog)
+has room: what the bot has fetched is what it can answer within a few seconds; the rest
+waits at Telegram. On SIGTERM or SIGINT (`serve`): no more fetching; the backlog is
+answered (within `STOP_WITHIN` seconds, inside docker's 10); then one last getUpdates
+confirms what was answered, and the process exits 0. Updates not answered are fetched
+by the next start.
 """
 
 import asyncio
@@ -43,15 +47,16 @@ from telegram.request import BaseRequest
 
 from bot import heartbeat
 from bot.telegram.backlog import Backlog
+from bot.telegram.offsets import BATCH, MIN_NEW, Offsets
 from bot.telegram.pacer import Pacer, retry_after
 
 log = logging.getLogger(__name__)
 LONG_POLL = 10.0  # seconds a getUpdates waits for updates
 GIVE_UP = 600.0  # seconds of failing getUpdates before exiting 1 (SDGBOT_POLL_GIVE_UP)
 BACKOFF_MAX = 30.0  # seconds between tries, at most
-BATCH = 100  # updates a getUpdates returns, at most (Telegram's limit)
 STOP_WITHIN = 8.0  # seconds from SIGTERM to exit (docker kills after 10)
 BEAT_EVERY = 1.0  # seconds between heartbeat writes, at least
+BUSY_POLL = 0.5  # seconds between getUpdates while answers are under way
 
 
 async def _until(stop: asyncio.Event, awaitable: Awaitable[Any]) -> tuple[bool, Any]:
@@ -92,37 +97,38 @@ class Poller:
         self.timeout, self.give_up = timeout, give_up
         self.heartbeat_path = heartbeat_path
         self._clock = clock
-        self.offset: int | None = None  # the next update_id wanted
+        self.offsets = Offsets(backlog.__contains__)  # what may be confirmed
         self._confirmed: int | None = None  # the offset Telegram last saw
+        self._called = -float("inf")  # when the last getUpdates answered
         self._started = time.time()
         self._beaten = -float("inf")
         self.skipped = 0  # updates that could not be read
 
     # -- getUpdates -------------------------------------------------------------------
 
-    async def get(self, *, limit: int, timeout: float) -> list:
-        """One getUpdates at the current offset: the raw updates (dicts)."""
-        offset = self.offset
+    async def get(self, *, offset: int | None, limit: int, timeout: float) -> list:
+        """One getUpdates: the raw updates (dicts)."""
         result = await self.application.bot.get_update_dicts(
             offset=offset, limit=limit, timeout=timeout, allowed_updates=self.allowed,
             read_timeout=(self.request.read_timeout or 0) + timeout,
         )  # fmt: skip
         log.debug("getUpdates (offset %s, limit %s): %d updates", offset, limit, len(result))
-        self._confirmed = offset
+        self._confirmed, self._called = offset, self._clock()
         return result
 
     def take(self, raw: list) -> int:
-        """Queue each update of a batch that can be read; skip (once) those that cannot.
-        The number whose update_id moved the offset on."""
-        moved = 0
+        """Queue each new update of a batch that can be read; skip (once) those that
+        cannot. The number of new updates."""
+        new = 0
         for item in raw:
             uid = item.get("update_id") if isinstance(item, dict) else None
             if not isinstance(uid, int) or isinstance(uid, bool):
                 log.warning("skipped an update without an update_id")
                 continue
-            if self.offset is not None and uid < self.offset:
-                continue  # fetched before (Telegram sent it again)
-            self.offset, moved = uid + 1, moved + 1
+            if self.offsets.seen(uid):
+                continue  # held: not yet confirmed, so Telegram sends it again
+            self.offsets.fetched(uid)
+            new += 1
             try:
                 update = Update.de_json(item, self.application.bot)
             except Exception as exc:  # what the library cannot read; nothing of it logged
@@ -132,18 +138,18 @@ class Poller:
                 continue
             self.backlog.add(update)
             self.application.update_queue.put_nowait(update)
-        return moved
+        return new
 
-    async def confirm(self) -> None:
-        """Tell Telegram that everything fetched is the bot's (the last batch is confirmed
-        only by a later call): one getUpdates that waits for nothing."""
-        if self.offset is None or self.offset == self._confirmed:
+    async def confirm(self, point: int | None) -> None:
+        """Tell Telegram that every update below `point` is answered: one getUpdates
+        that waits for nothing."""
+        if point is None or point == self._confirmed:
             return
         try:
-            await self.get(limit=1, timeout=0)
+            await self.get(offset=point, limit=1, timeout=0)
         except Exception as exc:
-            log.warning("the last getUpdates failed (%s): Telegram sends the last batch "
-                        "again at the next start", type(exc).__name__)  # fmt: skip
+            log.warning("the last getUpdates failed (%s): Telegram sends the updates "
+                        "answered last again at the next start", type(exc).__name__)  # fmt: skip
 
     # -- the loop ---------------------------------------------------------------------
 
@@ -160,13 +166,27 @@ class Poller:
         except OSError as exc:
             log.warning("heartbeat %s not written: %s", self.heartbeat_path, exc)
 
-    async def _room(self, stop: asyncio.Event) -> int | None:
-        """Wait until the backlog has room for a good batch: how many to fetch; None on stop."""
-        enough = max(1, self.backlog.capacity // 3)
+    async def _next(self, stop: asyncio.Event) -> tuple[int, float] | None:
+        """Wait until the next getUpdates is due: (limit, timeout); None on stop.
+
+        Nothing held: a long poll for what the backlog has room for (it confirms all).
+        Updates held (answers under way): Telegram would answer at once (it has the held
+        ones), so one getUpdates each BUSY_POLL seconds, for the held ones and the room;
+        each confirms what was answered since the last."""
         while not stop.is_set():
-            if self.backlog.room >= enough or not len(self.backlog):
-                return max(1, min(BATCH, self.backlog.room))
-            await _until(stop, self.backlog.changed())
+            room = self.backlog.room
+            self.offsets.make_room(min(room, MIN_NEW))
+            held = self.offsets.held()
+            due = None
+            if not held:
+                if room:
+                    return min(BATCH, room), self.timeout
+            else:
+                due = self._called + BUSY_POLL - self._clock()
+                if due <= 0:
+                    return min(BATCH, held + room), 0.0
+            with contextlib.suppress(TimeoutError):
+                await _until(stop, asyncio.wait_for(self.backlog.changed(), due))
         return None
 
     async def run(self, stop: asyncio.Event) -> int:
@@ -175,9 +195,12 @@ class Poller:
         self.beat(polled=False)
         failing_since: float | None = None
         delay = 0.0
-        while (limit := await self._room(stop)) is not None:
+        while (due := await self._next(stop)) is not None:
+            limit, timeout = due
             try:
-                done, raw = await _until(stop, self.get(limit=limit, timeout=self.timeout))
+                done, raw = await _until(
+                    stop, self.get(offset=self.offsets.point(), limit=limit, timeout=timeout)
+                )
                 if not done:
                     break
             except Exception as exc:
@@ -196,7 +219,7 @@ class Poller:
                 continue
             failing_since, delay = None, 0.0
             self.beat(polled=True)
-            if raw and not self.take(raw):  # nothing moved the offset: do not ask at once
+            if raw and not self.take(raw) and timeout:  # only old ones: do not ask at once
                 await _until(stop, asyncio.sleep(1.0))
         return 0
 
@@ -253,7 +276,8 @@ async def start(application: Application, stop: asyncio.Event, *, retries: int,
 async def finish(application: Application, poller: Poller, seconds: float) -> None:
     """After polling: answer the backlog (within `seconds`), confirm it, stop."""
     await drain(application, poller.backlog, seconds)
-    await poller.confirm()
+    # Now, before an update given up on in the drain is settled: those stay at Telegram.
+    await poller.confirm(poller.offsets.point())
     await application.stop()
     if application.post_stop:
         await application.post_stop(application)

@@ -29,19 +29,24 @@ PREFIX = "sdgbot:"
 RECORDS = PREFIX + "records"
 TIMEOUT = 0.5  # seconds for a connection or a reply
 RETRY = 5.0  # seconds before an unreachable Redis is tried again
+CONNECTIONS = 8  # to Redis, at most, per process
 
 
 class Link:
     """The client, and whether Redis is reachable (said once per change)."""
 
     def __init__(self, url: str, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self.client = aioredis.from_url(
+        pool = aioredis.BlockingConnectionPool.from_url(
             url,
+            max_connections=CONNECTIONS,  # a burst of updates queues for a few connections
+            timeout=TIMEOUT,  # rather than opening one each
             decode_responses=True,
             socket_timeout=TIMEOUT,
             socket_connect_timeout=TIMEOUT,
-            retry=Retry(NoBackoff(), 0),  # a failure is said and skipped, not waited out
+            retry=Retry(NoBackoff(), 0),
         )
+        # a failure is said and skipped, not waited out
+        self.client = aioredis.Redis(connection_pool=pool, retry=Retry(NoBackoff(), 0))
         self._clock = clock
         self._down_until = 0.0
         self.down = False
@@ -77,6 +82,7 @@ class Link:
     async def close(self) -> None:
         with contextlib.suppress(RedisError, OSError, RuntimeError):
             await self.client.aclose()
+            await self.client.connection_pool.disconnect()  # the pool is ours, not the client's
 
 
 class RedisBackend:

@@ -120,6 +120,19 @@ def test_programme_and_facts(engine):
     assert answer.found and "第三章" in text
 
 
+def test_quoted_text_is_about_the_indicator_that_owns_it(engine):
+    """Text quoted from an indicator's execution subsection names that indicator first
+    among the matches (then the passage), and a follow-up asks about it."""
+    units = engine.knowledge.units
+    quoted = engine.cards.units("q", [next(u for u in units if u.owner_id == "1.3.2")], 50.0)
+    assert [(m.type, m.id) for m in quoted.matches][:1] == [("indicator", "1.3.2")]
+    assert quoted.matches[-1].type == "passage" and quoted.context.indicator_ids == ("1.3.2",)
+    section = next(u for u in units if u.owner_type == "section")
+    assert [m.type for m in engine.cards.units("q", [section], 50.0).matches] == ["passage"]
+    follow = engine.answer("那目標呢？", context=quoted.context)
+    assert follow.matches[0].id == "1.3.2"
+
+
 def test_candidates_for_a_vague_question(engine):
     answer, _ = ask(engine, "職災")
     assert answer.kind in (Kind.CANDIDATES, Kind.INDICATOR)
@@ -184,6 +197,7 @@ def test_a_kind_of_value_the_report_never_prints_is_refused(engine):
         ("勞保年金要幾歲才可以開始領？", "年齡"),
         ("How much did the ministry spend on pre-employment training in 2024?", "金額"),
         ("What's the ministry's hotline number for filing labor complaints?", "電話"),
+        ("勞保老年年金每個月能領多少", "金額"),
     ]:
         answer = engine.answer(question)
         assert answer.found is False and missing in answer.message, question

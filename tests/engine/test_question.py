@@ -48,6 +48,42 @@ def test_latest_period_and_counting_window():
     assert Field.LATEST in q.fields and "8" not in q.rest
     assert analyse("2017年以來微型創業貸款").window == "2017"
     assert analyse("失業者職訓 2021到2024年累計").window == "2021"
+    q = analyse("失業者職前訓練 從2017年累計算 目標多少")  # 累計 + 算, not 計算 (the note)
+    assert q.window == "2017" and Field.NOTE not in q.fields and "累計" not in q.rest
+
+
+def test_a_count_up_to_a_year_asks_that_years_figure_not_a_window_from_it():
+    for text in ("社會創新專案管理人培訓到2021年累計多少人", "創業研習課程場次 2021年累計到幾場"):
+        q = analyse(text)
+        assert q.window == "" and q.fields == [Field.BASELINE]
+    assert analyse("推介身心障礙者就業到2024年累計多少人").fields == [Field.ACTUAL]
+    assert analyse("2021年起累計的微型創業貸款").window == "2021"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "女性工會幹部指標的基礎值是多少人",
+        "職災死亡千人率是用當年度算的",
+        "How is 10.3.1 measured?",
+        "Growth compared with what base number?",
+        "1.4.2 calculation note",
+    ],
+)
+def test_how_an_indicator_is_counted_asks_its_note(text):
+    assert Field.NOTE in analyse(text).fields
+
+
+def test_measures_taken_are_no_note():
+    assert Field.NOTE not in analyse("What measures did the ministry take?").fields
+
+
+def test_future_and_when_cues():
+    assert analyse("想創業的人 勞動部之後會開什麼課").future
+    assert analyse("What will the ministry do next?").future
+    assert not analyse("職災死亡千人率多少").future
+    assert analyse("這份報告是幾年幾月發布的").when and analyse("when was it published").when
+    assert not analyse("勞保年金有多少人領").when
 
 
 @pytest.mark.parametrize("text", ["你好", "您好啊", "hello", "謝謝你的回答", "thank you", "掰掰"])

@@ -272,7 +272,45 @@ def test_an_inline_card_opens_in_the_bot(engine):
     articles = ui.inline_articles([engine.listing(unmet=True), engine.indicator("8.7.1")],
                                   bot="sdg_bot")  # fmt: skip
     unmet, card = articles
-    assert unmet.reply_markup is None
+    [[listed]] = unmet.reply_markup.inline_keyboard  # a list opens in the bot too
+    assert listed.url == "https://t.me/sdg_bot?start=unmet"
     [[button]] = card.reply_markup.inline_keyboard
     assert button.text == "在機器人中查看" and button.url == "https://t.me/sdg_bot?start=8_7_1"
     assert ui.inline_articles([engine.indicator("8.7.1")])[0].reply_markup is None
+
+
+@pytest.mark.parametrize(
+    "answer, named",
+    [
+        (lambda e: e.programme(3), "p_3"),
+        (lambda e: e.listing(unmet=True), "unmet"),
+        (lambda e: e.listing(), "all"),
+        (lambda e: e.programmes(), "programmes"),
+        (lambda e: e.listing(goal=8), "goal_8"),
+        (lambda e: e.listing(unit="勞動力發展署"), None),  # base64url: checked by its round trip
+    ],
+)
+def test_a_programme_and_a_list_share_a_link_that_opens_them_again(engine, answer, named):
+    from bot.render.commands import run
+    from bot.render.links import payload
+
+    shown = answer(engine)
+    link = payload(shown)
+    assert link and (named is None or link == named) and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", link)
+    step = run(engine, f"/start {link}")
+    assert step.do == "answer" and ui.messages(step.answer) == ui.messages(shown)
+    rows = ui.keyboard(shown, share="sdg_bot").inline_keyboard
+    share = rows[-1][-1]
+    assert share.text == "分享" and share.url.startswith("https://t.me/share/url?")
+    assert ui.keyboard(shown) is None or all(
+        b.text != "分享" for r in ui.keyboard(shown).inline_keyboard for b in r
+    )
+
+
+def test_a_list_by_a_questions_subject_has_no_share_link(engine):
+    from bot.render.links import opened, payload
+
+    subject = engine.cards.listing("職災", ids=["8.7.1", "8.7.2"], subject="職災")
+    assert subject.matches[0].id == "about:職災" and payload(subject) is None
+    assert ui.keyboard(subject, share="sdg_bot") is None
+    assert opened("about_x") is None and opened("unit_!!") is None and opened("p_x") is None

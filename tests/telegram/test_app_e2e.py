@@ -11,6 +11,7 @@ import io
 import itertools
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -270,17 +271,37 @@ async def test_sdgbot_run_as_a_process(api, tmp_path):
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
 
 
-async def test_a_rejected_token_exits_1_without_printing_it(api, tmp_path):
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("mode", [[], ["--webhook-url", "https://x.org/hook", "--port", "{port}"]],
+                         ids=["polling", "webhook"])  # fmt: skip
+async def test_a_rejected_token_exits_2_at_once_in_one_line_without_printing_it(api, tmp_path,
+                                                                              mode):  # fmt: skip
+    """A 401 at getMe (a revoked or mistyped token) is a bad setting: `sdgbot run` stops
+    at once with exit code 2 (restarting would not help) and one line naming
+    TELEGRAM_BOT_TOKEN; nothing is retried, polled or registered."""
     unauthorized = {"ok": False, "error_code": 401, "description": "Unauthorized"}
     api.faults.append(fail_times("getMe", Reply(status=401, payload=unauthorized), times=99))
     env = dict(os.environ, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
-               SDGBOT_LOG_LEVEL="DEBUG", SDGBOT_UNANSWERED=str(tmp_path / "u.jsonl"))  # fmt: skip
+               TELEGRAM_WEBHOOK_SECRET="s3cret", SDGBOT_LOG_LEVEL="INFO",
+               SDGBOT_UNANSWERED=str(tmp_path / "u.jsonl"))  # fmt: skip
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
+        sys.executable, "-m", "bot.cli", "run", *[a.format(port=_free_port()) for a in mode],
+        cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    _, err = await asyncio.wait_for(proc.communicate(), timeout=60)
-    log = err.decode("utf-8", "replace")
-    assert proc.returncode == 1, log[-2000:]
-    assert "rejected TELEGRAM_BOT_TOKEN" in log
-    assert TOKEN.split(":")[1] not in log
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    log = (out + err).decode("utf-8", "replace")
+    assert proc.returncode == 2, log[-2000:]
+    said = [line for line in log.splitlines() if line.startswith("sdgbot:")]
+    assert said == ["sdgbot: TELEGRAM_BOT_TOKEN: Telegram does not accept it (Unauthorized); "
+                    "get a new one from @BotFather"]  # fmt: skip
+    assert "Traceback" not in log and len(log.splitlines()) <= 2, log  # INFO: "webhook on"
+    for part in (TOKEN, *TOKEN.split(":")):
+        assert part not in log
+    assert [c.status for c in api.of("getMe")] == [401]  # once: not retried
+    assert not api.of("getUpdates") and not api.of("setWebhook") and not api.of("setMyCommands")

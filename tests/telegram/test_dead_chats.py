@@ -84,3 +84,19 @@ async def test_a_migrated_group_is_answered_at_its_new_id(bot, api: FakeBotApi, 
     assert len([c for c in api.calls if to(new_id)(c)]) == 1  # answered once, no apology
     assert len([c for c in api.calls if to(old["id"])(c)]) == 1  # tried once at the old id
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_an_answer_not_delivered_costs_one_line_not_a_traceback(caplog):
+    """What the stop's drain gives up on (or an outage outlasting an answer's freshness)
+    reaches the error handler as NotDelivered: one WARNING line naming the update, no
+    traceback, no apology attempted."""
+    from types import SimpleNamespace
+
+    from bot.telegram.delivery import NotDelivered
+    from bot.telegram.handlers import on_error
+
+    caplog.set_level(logging.INFO)
+    await on_error(None, SimpleNamespace(error=NotDelivered("stopping")))
+    [line] = caplog.records
+    assert line.levelno == logging.WARNING and not line.exc_info
+    assert "not delivered" in line.getMessage() and "stopping" in line.getMessage()

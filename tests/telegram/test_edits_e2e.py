@@ -15,7 +15,15 @@ from bot.telegram.app import build_application
 from tests.conftest import fake_settings, polling
 from tests.fake_bot_api import BOT, Call, FakeBotApi
 from tests.telegram.test_app_e2e import new_user, settle
-from tests.tg_updates import FORUM, bot_message, edited, group_text, private_text
+from tests.tg_updates import (
+    FORUM,
+    bot_message,
+    edited,
+    edited_caption,
+    group_text,
+    private_photo,
+    private_text,
+)
 
 CHAT_METHODS = {"sendMessage", "sendPhoto", "editMessageText"}
 
@@ -221,3 +229,39 @@ async def test_quick_edits_are_handled_in_turn_and_the_answer_says_the_last(bot,
     assert len(edits) == 6 and all(c.status == 200 for c in edits)
     assert {c.params["message_id"] for c in edits} == {answer.result["message_id"]}
     assert api.shown(user["id"], answer.result["message_id"]).startswith("<b>8.7.1 ")
+
+
+# -- photos with a caption --------------------------------------------------------------
+
+
+async def test_an_edited_photo_caption_edits_its_answer(bot, api):
+    user = new_user()
+    chat = user["id"]
+    photo = private_photo("職災死亡千人率多少", user=user)
+    [answer] = await step(bot, api, photo, chat)
+    card = answer.result["message_id"]
+    assert answer.method == "sendMessage" and "0.022" in answer.params["text"]
+    [edit] = await step(bot, api, edited_caption(photo, "勞保年金有多少人領"), chat)
+    assert edit.method == "editMessageText" and edit.status == 200
+    assert edit.params["message_id"] == card
+    assert "1,931,013" in api.shown(chat, card) and "0.022" not in api.shown(chat, card)
+    assert buttons(edit)[0] == "c:1.3.1"
+    # the same caption again: nothing; below a later answer: a new answer, as a reply
+    assert await step(bot, api, edited_caption(photo, "勞保年金有多少人領"), chat) == []
+    await step(bot, api, private_text("4.4.3", user=user), chat)
+    [new] = await step(bot, api, edited_caption(photo, "8.5.2"), chat)
+    assert new.method == "sendMessage" and new.params["text"].startswith("<b>8.5.2 ")
+    assert replied_to(new) == photo["message"]["message_id"]
+
+
+async def test_a_caption_taken_away_or_a_live_location_moving_gets_no_reply(bot, api):
+    user = new_user()
+    chat = user["id"]
+    photo = private_photo("職災死亡千人率多少", user=user)
+    [answer] = await step(bot, api, photo, chat)
+    assert await step(bot, api, edited_caption(photo, None), chat) == []
+    assert "0.022" in api.shown(chat, answer.result["message_id"])  # the answer stays
+    moving = edited(private_text("x", user=user), "x")
+    del moving["edited_message"]["text"]
+    moving["edited_message"]["location"] = {"latitude": 25.03, "longitude": 121.56}
+    assert await step(bot, api, moving, chat) == []

@@ -116,10 +116,13 @@ async def test_5xx_is_sent_again_and_delivered_once(bot, api, status):
     assert texts.ERROR_HTML not in [c.params["text"] for c in tries]
 
 
-async def test_a_lasting_5xx_gives_up_quietly_and_polling_goes_on(bot, api, caplog):
-    api.faults.append(fail_times("sendMessage", SERVER_ERRORS[500], times=4))
-    tries = await ask(api, bot, count=4)
-    assert [c.status for c in tries] == [500] * 4  # the first try and 3 more, then no more
+async def test_a_5xx_burst_past_three_resends_is_sent_again_while_fresh(bot, api, caplog):
+    """Five 5xx in a row (a Bot API outage of a few seconds): the answer is sent again,
+    the pauses growing (here from 0.1 s), until it is delivered, once."""
+    api.faults.append(fail_times("sendMessage", SERVER_ERRORS[500], times=5))
+    tries = await ask(api, bot, count=6)
+    assert [c.status for c in tries] == [500] * 5 + [200]
+    assert len({c.params["text"] for c in tries}) == 1
     assert "not delivered" in caplog.text
     later = await ask(api, bot)  # the next question is answered as usual
     assert [c.status for c in later] == [200]
@@ -284,3 +287,46 @@ async def test_sdgbot_run_exits_1_when_get_updates_keeps_failing(api, tmp_path):
     assert code == 1, log[-2000:]
     assert "getUpdates has failed for" in log and TOKEN.split(":")[1] not in log
     assert len(api.of("getUpdates")) >= 2
+
+
+def test_a_bot_api_that_cannot_be_reached_at_start_ends_run_in_a_line(monkeypatch, tmp_path,
+                                                                       capsys):  # fmt: skip
+    """Nothing listens at TELEGRAM_BASE_URL: getMe is tried (here once, each try resent
+    three times; `sdgbot run` tries 8 times), then run ends with exit code 1 (to be
+    started again) and one line naming the variable, never the token."""
+    import socket
+
+    from bot.telegram import app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("TELEGRAM_BASE_URL", f"http://127.0.0.1:{closed}/bot")
+    monkeypatch.setenv("SDGBOT_UNANSWERED", str(tmp_path / "u.jsonl"))
+    monkeypatch.setattr(app, "BOOTSTRAP_RETRIES", 0)
+    assert app.run(ROOT / "indicators.db") == 1
+    err = capsys.readouterr().err
+    said = [line for line in err.splitlines() if line.startswith("sdgbot:")]
+    assert said == ["sdgbot: could not start: the Bot API (TELEGRAM_BASE_URL) cannot be "
+                    "reached: not sent: connection refused"]  # fmt: skip
+    assert TOKEN.split(":")[1] not in err
+
+
+async def test_an_answer_that_waits_long_does_not_hold_fetching_back(bot, api):
+    """One chat told by a 429 to wait 10 s; meanwhile 150 questions from other users come.
+    The waiting update holds the confirmed offset only until it would keep new updates
+    out of a batch: then it is passed over (confirmed before its answer), and every other
+    question is answered before it; it is answered too, once."""
+    waiting = new_user()
+    api.faults.append(fail_times("sendMessage", flood(10)))
+    await api.push(private_text(QUESTION, user=waiting))
+    await api.wait_for("sendMessage", where=to(waiting["id"]))  # the 429
+    others = [new_user() for _ in range(150)]
+    for user in others:
+        await api.push(private_text("8.7.1", user=user))
+    late = await api.wait_for("sendMessage", 2, where=to(waiting["id"]), timeout=30)
+    first = {c.params["chat_id"]: c.at for c in api.of("sendMessage") if c.status == 200}
+    assert all(first[u["id"]] < late[1].at for u in others)  # nobody waited for it
+    assert [c.status for c in late] == [429, 200]
+    assert bot.bot_data["poller"].offsets.passed == 1

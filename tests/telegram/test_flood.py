@@ -8,6 +8,7 @@ import asyncio
 import itertools
 import logging
 import re
+from collections import Counter
 
 import pytest
 from telegram.error import RetryAfter
@@ -15,9 +16,10 @@ from telegram.error import RetryAfter
 from bot.i18n import translator
 from bot.telegram.app import build_application
 from bot.telegram.backlog import CURRENT, Job
+from bot.telegram.delivery import NotDelivered
 from bot.telegram.flood import NOTICE
 from bot.telegram.limits import MemoryLimits, Rates, counts
-from bot.telegram.pacer import BUSY, Pacer
+from bot.telegram.pacer import BUSY, RETRIES, Pacer
 from tests.conftest import fake_settings, polling
 from tests.fake_bot_api import BOT, TELEGRAM_LIMITS, Call, FakeBotApi, FloodLimits, Reply
 from tests.telegram.test_app_e2e import new_user, settle, to
@@ -146,6 +148,33 @@ async def test_a_stale_answer_becomes_one_busy_line_per_chat():
             CURRENT.reset(token)
     assert calls == [("sendMessage", "Too busy")]  # in the sender's language
     assert pacer.counts["busy"] == 1 and pacer.counts["skipped"] == 1
+
+
+async def test_an_undelivered_answer_is_sent_again_until_stale_then_given_up():
+    """A lasting outage: an answer is resent (more than RETRIES times) while it is fresh,
+    then given up as not delivered; a call that is no answer, three times only."""
+    now = [0.0]  # the pacer's clock: each try takes 0.2 s
+    pacer = Pacer(fresh=1.0, backoff=0.01, clock=lambda: now[0])
+    tries = Counter()
+
+    async def callback(endpoint, data):
+        tries[endpoint] += 1
+        now[0] += 0.2
+        raise NotDelivered("502 Bad Gateway")
+
+    token = CURRENT.set(Job(1, 0.0))
+    try:
+        data = {"chat_id": 9, "text": "answer"}
+        with pytest.raises(NotDelivered):
+            await pacer.process_request(callback, ("sendMessage", data), {}, "sendMessage",
+                                        data, None)  # fmt: skip
+    finally:
+        CURRENT.reset(token)
+    with pytest.raises(NotDelivered):
+        await pacer.process_request(callback, ("getMe", {}), {}, "getMe", {}, None)
+    assert tries["sendMessage"] == 5 > RETRIES + 1  # at 0.2, 0.4 … 1.0 s: stale after the 5th
+    assert tries["getMe"] == RETRIES + 1
+    assert pacer.counts["undelivered"] == 1 and pacer.counts["busy"] == 0
 
 
 # -- the running bot, under Telegram's limits --------------------------------------------

@@ -1,7 +1,8 @@
-"""End to end, share links: a card in a private chat has a share button, a card sent from
-inline mode opens in the bot, and the link they carry (t.me/<bot>?start=8_7_1) opens the
-card when the user presses START (Telegram sends `/start 8_7_1`). In groups (privacy
-mode on) a card has no share button: anyone there can forward it."""
+"""End to end, share links: a card, a programme or a list in a private chat has a share
+button, one sent from inline mode opens in the bot, and the link they carry
+(t.me/<bot>?start=8_7_1, ?start=p_3, ?start=unmet) opens it when the user presses START
+(Telegram sends `/start 8_7_1`). In groups (privacy mode on) there is no share button:
+anyone there can forward the answer."""
 
 from urllib.parse import parse_qsl, urlsplit
 
@@ -85,5 +86,55 @@ async def test_an_inline_card_carries_a_button_that_opens_it_in_the_bot(bot, api
         "text": "在機器人中查看",
         "url": f"https://t.me/{BOT['username']}?start=8_7_1",
     }
-    lists = [r for i, r in results.items() if not i.startswith("i:")]
-    assert all("reply_markup" not in r for r in lists)
+    # lists and programmes open in the bot as well; a fact has no link that opens it
+    others = {i: r for i, r in results.items() if not i.startswith("i:")}
+    for ident, result in others.items():
+        buttons = (result.get("reply_markup") or {}).get("inline_keyboard", [])
+        if ident.startswith(("l:", "p:")):
+            [[button]] = buttons
+            assert button["url"].startswith(f"https://t.me/{BOT['username']}?start=")
+        else:
+            assert buttons == []
+
+
+@pytest.mark.parametrize(
+    "question, named",
+    [
+        ("/programmes", "programmes"),
+        ("勞工職業災害保險及保護法", "p_1"),
+        ("未達成的指標有哪些", "unmet"),
+        ("/goal 8", "goal_8"),
+        ("/unit 勞發署", None),  # the unit's name in base64url
+    ],
+)
+async def test_a_programme_or_a_list_shares_a_link_that_opens_it(bot, api, question, named):
+    user = new_user()
+    [shown] = await answers(bot, api, private_text(question, user=user), user["id"])
+    [share] = urls(shown.params)
+    link = query(share)["url"]
+    start = query(link)["start"]
+    assert named is None or start == named
+    assert link.startswith(f"https://t.me/{BOT['username']}?start=") and len(start) <= 64
+    assert query(share)["text"]  # what it is: the programme's name, the list's title
+    someone = new_user()
+    [opened] = await answers(bot, api, private_text(f"/start {start}", user=someone), someone["id"])
+    if named != "p_1":
+        assert opened.params["text"] == shown.params["text"]
+    else:  # the programme itself, without the clause that answered the question first
+        assert opened.params["text"].startswith("<b>推動亮點：「勞工職業災害保險及保護法」施行")
+    assert urls(opened.params) == [share]
+
+
+async def test_a_group_list_or_programme_has_no_share_button(bot, api):
+    chat = {"id": -100_600_002, "type": "supergroup", "title": "g"}
+    for question in ("/unmet", "/q 勞工職業災害保險及保護法"):
+        before = len(api.of("sendMessage"))
+        await answers(bot, api, group_text(question, chat=chat), chat["id"])
+        sent = [c for c in api.of("sendMessage")[before:] if c.params["chat_id"] == chat["id"]]
+        assert sent and all(urls(c.params) == [] for c in sent)
+
+
+async def test_a_start_payload_that_names_nothing_gets_the_welcome(bot, api):
+    user = new_user()
+    [hello] = await answers(bot, api, private_text("/start unit_!!", user=user), user["id"])
+    assert "/help" in hello.params["text"]
