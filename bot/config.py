@@ -6,7 +6,10 @@ errors (`hide_input_in_errors`). `load_settings` turns a validation failure into
 never a secret or a URL (a path is named: it is no secret).
 
 Checked here: the token's shape, base URLs in full, the log level and format, that
-SDGBOT_DB is a file, that SDGBOT_UNANSWERED can be appended to and is not the store.
+SDGBOT_DB is a file, that SDGBOT_UNANSWERED can be appended to and is not the store; the
+state (bot.telegram.state): SDGBOT_STATE an SQLite file that can be written and is not the
+store, SDGBOT_REDIS_URL a redis:// rediss:// or unix:// URL (never quoted back: it may
+hold a password), SDGBOT_STATE_SECRET set with it, the admins' user ids, the days kept.
 What is inside the store is checked when it is loaded (bot.knowledge.store.StoreError).
 """
 
@@ -69,6 +72,53 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def redis_url_problem(url: str) -> str | None:
+    """What is wrong with SDGBOT_REDIS_URL, or None. Never quoted back (a password)."""
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "must not contain spaces or control characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "is not a redis:// URL (e.g. redis://redis:6379/0)"
+    try:
+        port = parts.port
+    except ValueError:
+        return "has a port that is not a number from 1 to 65535"
+    scheme = parts.scheme.lower()
+    if scheme == "unix":
+        return None if parts.path else "unix:// needs the socket's path (unix:///run/redis.sock)"
+    if scheme not in ("redis", "rediss"):
+        return "must start with redis://, rediss:// or unix://"
+    host = parts.hostname or ""
+    if not host:
+        return "has no host (e.g. redis://redis:6379/0)"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if not HOST_RE.match(host) or len(host) > 253:
+            return "has a host that is not a valid name or IP address"
+    if port is not None and not 1 <= port <= 65535:
+        return "has a port that is not a number from 1 to 65535"
+    db = parts.path.strip("/")
+    if db and not (db.isascii() and db.isdigit() and int(db) < 10_000):
+        return "has a database that is not a number (redis://host:6379/0)"
+    return None
+
+
+def state_problem(path: Path) -> str | None:
+    """Why the state file (SQLite) cannot be used, or None: tried for real like the log."""
+    try:
+        if path.is_dir():
+            return f"{path} is a directory, not a file"
+        if path.exists() and path.stat().st_size:
+            with path.open("rb") as fh:
+                if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                    return f"{path} is not an SQLite database"
+    except OSError as exc:
+        return f"cannot use {path}: {exc.strerror or exc}"
+    return writable_problem(path, sqlite_ok=True)
+
+
 def same_file(a: Path, b: Path) -> bool:
     """The same file, by name or (both existing) by inode: a link to the store counts."""
     try:
@@ -77,7 +127,7 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def writable_problem(path: Path) -> str | None:
+def writable_problem(path: Path, *, sqlite_ok: bool = False) -> str | None:
     """Why the unanswered log cannot be appended to, or None. Tried for real (an existing
     file opened for appending, else a temporary file made and removed in the nearest
     existing folder), so a read-only mount or /proc is caught even when run as root.
@@ -87,7 +137,7 @@ def writable_problem(path: Path) -> str | None:
             return f"{path} is a directory, not a file"
         if path.exists():
             with path.open("rb") as fh:
-                if fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER:
+                if fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER and not sqlite_ok:
                     return f"{path} is an SQLite database, not the unanswered log"
             with path.open("ab"):
                 return None
@@ -144,6 +194,58 @@ class Settings(LogSettings):
     sdgbot_poll_give_up: float = 600.0  # seconds of failing getUpdates, then exit 1
     sdgbot_heartbeat: Path | None = None  # default: heartbeat.json beside SDGBOT_UNANSWERED
     sdgbot_heartbeat_max_age: float = 120.0  # seconds without one: `sdgbot health` fails
+    sdgbot_state: Path | None = None  # default: state.db beside SDGBOT_UNANSWERED
+    sdgbot_redis_url: SecretStr | None = None  # several replicas: the state in Redis
+    sdgbot_state_secret: SecretStr | None = None  # keys the digests of user ids
+    sdgbot_unanswered_days: int = 90  # unanswered / not helpful kept this long
+    sdgbot_admins: str = ""  # user ids that may use /unanswered, comma-separated
+
+    @field_validator("sdgbot_redis_url", "sdgbot_state_secret", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("sdgbot_redis_url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and (problem := redis_url_problem(value.get_secret_value().strip())):
+            raise ValueError(problem)
+        return SecretStr(value.get_secret_value().strip()) if value is not None else None
+
+    @field_validator("sdgbot_state_secret")
+    @classmethod
+    def _secret_length(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < 16:
+            raise ValueError("must be at least 16 characters (e.g. openssl rand -hex 32)")
+        return value
+
+    @field_validator("sdgbot_unanswered_days", mode="before")
+    @classmethod
+    def _days(cls, value: object) -> object:
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 3650):
+            raise ValueError("must be a whole number of days from 1 to 3650")
+        return int(text)
+
+    @field_validator("sdgbot_admins", mode="before")
+    @classmethod
+    def _admins(cls, value: object) -> object:
+        ids = [part.strip() for part in str(value).replace(";", ",").split(",") if part.strip()]
+        if not all(re.fullmatch(r"\d{1,20}", i) for i in ids):
+            raise ValueError("must be Telegram user ids (numbers) separated by commas")
+        return ",".join(ids)
+
+    @property
+    def admins(self) -> frozenset[int]:
+        return frozenset(int(i) for i in self.sdgbot_admins.split(",") if i)
+
+    @property
+    def state_path(self) -> Path:
+        return self.sdgbot_state or self.sdgbot_unanswered.with_name("state.db")
+
+    def redis_url(self) -> str | None:
+        """The raw URL (it may hold a password), for the Redis client only."""
+        return self.sdgbot_redis_url.get_secret_value() if self.sdgbot_redis_url else None
 
     @field_validator("sdgbot_poll_give_up", "sdgbot_heartbeat_max_age", mode="before")
     @classmethod
@@ -156,7 +258,7 @@ class Settings(LogSettings):
             raise ValueError("must be from 1 to 86400 seconds")
         return seconds
 
-    @field_validator("sdgbot_heartbeat", mode="before")
+    @field_validator("sdgbot_heartbeat", "sdgbot_state", mode="before")
     @classmethod
     def _blank_is_default(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -225,6 +327,24 @@ class Settings(LogSettings):
             problem = writable_problem(log)
         if problem:
             raise ValueError(f"SDGBOT_UNANSWERED: {problem}")
+        return self
+
+    @model_validator(mode="after")
+    def _state_usable(self) -> "Settings":
+        if self.sdgbot_redis_url is not None:
+            if self.sdgbot_state_secret is None:
+                raise ValueError("SDGBOT_STATE_SECRET: must be set with SDGBOT_REDIS_URL (every "
+                                 "replica keys the digests of user ids with it)")  # fmt: skip
+            return self  # no state file is written
+        state = self.state_path
+        if same_file(state, self.sdgbot_db) or same_file(state, self.sdgbot_unanswered):
+            problem = (
+                f"{state} is SDGBOT_DB or SDGBOT_UNANSWERED; the state needs a file of its own"
+            )
+        else:
+            problem = state_problem(state)
+        if problem:
+            raise ValueError(f"SDGBOT_STATE: {problem}")
         return self
 
     @property

@@ -120,3 +120,118 @@ def type_lines(monkeypatch, lines: list[str]) -> None:
             raise EOFError from None
 
     monkeypatch.setattr("builtins.input", read)
+
+
+# -- the state store: SQLite (the default) or a real redis-server (`--state redis`) -------
+
+STATE_SECRET = "test-state-secret-0123456789"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--state", choices=("sqlite", "redis"), default="sqlite",
+                     help="run the suite with the state in SQLite (default) or a redis-server "
+                          "the tests start (SDGBOT_REDIS_URL)")  # fmt: skip
+
+
+def redis_binary() -> str | None:
+    import shutil
+
+    return shutil.which("redis-server")
+
+
+@contextlib.contextmanager
+def redis_server():
+    """A redis-server of our own on a free loopback port, no persistence; its URL."""
+    import socket
+    import subprocess
+    import tempfile
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with tempfile.TemporaryDirectory() as folder:
+        proc = subprocess.Popen(
+            [redis_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", folder, "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise RuntimeError("redis-server did not start") from None
+                    time.sleep(0.05)
+            yield f"redis://127.0.0.1:{port}/0", proc
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A real redis-server for the session (skipped, saying why, without the binary)."""
+    if redis_binary() is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    with redis_server() as (url, _):
+        yield url
+
+
+def flush_redis(url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url)
+    client.flushall()
+    client.close()
+
+
+@pytest.fixture(autouse=True)
+def state_backend(request, monkeypatch) -> str:
+    """With `--state redis`: every test's bot (in-process or `sdgbot run`) keeps its state
+    in a redis-server the session started, emptied before each test."""
+    if request.config.getoption("--state") != "redis":
+        return "sqlite"
+    url = request.getfixturevalue("redis_url")
+    flush_redis(url)
+    monkeypatch.setenv("SDGBOT_REDIS_URL", url)
+    monkeypatch.setenv("SDGBOT_STATE_SECRET", STATE_SECRET)
+    return "redis"
+
+
+def store_of(app):
+    """The state store of an application built by build_application."""
+    from bot.telegram.services import SERVICES
+
+    return app.bot_data[SERVICES].sessions.store
+
+
+async def records_of(app) -> list:
+    """The unanswered records the application's store keeps (written first)."""
+    return await store_of(app).records()
+
+
+async def state_dump(app) -> str:
+    """Everything the store holds (keys, values, records), written first, as text."""
+    store = store_of(app)
+    await store.flush()
+    backend = store.backend
+    if backend.name == "redis":
+        r = backend.link.client
+        out = []
+        for key in await r.keys("*"):
+            kind = await r.type(key)
+            value = await (r.get(key) if kind == "string" else r.zrange(key, 0, -1))
+            out.append(f"{key} {value}")
+        return "\n".join(out)
+    import sqlite3
+
+    con = sqlite3.connect(backend.path)
+    try:
+        rows = [*con.execute("SELECT * FROM kv"), *con.execute("SELECT * FROM records")]
+    finally:
+        con.close()
+    return "\n".join(map(repr, rows))

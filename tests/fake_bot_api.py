@@ -483,6 +483,21 @@ class FakeBotApi:
         msg["message_id"] = key[1]
         return msg
 
+    def api_editmessagereplymarkup(self, p: dict, call: Call) -> dict | bool:
+        self._check_markup(p.get("reply_markup"))
+        key = (int(p["chat_id"]), int(p["message_id"]))
+        now = self._shown.get(key) or Shown("")
+        if now.deleted:
+            raise BadRequest("message to edit not found")
+        if now.locked or not now.by_bot:
+            raise BadRequest("message can't be edited")
+        if (p.get("reply_markup") or None) == now.markup:
+            raise BadRequest("message is not modified")
+        self._shown[key] = Shown(now.text, now.parse_mode, p.get("reply_markup") or None)
+        msg = self._message(p, text=now.text or "", edit_date=int(time.time()))
+        msg["message_id"] = key[1]
+        return msg
+
     def api_sendphoto(self, p: dict, call: Call) -> dict:
         data = call.files.get("photo", ("", b""))[1]
         if "photo" not in p and not data.startswith(b"\x89PNG\r\n\x1a\n"):

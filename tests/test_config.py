@@ -335,16 +335,26 @@ def test_the_writable_check_leaves_nothing_behind(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_log_that_fails_later_is_logged_once_and_the_answer_goes_on(tmp_path, caplog):
-    from bot.telegram.unanswered import UnansweredLog
+async def test_a_state_write_that_fails_later_is_logged_once_and_answers_go_on(tmp_path,
+                                                                             caplog):  # fmt: skip
+    import sqlite3
 
-    log = UnansweredLog(tmp_path / "u.jsonl")
-    (tmp_path / "u.jsonl").mkdir()  # e.g. replaced, or the disk filled, after the start
+    from bot.telegram.state import Store
+    from bot.telegram.state_sqlite import SQLiteBackend
+    from bot.telegram.unanswered import Unanswered
+
+    store = Store(SQLiteBackend(tmp_path / "state.db"))
+
+    async def full(*_):  # e.g. the disk filled after the start
+        raise sqlite3.OperationalError("database or disk is full")
+
+    store.backend.add = full
     with caplog.at_level(logging.WARNING):
-        assert log.record("量子糾纏", "not_found") is False
-        assert log.record("量子糾纏", "not_found") is False
+        for _ in range(2):
+            assert Unanswered(store).record("量子糾纏", "not_found") is True  # queued at once
+            await store.flush()
     [line] = caplog.records
-    assert "cannot record an unanswered question" in line.getMessage() and not line.exc_info
+    assert "cannot write the state" in line.getMessage() and not line.exc_info
 
 
 @pytest.mark.parametrize(
@@ -377,7 +387,19 @@ BAD = [
     ({"TELEGRAM_BASE_URL": "http://"}, "TELEGRAM_BASE_URL: has no host"),
     ({"TELEGRAM_BASE_URL": "http://127.0.0.1:65536/bot"}, "TELEGRAM_BASE_URL: has a port"),
     ({"TELEGRAM_BOT_TOKEN": "x" * 30}, "TELEGRAM_BOT_TOKEN: does not look like"),
-]
+    ({"SDGBOT_REDIS_URL": "http://redis:6379"}, "SDGBOT_REDIS_URL: must start with redis://"),
+    ({"SDGBOT_REDIS_URL": "redis://:hunter2@redis:99999/0", "SDGBOT_STATE_SECRET": "s" * 20},
+     "SDGBOT_REDIS_URL: has a port that is not a number"),
+    ({"SDGBOT_REDIS_URL": "redis://redis/x", "SDGBOT_STATE_SECRET": "s" * 20},
+     "SDGBOT_REDIS_URL: has a database that is not a number"),
+    ({"SDGBOT_REDIS_URL": "redis://redis:6379/0"}, "SDGBOT_STATE_SECRET: must be set with"),
+    ({"SDGBOT_STATE_SECRET": "short"}, "SDGBOT_STATE_SECRET: must be at least 16"),
+    ({"SDGBOT_STATE": str(BUNDLED_DB)}, "SDGBOT_STATE: "),
+    ({"SDGBOT_STATE": "{tmp}"}, "SDGBOT_STATE: {tmp} is a directory"),
+    ({"SDGBOT_STATE": "{tmp}/zero.db.txt"}, "SDGBOT_STATE: {tmp}/zero.db.txt is not an SQLite"),
+    ({"SDGBOT_ADMINS": "12,alice"}, "SDGBOT_ADMINS: must be Telegram user ids"),
+    ({"SDGBOT_UNANSWERED_DAYS": "0"}, "SDGBOT_UNANSWERED_DAYS: must be a whole number"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("env", "says"), BAD, ids=[next(iter(e)) for e, _ in BAD])
@@ -388,6 +410,7 @@ def test_sdgbot_run_with_a_bad_setting_exits_2_in_a_few_lines(env, says, tmp_pat
     import sys
 
     (tmp_path / "zero.db").write_bytes(b"")
+    (tmp_path / "zero.db.txt").write_text("not a database")
     values = {k: v.format(tmp=tmp_path) for k, v in env.items()}
     full = dict(os.environ, TELEGRAM_BOT_TOKEN=TOKEN,
                 SDGBOT_UNANSWERED=str(tmp_path / "u.jsonl")) | values  # fmt: skip
@@ -397,4 +420,4 @@ def test_sdgbot_run_with_a_bad_setting_exits_2_in_a_few_lines(env, says, tmp_pat
     assert proc.returncode == 2, proc.stderr
     assert says.format(tmp=tmp_path) in proc.stderr
     assert "Traceback" not in proc.stderr and len(proc.stderr.splitlines()) <= 3
-    assert TOKEN.split(":")[1] not in proc.stderr
+    assert TOKEN.split(":")[1] not in proc.stderr and "hunter2" not in proc.stderr

@@ -39,11 +39,11 @@ def test_each_answer_is_logged_without_the_question_or_the_asker(engine, capsys,
     from bot.render.chart import Charts
     from bot.telegram.services import Services
     from bot.telegram.sessions import Sessions
-    from bot.telegram.unanswered import UnansweredLog
+    from bot.telegram.state import Store
+    from bot.telegram.unanswered import Unanswered
 
     logs.setup("INFO", "json")
-    services = Services(engine, Charts(engine.card), Sessions(),
-                        UnansweredLog(tmp_path / "u.jsonl"))  # fmt: skip
+    services = Services(engine, Charts(engine.card), Sessions(), Unanswered(Store()))
     services.answer("職災死亡千人率多少")
     line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert line["kind"] == "indicator" and line["match"] == "8.7.1" and line["ms"] >= 0

@@ -55,6 +55,7 @@ COMMANDS: tuple[Command, ...] = (
             N_("/q 問題，例如 /q 職災死亡千人率多少"), action="ask"),
     Command("lang", N_("介面語言：繁體中文、简体中文、English"),
             N_("/lang 語言（zh-TW、zh-Hans 或 en），例如 /lang en"), action="lang"),
+    Command("privacy", N_("隱私：記錄了什麼、保留多久"), action="privacy"),
 )  # fmt: skip
 BY_NAME = {c.name: c for c in COMMANDS}
 ARG_MAX = 1_000  # characters of a command's argument read (no more fit a question)
@@ -90,7 +91,7 @@ def ident(arg: str) -> str:
 class Step:
     """What a command comes to: an answer to send, or what the front end does itself."""
 
-    do: str  # answer | start | help | ask | chart | table | lang | usage
+    do: str  # answer | start | help | ask | chart | table | lang | privacy | usage
     answer: Answer | None = None
     arg: str = ""  # the question (ask), the indicator id (chart), the language asked
     # for (lang, "" to be asked), the command (usage)
@@ -111,7 +112,7 @@ def run(engine: Engine, text: str) -> Step | None:
     shared = resolve(engine, *target) if target else None
     if shared is not None:
         return Step("answer", shared)
-    if action in ("start", "help", "table"):
+    if action in ("start", "help", "table", "privacy"):
         return Step(action)
     if action == "ask" and arg:
         return Step("ask", arg=arg)
@@ -188,3 +189,20 @@ def usage(name: str, tr: Translator = ZH) -> str:
     name = " ".join(clean(name).split())
     name = name if len(name) <= NAME_MAX else name[: NAME_MAX - 1] + "…"
     return tr("沒有 /{command} 這個指令。可用的指令：/help", command=name)
+
+
+DAYS_KEPT = 90  # the default of SDGBOT_UNANSWERED_DAYS (the console keeps nothing)
+
+
+def privacy_lines(days: int, tr: Translator = ZH) -> list[str]:
+    """What the bot keeps about a conversation, and how long (bot.telegram.state)."""
+    return [
+        tr("隱私：機器人記錄的資料與保留期間"),
+        tr("・追問用的主題：對話（群組中每位提問者）最後一個回答的指標或亮點編號，保留 30 分鐘；"
+           "機器人每則回答的主題，保留 2 天。"),
+        tr("・介面語言：以 /lang 選擇的語言，保留 1 年。"),
+        tr("・無法回答的問題、按「都不是」或「沒幫助」的問題：問題文字、時間、原因與最接近的指標"
+           "（或該回答的主題），保留 {days} 天，供維護人員補充說法。", days=days),
+        tr("不記錄姓名或使用者名稱；使用者編號只以加密雜湊保存，聊天與訊息編號也只存雜湊，"
+           "僅用來接續追問。"),
+    ]  # fmt: skip

@@ -14,7 +14,7 @@ from bot.engine.answer import EDITION, SAMPLES, Answer, Context
 from bot.engine.engine import Engine
 from bot.i18n import LANGS, ZH, Translator, pick, translator
 from bot.render import table
-from bot.render.commands import help_lines, remembered, run, usage
+from bot.render.commands import DAYS_KEPT, help_lines, privacy_lines, remembered, run, usage
 from bot.render.plain import chart_caption_lines, plain
 
 BANNER = "sdgbot console chat: ask about the Ministry of Labor 2025 SDG review. Ctrl-D to quit."
@@ -55,6 +55,8 @@ class Console:
             return Reply(table.text(cards, tr), [(table.FILENAME, table.csv_bytes(cards))])
         if step.do == "lang":
             return self._lang(step.arg)
+        if step.do == "privacy":
+            return Reply("\n".join(privacy_lines(DAYS_KEPT, tr)))
         return Reply(usage(step.arg, tr))
 
     def _answer(self, answer: Answer) -> Reply:

@@ -55,6 +55,7 @@ from bot.render.plain import (
 LIMIT = 4096  # Telegram's limit for one message
 DATA_LIMIT = 64  # bytes of callback_data
 NONE_LABEL = N_("都不是")
+NOT_HELPFUL = N_("沒幫助")  # under an answer: recorded for the maintainers (question, subject)
 PREFIX = {"indicator": "i", "programme": "p", "goal": "g", "fact": "f", "list": "l"}
 ECHO = 40  # characters of the user's question said back, at most
 INLINE_ASK = N_("報告中找不到，點此私訊問我")  # the inline button when nothing matches
@@ -239,11 +240,17 @@ def _share(bot: str, answer: Answer, tr: Translator) -> InlineKeyboardButton | N
 
 
 def keyboard(
-    answer: Answer, *, none_key: str | None = None, tr: Translator = ZH, share: str | None = None
+    answer: Answer,
+    *,
+    none_key: str | None = None,
+    tr: Translator = ZH,
+    share: str | None = None,
+    helpful_key: str | None = None,
 ) -> InlineKeyboardMarkup | None:
     """The buttons under an answer; `share` is the bot's username when the answer goes
     to a private chat (a card of one indicator then gets a share button beside its
-    chart; a follow-up's one line does not: the full card it opens has one)."""
+    chart; a follow-up's one line does not: the full card it opens has one). With
+    `helpful_key`, an answer gets a small 「沒幫助」 button on a row of its own, last."""
     rows: list[list[InlineKeyboardButton]] = []
     if answer.kind is Kind.CANDIDATES:
         for match in answer.candidates[:3]:
@@ -289,6 +296,9 @@ def keyboard(
             if q in SAMPLES
         ]
     rows = [r for r in rows if r]
+    helpful = answer.found and answer.kind not in (Kind.CANDIDATES, Kind.CHAT)
+    if helpful and helpful_key and _data("h", helpful_key):
+        rows.append([InlineKeyboardButton(tr(NOT_HELPFUL), callback_data=_data("h", helpful_key))])
     return InlineKeyboardMarkup(rows) if rows else None
 
 

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.engine.answer import EDITION, SAMPLES, IndicatorCard
 from bot.i18n import LANGS, N_, ZH, Translator
-from bot.render.commands import help_lines, usage
+from bot.render.commands import help_lines, privacy_lines, usage
 from bot.render.html import esc, short
 from bot.render.plain import chart_caption_lines
 
@@ -105,3 +105,23 @@ def lang_keyboard() -> InlineKeyboardMarkup:
 def lang_set_html(tr: Translator) -> str:
     """Said in the language just chosen."""
     return esc(tr("好的，之後以{lang}回覆。指令一覽：/help", lang=LANGS[tr.lang]))
+
+
+# -- /privacy and the staff's /unanswered ---------------------------------------------
+
+
+def privacy_html(days: int, tr: Translator = ZH) -> str:
+    title, *rest = privacy_lines(days, tr)
+    return "\n".join([f"<b>{esc(title)}</b>", *map(esc, rest)])
+
+
+def unanswered_html(rows: list[tuple[str, int, str]], days: int, tr: Translator = ZH) -> str:
+    """The most frequent unanswered questions for the staff: (question, times, ids)."""
+    head = tr("最常見的未解答問題（{days} 天內）", days=days)
+    if not rows:
+        return f"<b>{esc(head)}</b>\n" + esc(tr("目前沒有記錄。"))
+    lines = [f"<b>{esc(head)}</b>"]
+    for question, count, ids in rows:
+        near = f"（{esc(ids)}）" if ids else ""
+        lines.append(f"{count}× {esc(short(question, 80))}{near}")
+    return "\n".join(lines)

@@ -6,9 +6,9 @@ question (bot.telegram.replies), the counts and the unanswered log. Used by the 
 handlers of bot.telegram.handlers.
 """
 
-import hashlib
+import json
 
-from telegram import Message
+from telegram import Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -19,8 +19,9 @@ from bot.render import html as ui
 from bot.render.commands import remembered
 from bot.telegram.replies import Answered
 from bot.telegram.services import Services, services
+from bot.telegram.state import PENDING_TTL, Unavailable
 
-PENDING_MAX = 2_000  # "none of these" questions kept for their buttons
+PENDING_MAX = 2_000  # "none of these" / "not helpful" questions held here for their buttons
 Ctx = ContextTypes.DEFAULT_TYPE
 
 
@@ -32,6 +33,41 @@ def _thread(msg: Message) -> int | None:
 def _key(s: Services, msg: Message) -> bytes:
     user = msg.from_user.id if msg.chat.type != "private" and msg.from_user else None
     return s.sessions.key(msg.chat.id, _thread(msg), user)
+
+
+async def recall(update: Update, context: Ctx) -> None:
+    """Before the handlers (group -2): the state this update may need, fresh from the
+    store (the asker's last subject, the answer replied to, the sender's /lang)."""
+    s = services(context)
+    msg, user = update.effective_message, update.effective_user
+    keys = [s.sessions.user_key(user.id)] if user else []
+    if msg is not None and msg.chat is not None:
+        keys.append(_key(s, msg))
+        parent = msg.reply_to_message
+        if parent and parent.from_user and parent.from_user.id == context.bot.id:
+            keys.append(s.sessions.message_key(msg.chat.id, parent.message_id))
+    if keys:
+        await s.sessions.load(keys)
+
+
+async def pending(s: Services, key: str) -> dict | None:
+    """What a "none of these" or "not helpful" button stands for: {"q": question, "ids":
+    candidates or the answer's subject}; None when it is gone."""
+    held = s.pending.get(key)
+    if held is None:
+        try:
+            held = await s.sessions.store.get("p:" + key)
+        except Unavailable:
+            return None
+    try:
+        data = json.loads(held) if held else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("q"), str) else None
+
+
+def _closest(answer: Answer) -> list[str]:
+    return [m.id for m in (answer.candidates or answer.matches)[:3]]
 
 
 def context_of(s: Services, msg: Message, bot_id: int):
@@ -50,18 +86,26 @@ def context_of(s: Services, msg: Message, bot_id: int):
 
 
 def note(s: Services, msg: Message, answer: Answer) -> str | None:
-    """Remember what an answer means: follow-up context, counts, unanswered, button key."""
+    """Remember what an answer means: follow-up context, counts, unanswered, and the key
+    of its "none of these" (a did-you-mean) or "not helpful" button (an answer)."""
     subject = remembered(answer)
     if subject is not None:
         s.sessions.put(_key(s, msg), subject)
     if answer.kind is Kind.INDICATOR:
         s.asked.update(c.indicator.id for c in answer.cards)
     if answer.kind is Kind.NOT_FOUND:
-        s.unanswered.record(answer.query, "not_found")
-    if answer.kind is not Kind.CANDIDATES:
+        s.unanswered.record(answer.query, "not_found", candidates=_closest(answer))
+    if answer.kind is Kind.CANDIDATES:
+        ids = _closest(answer)
+    elif answer.found and answer.kind is not Kind.CHAT and answer.query.strip():
+        ids = [*answer.context.indicator_ids]
+        ids += [f"p{answer.context.programme_id}"] if answer.context.programme_id else []
+    else:
         return None
-    key = hashlib.blake2b(answer.query.encode(), digest_size=6).hexdigest()
-    s.pending[key] = answer.query
+    held = json.dumps({"q": answer.query, "ids": ids}, ensure_ascii=False)
+    key = s.sessions.store.digest(f"p:{msg.chat.id}:{msg.message_id}")[:12]  # an edit: same
+    s.sessions.store.put("p:" + key, held, PENDING_TTL)
+    s.pending[key] = held
     s.pending.move_to_end(key)
     while len(s.pending) > PENDING_MAX:
         s.pending.popitem(last=False)
@@ -107,7 +151,8 @@ async def send_answer(
     words = s.replies.digest(msg.text or msg.caption or "")
     if earlier is not None and earlier.words == words:
         return  # an edit that left the words as they were (of the formatting only)
-    markup = ui.keyboard(answer, none_key=note(s, msg, answer), tr=tr, share=share_to(msg, context))
+    key = note(s, msg, answer)
+    markup = ui.keyboard(answer, none_key=key, helpful_key=key, tr=tr, share=share_to(msg, context))
     chunks = ui.messages(answer, tr)
     if earlier and len(chunks) == 1 and await _edit(msg, context, earlier, chunks[0], markup):
         _bind(s, msg.chat.id, earlier.message_id, answer)

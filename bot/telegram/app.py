@@ -10,6 +10,7 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -20,6 +21,7 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -32,6 +34,7 @@ from bot.logs import RedactSecret
 from bot.render.chart import Charts
 from bot.render.commands import COMMANDS
 from bot.telegram import handlers
+from bot.telegram.answering import recall
 from bot.telegram.backlog import Backlog, capacity
 from bot.telegram.delivery import Bot, Request
 from bot.telegram.flood import FloodNotice
@@ -40,7 +43,9 @@ from bot.telegram.pacer import Pacer
 from bot.telegram.polling import Poller, serve
 from bot.telegram.replies import Watch
 from bot.telegram.sessions import Sessions
-from bot.telegram.unanswered import UnansweredLog
+from bot.telegram.shared_limits import RedisLimits
+from bot.telegram.state import Store, open_store
+from bot.telegram.unanswered import Unanswered
 from bot.telegram.webhook import Webhook, check_url
 from bot.telegram.webhook import run as serve_webhook
 
@@ -75,14 +80,29 @@ def configure_logging(settings: Settings) -> None:
     logs.hide_token(settings.token())
     if settings.telegram_webhook_secret is not None:
         logs.hide_secret(settings.telegram_webhook_secret.get_secret_value())
+    if settings.sdgbot_state_secret is not None:
+        logs.hide_secret(settings.sdgbot_state_secret.get_secret_value())
+    if settings.redis_url() and (password := urlsplit(settings.redis_url()).password):
+        logs.hide_secret(password)
     for handler in root.handlers:
         if not any(isinstance(f, RedactSecret) for f in handler.filters):
             handler.addFilter(RedactSecret())
 
 
+def _store(application: Application) -> Store:
+    return application.bot_data[handlers.SERVICES].sessions.store
+
+
+async def post_stop(application: Application) -> None:
+    """Every update handled: the state written before the process ends."""
+    await _store(application).close()
+
+
 async def post_init(application: Application) -> None:
-    """Register the command menu: Traditional Chinese by default, English for `en` clients
-    (the words of the English replies, from the same catalog)."""
+    """Open the state store (an unreachable Redis is said once, and the bot starts); register
+    the command menu: Traditional Chinese by default, English for `en` clients (the words
+    of the English replies, from the same catalog)."""
+    await _store(application).backend.open()
     english = translator("en")
     zh = [BotCommand(c.name, ZH(c.text)) for c in COMMANDS]
     en = [BotCommand(c.name, english(c.text)) for c in COMMANDS]
@@ -110,12 +130,15 @@ def build_application(
     if settings.telegram_bot_token is None:
         raise SettingsError("TELEGRAM_BOT_TOKEN is not set")
 
-    # 1. Services the handlers share, built once.
+    # 1. Services the handlers share, built once; the state they keep in the store that
+    #    outlives the process (SQLite under var/, or Redis shared by the replicas).
+    store = open_store(settings)
     services = handlers.Services(
         engine=engine,
         charts=Charts(engine.card),
-        sessions=Sessions(),
-        unanswered=UnansweredLog(settings.sdgbot_unanswered),
+        sessions=Sessions(store=store),
+        unanswered=Unanswered(store),
+        admins=settings.admins,
     )
 
     # 2. The application: token, optional local Bot API server, retries and flood limits
@@ -130,7 +153,8 @@ def build_application(
         "base_url": settings.telegram_base_url,
         "base_file_url": settings.telegram_base_file_url,
     }
-    pacer = rate_limiter or Pacer()
+    link = getattr(store.backend, "link", None)  # Redis: one budget for every replica
+    pacer = rate_limiter or Pacer(RedisLimits(link, secret=store.secret) if link else None)
     backlog = Backlog(capacity(pacer.pace))
     poll_request = Request(connection_pool_size=1)
     bot = Bot(
@@ -146,6 +170,7 @@ def build_application(
         .bot(bot)
         .concurrent_updates(PerChatProcessor(backlog=backlog))
         .post_init(post_init)
+        .post_stop(post_stop)
         .build()
     )
 
@@ -154,15 +179,19 @@ def build_application(
     application.bot_data[handlers.SERVICES] = services
     application.bot_data[RUNTIME] = Runtime(settings, backlog, poll_request)
 
-    # 4. Handlers. Group -1: the flood notice (it never stops an update).
+    # 4. Handlers. Group -2: the state this update needs, from the store. Group -1: the
+    #    flood notice (it never stops an update).
     #    Group 0, first match wins: commands, unknown commands, private questions,
     #    group replies and mentions (new or edited), buttons, inline queries; then the
     #    error handler.
+    application.add_handler(TypeHandler(Update, recall), group=-2)
     application.add_handler(FloodNotice(backlog).handler(), group=-1)
     new = filters.UpdateType.MESSAGE
     either = filters.UpdateType.MESSAGES  # new or edited (an edited /q edits its answer)
     names = [c.name for c in COMMANDS]
     application.add_handler(CommandHandler(names, handlers.on_command, filters=either))
+    staff = filters.User(user_id=settings.admins) & filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("unanswered", handlers.on_unanswered, filters=staff))
     application.add_handler(MessageHandler(either & filters.COMMAND, handlers.on_unknown_command))
     application.add_handler(
         MessageHandler(either & filters.ChatType.PRIVATE & filters.TEXT, handlers.on_private_text)

@@ -9,7 +9,14 @@ edited). No layout, no SQL, no globals here.
 import asyncio
 import logging
 
-from telegram import InlineQueryResultsButton, InputFile, Message, MessageEntity, Update
+from telegram import (
+    InlineKeyboardMarkup,
+    InlineQueryResultsButton,
+    InputFile,
+    Message,
+    MessageEntity,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -27,11 +34,13 @@ from bot.i18n import N_, ZH, Translator
 from bot.render import html as ui
 from bot.render import table, texts
 from bot.render.commands import BY_NAME, Step, resolve, run
-from bot.telegram.answering import context_of, note, send_answer, share_to
+from bot.telegram.answering import context_of, note, pending, send_answer, share_to
 from bot.telegram.delivery import NotDelivered
 from bot.telegram.language import on_lang, on_lang_button, tr_of
 from bot.telegram.services import SERVICES as SERVICES  # bot_data key, read by bot.telegram.app
 from bot.telegram.services import Services, services
+from bot.telegram.state import Unavailable
+from bot.telegram.unanswered import csv_text, most_frequent
 
 log = logging.getLogger(__name__)
 RECORDED = N_("已記錄")  # the toast of "none of these"
@@ -163,8 +172,29 @@ async def on_command(update: Update, context: Ctx) -> None:
         await send_chart(msg, context, step.arg, tr)
     elif step.do == "table":
         await send_table(msg, s, tr)
+    elif step.do == "privacy":
+        await msg.reply_html(texts.privacy_html(s.unanswered.store.days, tr))
     else:
         await msg.reply_html(texts.usage_html(step.arg, tr))
+
+
+async def on_unanswered(update: Update, context: Ctx) -> None:
+    """/unanswered, for the user ids of SDGBOT_ADMINS in a private chat (others get the
+    unknown command's line): the most frequent unanswered questions, then every record
+    as a CSV file."""
+    msg = update.effective_message
+    s = services(context)
+    tr = tr_of(s, update)
+    try:
+        records = await s.unanswered.store.records()
+    except Unavailable:
+        await msg.reply_html(ui.esc(tr(texts.ERROR_HTML)))
+        return
+    rows = [(r.question, r.count, " ".join(r.ids)) for r in most_frequent(records, limit=15)]
+    await msg.reply_html(texts.unanswered_html(rows, s.unanswered.store.days, tr))
+    if records:
+        document = InputFile(csv_text(records).encode("utf-8-sig"), filename="unanswered.csv")
+        await msg.reply_document(document, do_quote=False)
 
 
 async def on_unknown_command(update: Update, context: Ctx) -> None:
@@ -238,17 +268,26 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
         if answer:
             await send_answer(msg, context, answer, question=False, tr=tr)
         return None if answer else texts.EXPIRED_TEXT
-    if action == "n":
-        question = s.pending.get(arg)  # kept: the same question may wait in other chats
-        if question is None:
+    if action in ("n", "h"):  # kept: the same question may wait in other chats
+        held = await pending(s, arg)
+        if held is None:
             return texts.EXPIRED_TEXT
-        s.unanswered.record(question, "none_of_these")
+        question, ids = held["q"], [str(i) for i in held.get("ids") or ()]
+        if action == "h":  # not helpful: recorded with the answer's subject, button gone
+            s.unanswered.record(question, "not_helpful", subject=ids)
+            try:
+                await query.edit_message_reply_markup(_without(msg.reply_markup, "h:"))
+            except BadRequest as exc:  # pressed twice, or the message is gone: recorded anyway
+                log.info("not helpful: the button stays (%s)", exc.message)
+            return RECORDED
+        s.unanswered.record(question, "none_of_these", candidates=ids)
         await query.edit_message_text(texts.recorded_html(question, tr), parse_mode=ParseMode.HTML)
         return RECORDED
     answer = resolve(s.engine, action, arg)  # a did-you-mean choice: edit the message
     if answer is None:
         return texts.EXPIRED_TEXT
-    markup = ui.keyboard(answer, none_key=note(s, msg, answer), tr=tr, share=share_to(msg, context))
+    key = note(s, msg, answer)
+    markup = ui.keyboard(answer, none_key=key, helpful_key=key, tr=tr, share=share_to(msg, context))
     first, *rest = ui.messages(answer, tr)
     await query.edit_message_text(
         first, parse_mode=ParseMode.HTML, reply_markup=None if rest else markup
@@ -257,6 +296,14 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
         last = i == len(rest) - 1
         await msg.reply_html(text, do_quote=False, reply_markup=markup if last else None)
     return None
+
+
+def _without(markup: InlineKeyboardMarkup | None, prefix: str) -> InlineKeyboardMarkup | None:
+    """The keyboard without its buttons whose callback data start with `prefix`."""
+    rows = [[b for b in row if not (b.callback_data or "").startswith(prefix)]
+            for row in (markup.inline_keyboard if markup else ())]  # fmt: skip
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 # -- inline mode --------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The services the handlers share, built once by bot.telegram.app and held in bot_data.
 
-Nothing here holds a user id or name: sessions are keyed by salted digests, and the
-rest is keyed by question text or indicator id.
+Nothing here holds a user id or name: sessions are keyed by keyed digests, and the
+rest is keyed by question text or indicator id. What outlives the process is in the
+state store (bot.telegram.state), reached through `sessions.store`.
 """
 
 import logging
@@ -16,7 +17,7 @@ from bot.engine.engine import Engine
 from bot.render.chart import Charts
 from bot.telegram.replies import Replies
 from bot.telegram.sessions import Sessions
-from bot.telegram.unanswered import UnansweredLog
+from bot.telegram.unanswered import Unanswered
 
 log = logging.getLogger("sdgbot.answers")
 SERVICES = "services"  # their key in bot_data
@@ -30,12 +31,13 @@ class Services:
     engine: Engine
     charts: Charts
     sessions: Sessions
-    unanswered: UnansweredLog
-    pending: OrderedDict[str, str] = field(default_factory=OrderedDict)  # key -> question
+    unanswered: Unanswered
+    pending: OrderedDict[str, str] = field(default_factory=OrderedDict)  # key -> {q, ids} JSON
     asked: Counter[str] = field(default_factory=Counter)  # indicator id -> times answered
     photo_ids: dict[str, str] = field(default_factory=dict)  # indicator id -> file_id
     answers: OrderedDict[tuple[str, Context | None], Answer] = field(default_factory=OrderedDict)
     replies: Replies = field(default_factory=Replies)  # which message answered which question
+    admins: frozenset[int] = frozenset()  # user ids that may use /unanswered (SDGBOT_ADMINS)
 
     def answer(self, question: str, context: Context | None = None) -> Answer:
         """The engine's answer; the same question in the same context is answered from

@@ -48,3 +48,14 @@ def test_run(engine, text, do, arg):
 
 def test_a_deep_link_and_i_open_the_same_card(engine):
     assert run(engine, "/start 8_7_1").answer.cards == run(engine, "/i 8.7.1").answer.cards
+
+
+def test_privacy_is_a_command_every_front_end_says(engine):
+    from bot.i18n import translator
+    from bot.render.console import Console
+    from bot.render.texts import privacy_html
+
+    assert run(engine, "/privacy").do == "privacy"
+    said = Console(engine).reply("/privacy").text
+    assert "90 天" in said and "雜湊" in said
+    assert "kept 7 days" in privacy_html(7, translator("en"))

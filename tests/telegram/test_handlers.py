@@ -1,7 +1,6 @@
 """Handlers, one update at a time through `app.process_update`; the bot's requests go to
 the fake Bot API, which checks them as Telegram would and records them."""
 
-import json
 import logging
 
 import pytest
@@ -11,7 +10,7 @@ from bot.engine.engine import SAMPLES
 from bot.render import html as ui
 from bot.render import texts
 from bot.telegram.app import build_application
-from tests.conftest import fake_settings, feed
+from tests.conftest import fake_settings, feed, records_of, state_dump
 from tests.fake_bot_api import BOT, TOKEN, Call
 from tests.tg_updates import (
     ALICE,
@@ -157,9 +156,9 @@ async def test_none_of_these_records_the_question(vague, app, api, tmp_path):
     calls = await feed(app, api, callback(none, on=msg.result))
     assert [c.method for c in calls] == ["editMessageText", "answerCallbackQuery"]
     assert "已記錄" in calls[0].params["text"]
-    record = json.loads((tmp_path / "unanswered.jsonl").read_text(encoding="utf-8"))
-    assert record["q"] == vague and record["reason"] == "none_of_these"
-    assert set(record) == {"q", "reason", "ts"}
+    [record] = await records_of(app)
+    assert record.q == vague and record.reason == "none_of_these"
+    assert record.candidates == ("8.6.1", "8.6.2", "4.4.3") and not record.subject
     stale = callback("n:000000000000", on=msg.result)  # a key from before a restart
     [again] = await feed(app, api, stale)
     assert again.method == "answerCallbackQuery" and again.params["text"] == texts.EXPIRED_TEXT
@@ -168,9 +167,10 @@ async def test_none_of_these_records_the_question(vague, app, api, tmp_path):
 async def test_not_found_is_recorded_without_user_data(app, api, tmp_path):
     [msg] = await feed(app, api, private_text("<b>&天氣如何"))
     assert "&lt;b&gt;&amp;天氣如何" in msg.params["text"]
-    log = (tmp_path / "unanswered.jsonl").read_text(encoding="utf-8")
-    assert json.loads(log)["q"] == "<b>&天氣如何"
-    assert str(ALICE["id"]) not in log and ALICE["first_name"] not in log
+    [record] = await records_of(app)
+    assert record.q == "<b>&天氣如何" and record.reason == "not_found"
+    held = await state_dump(app)
+    assert str(ALICE["id"]) not in held and ALICE["first_name"] not in held
 
 
 @pytest.mark.parametrize("data", ["c:8.7.1", "o:p:3", "zz", "i:9.9.9", "s:9", "l:nope"])

@@ -59,7 +59,7 @@ async def test_an_english_client_gets_english(bot, api):
     assert "Responsible unit: 職業安全衛生署 (lower is better)" in text  # the unit as printed
     assert "Name in the report: 職災死亡千人率" in text and "<b>0.022</b>" in text
     assert "<i>Source: " in text and "負責單位" not in text and "資料來源" not in text
-    assert buttons(card) == ["📊 8.7.1 chart", "Share"]
+    assert buttons(card) == ["📊 8.7.1 chart", "Share", "Not helpful"]
     none = await say(bot, api, en, "最低工資多少")
     assert "The report does not cover “最低工資”." in none.params["text"]
     assert buttons(none)[1] == "How many people receive Labor Insurance…"

@@ -4,6 +4,7 @@ politely; no user ids or names are kept."""
 
 import hashlib
 import io
+import json
 import logging
 import sqlite3
 import time
@@ -16,7 +17,7 @@ from bot.knowledge import store
 from bot.render import texts
 from bot.telegram.app import build_application, configure_logging
 from bot.telegram.handlers import SERVICES
-from tests.conftest import fake_settings, polling
+from tests.conftest import fake_settings, polling, state_dump
 from tests.conftest import feed as feed_update
 from tests.fake_bot_api import BOT, TOKEN, Call, FakeBotApi, Reply, fail_times
 from tests.telegram.test_app_e2e import new_user, settle, to
@@ -144,7 +145,7 @@ async def test_user_text_is_only_echoed_escaped(app, api, nasty):
         group_text(f"@{BOT['username']} {nasty}", chat=group),
     ):
         shown += [c.result["text"] for c in await feed(app, api, update) if c.result]
-    app.bot_data[SERVICES].pending["k1"] = nasty  # a "none of these" button for it
+    app.bot_data[SERVICES].pending["k1"] = json.dumps({"q": nasty})  # a "none of these" button
     on = bot_message("…", chat={"id": ALICE["id"], "type": "private"}, bot=BOT)
     edits = await feed(app, api, callback("n:k1", on=on))
     shown += [c.params["text"] for c in edits if c.method == "editMessageText"]
@@ -202,7 +203,7 @@ async def test_no_user_ids_or_names_are_kept(vague, app, api, settings):
     services = app.bot_data[SERVICES]
     guard = next(h.callback.__self__ for h in app.handlers[-1])
     held = repr(vars(services)) + repr(vars(services.sessions)) + repr(vars(guard))
-    held += settings.sdgbot_unanswered.read_text(encoding="utf-8")
+    held += await state_dump(app)  # what outlives the process: digests, subjects, questions
     for secret in ("8765432109", "9988776655", "Zanzibar", "Quokka", "zanzibar_quokka"):
         assert secret not in held
 

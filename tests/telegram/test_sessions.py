@@ -4,6 +4,7 @@ import pytest
 
 from bot.engine.answer import Context
 from bot.telegram.sessions import Sessions
+from bot.telegram.state import Store
 
 
 class Clock:
@@ -40,8 +41,10 @@ def test_topics_of_one_chat_are_separate_and_keys_hold_no_raw_id():
     s = Sessions()
     chat = -1001234567890
     assert s.key(chat, 7) != s.key(chat, 8) != s.key(chat)
-    assert str(abs(chat)).encode() not in s.key(chat) and isinstance(s.key(chat), bytes)
-    assert Sessions().key(chat) != s.key(chat)  # salted per process
+    assert str(abs(chat)) not in s.key(chat) and s.key(chat).startswith("c:")
+    assert Sessions().key(chat) != s.key(chat)  # without a store: a secret per process
+    same = Store(secret=b"k" * 32)
+    assert Sessions(store=same).key(chat) == Sessions(store=Store(secret=b"k" * 32)).key(chat)
 
 
 def test_empty_context_forgets_and_prune_drops_expired():

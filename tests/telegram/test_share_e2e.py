@@ -52,12 +52,13 @@ async def test_the_full_card_a_follow_up_opens_shares_in_english(bot, api):
     *_, brief = await answers(bot, api, private_text("what is the target?", user=user),
                               user["id"])  # fmt: skip
     rows = brief.params["reply_markup"]["inline_keyboard"]
-    assert [[b["text"] for b in r] for r in rows] == [["Full card 8.7.1"], ["📊 8.7.1 chart"]]
+    assert [[b["text"] for b in r] for r in rows] == [
+        ["Full card 8.7.1"], ["📊 8.7.1 chart"], ["Not helpful"]]  # fmt: skip
     await api.push(callback("o:i:8.7.1", on=brief.result, user=user))
     await settle(api, bot)
     *_, card = [c for c in api.of("sendMessage") if c.params["chat_id"] == user["id"]]
     [share] = urls(card.params)
-    assert [b["text"] for b in card.params["reply_markup"]["inline_keyboard"][-1]] == [
+    assert [b["text"] for b in card.params["reply_markup"]["inline_keyboard"][0]] == [
         "📊 8.7.1 chart",
         "Share",
     ]
@@ -69,9 +70,9 @@ async def test_a_group_card_has_no_share_button(bot, api):
     chat = {"id": -100_600_001, "type": "supergroup", "title": "g"}
     [card] = await answers(bot, api, group_text("/q 職災死亡千人率", chat=chat), chat["id"])
     assert urls(card.params) == []
-    assert card.params["reply_markup"]["inline_keyboard"] == [
-        [{"text": "📊 8.7.1 圖表", "callback_data": "c:8.7.1"}]
-    ]
+    chart, [helpful] = card.params["reply_markup"]["inline_keyboard"]
+    assert chart == [{"text": "📊 8.7.1 圖表", "callback_data": "c:8.7.1"}]
+    assert helpful["text"] == "沒幫助" and helpful["callback_data"].startswith("h:")
 
 
 async def test_an_inline_card_carries_a_button_that_opens_it_in_the_bot(bot, api):
