@@ -200,3 +200,13 @@ def test_ask_imports_nothing_of_telegram_nor_matplotlib():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_bot_imports_redis_only_when_redis_is_used():
+    """redis-py (~35 ms at start) is imported only with SDGBOT_REDIS_URL: not by the app."""
+    import subprocess
+    import sys
+
+    code = "import sys, bot.telegram.app; print('redis' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

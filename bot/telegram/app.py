@@ -43,7 +43,6 @@ from bot.telegram.pacer import Pacer
 from bot.telegram.polling import Poller, serve
 from bot.telegram.replies import Watch
 from bot.telegram.sessions import Sessions
-from bot.telegram.shared_limits import RedisLimits
 from bot.telegram.state import Store, open_store
 from bot.telegram.unanswered import Unanswered
 from bot.telegram.webhook import Webhook, check_url
@@ -154,7 +153,12 @@ def build_application(
         "base_file_url": settings.telegram_base_file_url,
     }
     link = getattr(store.backend, "link", None)  # Redis: one budget for every replica
-    pacer = rate_limiter or Pacer(RedisLimits(link, secret=store.secret) if link else None)
+    shared = None
+    if link is not None:  # redis-py is imported only when Redis is used (~35 ms at start)
+        from bot.telegram.shared_limits import RedisLimits
+
+        shared = RedisLimits(link, secret=store.secret)
+    pacer = rate_limiter or Pacer(shared)
     backlog = Backlog(capacity(pacer.pace))
     poll_request = Request(connection_pool_size=1)
     bot = Bot(
