@@ -33,6 +33,26 @@ from tests.fake_bot_api import TELEGRAM_LIMITS, FakeBotApi, is_send
 from tests.telegram.test_shutdown import ended, start
 
 
+def delivered(api, sends, items, answers, texts, extra, failed) -> dict:
+    """What was lost, doubled and refused, and the busiest second and group minute of the
+    sends that went through (shared with benchmarks/replicas.py)."""
+    groups = defaultdict(list)
+    for c in sends:
+        if int(c.params.get("chat_id", 0)) < 0:
+            groups[int(c.params["chat_id"])].append(c.at)
+    return {
+        "updates": len(items),
+        "lost": sum(1 for a, t in zip(answers, texts, strict=True) if not a or t is None),
+        "duplicated": sum(1 for a in answers if len(a) > 1) + extra,
+        "429": api.flooded,
+        "failed_calls": len(failed) - api.flooded,
+        "most_sends_in_a_second": most_in_window([c.at for c in sends], 1.0),
+        "most_to_a_group_in_a_minute": max(
+            (most_in_window(t, 60.0) for t in groups.values()), default=0
+        ),
+    }
+
+
 def most_in_window(times: list[float], window: float) -> int:
     times, best, first = sorted(times), 0, 0
     for last, t in enumerate(times):
@@ -72,22 +92,10 @@ async def one_run(items: list[Item]) -> dict:
     last = max((a[0].at for a in answers if a), default=begin)
     latencies = sorted(a[0].at - i.pushed for i, a in zip(items, answers, strict=True) if a)
     sends = [c for c in api.calls if is_send(c.method) and c.status == 200]
-    groups = defaultdict(list)
-    for c in sends:
-        if int(c.params.get("chat_id", 0)) < 0:
-            groups[int(c.params["chat_id"])].append(c.at)
     return {
-        "updates": len(items),
-        "lost": sum(1 for a, t in zip(answers, texts, strict=True) if not a or t is None),
-        "duplicated": sum(1 for a in answers if len(a) > 1) + extra,
+        **delivered(api, sends, items, answers, texts, extra, failed),
         "seconds": round(last - begin, 2),
         "answers_per_s": round(len(items) / (last - begin), 1),
-        "429": api.flooded,
-        "failed_calls": len(failed) - api.flooded,
-        "most_sends_in_a_second": most_in_window([c.at for c in sends], 1.0),
-        "most_to_a_group_in_a_minute": max(
-            (most_in_window(t, 60.0) for t in groups.values()), default=0
-        ),
         "please_ask_again": sum(1 for c in sends if c.params.get("text") == BUSY),
         "p50_s": round(statistics.median(latencies), 2),
         "p99_s": round(latencies[int(len(latencies) * 0.99)], 2),

@@ -22,12 +22,11 @@ import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import httpx
 
-from benchmarks.flood import answered, most_in_window
+from benchmarks.flood import answered, delivered
 from benchmarks.workload import collate, workload
 from bot.config import BUNDLED_DB
 from bot.engine.engine import Engine
@@ -93,22 +92,10 @@ async def one_run(items, *, redis: bool, replicas: int = 2) -> dict:
     answers, texts, extra, failed = collate(api, items)
     last = max((a[0].at for a in answers if a), default=begin)
     sends = [c for c in api.calls if is_send(c.method) and c.status == 200]
-    groups = defaultdict(list)
-    for c in sends:
-        if int(c.params.get("chat_id", 0)) < 0:
-            groups[int(c.params["chat_id"])].append(c.at)
     return {
         "redis": redis,
         "replicas": replicas,
-        "updates": len(items),
-        "lost": sum(1 for a, t in zip(answers, texts, strict=True) if not a or t is None),
-        "duplicated": sum(1 for a in answers if len(a) > 1) + extra,
-        "429": api.flooded,
-        "failed_calls": len(failed) - api.flooded,
-        "most_sends_in_a_second": most_in_window([c.at for c in sends], 1.0),
-        "most_to_a_group_in_a_minute": max(
-            (most_in_window(t, 60.0) for t in groups.values()), default=0
-        ),
+        **delivered(api, sends, items, answers, texts, extra, failed),
         "seconds": round(last - begin, 2),
         "answers_per_s": round(len(items) / (last - begin), 1),
         "exit_codes": [code for code, _ in results],

@@ -9,11 +9,12 @@ is not set, is made once and kept in the file, so digests hold across restarts.
 """
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from bot.telegram.state import Record, Write
@@ -74,43 +75,41 @@ class SQLiteBackend:
         )
         return dict(rows.fetchall())
 
-    def _write_sync(self, items: Sequence[Write]) -> None:
-        now = self._clock()
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """The one writer connection (opened on first use), in a transaction: committed,
+        or rolled back on any error."""
         with self._lock:
             if self._writer is None:
                 self._writer = _connect(self.path)
             con = self._writer
             con.execute("BEGIN")
             try:
-                gone = [(k,) for k, v, _ in items if v is None]
-                kept = [(k, v, now + ttl) for k, v, ttl in items if v is not None]
-                con.executemany("DELETE FROM kv WHERE key = ?", gone)
-                con.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?, ?)", kept)
-                if now - self._purged > PURGE_EVERY:
-                    con.execute("DELETE FROM kv WHERE expires <= ?", (now,))
-                    self._purged = now
+                yield con
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+
+    def _write_sync(self, items: Sequence[Write]) -> None:
+        now = self._clock()
+        with self._transaction() as con:
+            gone = [(k,) for k, v, _ in items if v is None]
+            kept = [(k, v, now + ttl) for k, v, ttl in items if v is not None]
+            con.executemany("DELETE FROM kv WHERE key = ?", gone)
+            con.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?, ?)", kept)
+            if now - self._purged > PURGE_EVERY:
+                con.execute("DELETE FROM kv WHERE expires <= ?", (now,))
+                self._purged = now
 
     async def write(self, items: Sequence[Write]) -> None:
         await asyncio.to_thread(self._write_sync, items)
 
     def _add_sync(self, records: Sequence[Record], keep: float) -> None:
-        with self._lock:
-            if self._writer is None:
-                self._writer = _connect(self.path)
-            con = self._writer
-            con.execute("BEGIN")
-            try:
-                con.executemany("INSERT INTO records (ts, body) VALUES (?, ?)",
-                                [(r.ts, r.to_json()) for r in records])  # fmt: skip
-                con.execute("DELETE FROM records WHERE ts < ?", (self._clock() - keep,))
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self._transaction() as con:
+            con.executemany("INSERT INTO records (ts, body) VALUES (?, ?)",
+                            [(r.ts, r.to_json()) for r in records])  # fmt: skip
+            con.execute("DELETE FROM records WHERE ts < ?", (self._clock() - keep,))
 
     async def add(self, records: Sequence[Record], keep: float) -> None:
         await asyncio.to_thread(self._add_sync, records, keep)
