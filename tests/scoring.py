@@ -12,6 +12,19 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s,，、]", "", text)
 
 
+def alternatives(must: str) -> list[str]:
+    """A must's alternatives, normalised; a figure in 萬 form also as plain digits (as the
+    eval's score.py reads them)."""
+    alts = []
+    for a in must.split("|"):
+        a = _norm(a)
+        alts.append(a)
+        m = re.fullmatch(r"(\d+)萬(\d{0,4})", a)
+        if m:
+            alts.append(str(int(m.group(1)) * 10000 + int(m.group(2) or 0)))
+    return alts
+
+
 def context_of(q: dict) -> Context | None:
     """The subject a follow-up is asked after: an indicator number, or p:<n>."""
     ctx = q.get("context")
@@ -34,4 +47,4 @@ def score(q: dict, engine) -> bool:
         return False
     if any(want not in ids and want not in answer for want in q.get("all", [])):
         return False
-    return all(any(_norm(a) in answer for a in must.split("|")) for must in q.get("must", []))
+    return all(any(a in answer for a in alternatives(must)) for must in q.get("must", []))

@@ -13,6 +13,7 @@ from bot.engine.answer import EDITION, SAMPLES, Answer, Field, IndicatorCard, Ki
 from bot.i18n import N_, ZH, Translator
 from bot.knowledge.figures import PROSE_FIGURE
 from bot.knowledge.values import Figure, Indicator, Programme
+from bot.render.numbers import dated, readable, unit_word
 from bot.render.windows import window
 
 BOLD, END = "\ue000", "\ue001"
@@ -100,7 +101,7 @@ def gap(
     if actual.unit == "%":
         amount = tr("{amount} 個百分點", amount=amount)
     elif counted:
-        amount = f"{amount} {actual.unit}"
+        amount = f"{amount} {unit_word(actual.unit, tr)}"
     if actual.value == target.value:
         return tr("與目標相同，達標") if verdict else tr("與目標相同")
     above = actual.value > target.value
@@ -129,7 +130,7 @@ def _since(now: Figure, was: Figure, tr: Translator) -> str:
     if now.unit == "%":
         amount = tr("{amount} 個百分點", amount=amount)
     elif counted:
-        amount = f"{amount} {now.unit}"
+        amount = f"{amount} {unit_word(now.unit, tr)}"
     if now.value == was.value:
         return tr("與 2021 年相同")
     if counted:
@@ -171,8 +172,8 @@ def _trend(card: IndicatorCard, shown: list[str], tr: Translator) -> str:
         out.append(
             tr(
                 "{part}{then} {was} → {now_year} {now}（{change}）",
-                part=name, then=years[0], was=b(was.text), now_year=years[1], now=b(now.text),
-                change=change,
+                part=name, then=years[0], was=b(readable(was.text, tr)), now_year=years[1],
+                now=b(readable(now.text, tr)), change=change,
             )
         )  # fmt: skip
     if not out:
@@ -191,9 +192,15 @@ def _component_lines(
         fig = figs.get(period)
         if fig is None:
             continue  # the first line says so when it was asked
-        line = tr("{label}：{figure}", label=tr(PERIOD_LABEL[period]), figure=b(fig.text))
+        line = tr(
+            "{label}：{figure}", label=tr(PERIOD_LABEL[period]), figure=b(readable(fig.text, tr))
+        )
         if period == "latest":
-            line = tr("最新（{as_of}）：{figure}", as_of=fig.as_of, figure=b(fig.text))
+            line = tr(
+                "最新（{as_of}）：{figure}",
+                as_of=dated(fig.as_of, tr),
+                figure=b(readable(fig.text, tr)),
+            )
         if period == "actual_2024" and "target_2024" in figs:
             line += tr("（{gap}）", gap=gap(fig, figs["target_2024"], lower, tr=tr))
         out.append(line)
@@ -232,7 +239,7 @@ def _lead(
 
     def value(period: str) -> str:
         got = [
-            (f"{c} " if c and len(shown) > 1 else "") + b(figs[c, period].text)
+            (f"{c} " if c and len(shown) > 1 else "") + b(readable(figs[c, period].text, tr))
             for c in shown
             if (c, period) in figs
         ]
@@ -252,7 +259,7 @@ def _lead(
             said.append(tr("2021 年（基準）{value}", value=value("baseline_2021")))
         elif field is Field.LATEST:
             said.append(
-                tr("最新（{as_of}）{value}", as_of=latest.as_of, value=value("latest"))
+                tr("最新（{as_of}）{value}", as_of=dated(latest.as_of, tr), value=value("latest"))
                 if latest
                 else tr("報告未列 2025 年的最新數值")
             )

@@ -322,7 +322,9 @@ async def test_a_reply_follows_up_on_the_answer_it_replies_to_not_the_latest_one
     assert "1.3.1" in second.params["text"]
     old = bot_message("…", chat=GROUP, bot=BOT, message_id=first.result["message_id"])
     [reply] = await feed(app, api, group_text("那目標呢？", user=BOB, reply_to=old))
-    assert reply.params["text"].startswith("<b>8.7.1 ") and "0.019 以下" in reply.params["text"]
+    assert (
+        reply.params["text"].startswith("<b>8.7.1 ") and "0.019 or below" in reply.params["text"]
+    )  # Bob reads English
 
 
 async def test_in_a_group_each_asker_follows_up_on_their_own_subject(app, api):
