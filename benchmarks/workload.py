@@ -21,7 +21,7 @@ from bot.render import html as ui
 from bot.render.texts import help_html
 from bot.telegram.flood import NOTICE
 from tests.fake_bot_api import BOT, Call, FakeBotApi
-from tests.scoring import score
+from tests.scoring import alternatives, norm, score
 from tests.tg_updates import bot_message, callback, group_text, inline, private_text
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -103,13 +103,13 @@ def question_pool(engine: Engine) -> list[dict]:
 
 def _must(q: dict) -> Check:
     """The answer names the expected indicator and every expected figure."""
-    wants = [w.split("|") for w in q.get("must", [])]
+    wants = [alternatives(w) for w in q.get("must", [])]  # 萬 forms also in digits
     ids = q.get("expect", [])
 
     def check(text: str) -> bool:
-        flat = text.replace(",", "").replace("，", "").replace(" ", "")
+        flat = norm(text)
         return (not ids or any(i in text for i in ids)) and all(
-            any(alt.replace(",", "") in flat for alt in alts) for alts in wants
+            any(alt in flat for alt in alts) for alts in wants
         )
 
     return check

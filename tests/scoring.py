@@ -7,7 +7,7 @@ from bot.engine.answer import Context
 from bot.render.plain import to_json
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).replace("万", "萬")
     return re.sub(r"[\s,，、]", "", text)
 
@@ -17,7 +17,7 @@ def alternatives(must: str) -> list[str]:
     eval's score.py reads them)."""
     alts = []
     for a in must.split("|"):
-        a = _norm(a)
+        a = norm(a)
         alts.append(a)
         m = re.fullmatch(r"(\d+)萬(\d{0,4})", a)
         if m:
@@ -37,7 +37,7 @@ def context_of(q: dict) -> Context | None:
 
 def score(q: dict, engine) -> bool:
     r = to_json(engine.answer(q["q"], context_of(q)))
-    answer = _norm(r["answer"])
+    answer = norm(r["answer"])
     ids = [m["id"] for m in r["matches"]]
     if q.get("oos"):
         return r["found"] is False
