@@ -49,6 +49,7 @@ _WHICH = re.compile(r"哪[些幾一四]|什麼|which|what")
 TOP_TARGETS = 8  # ranked targets offered as candidates
 NEAR = 0.10  # targets within this score of the best count as contenders
 TIE = 0.04  # indicators this close to the best are shown together
+PHOTO = "照片"  # the word (after synonyms: 相片, photo …) that asks for photo captions
 
 
 def _common(c: dict[str, float], kind: str, cues: dict[str, float]) -> None:
@@ -287,6 +288,8 @@ def _neighbours(units: list, hits: list) -> list:
 
 def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Candidate]:
     among = engine.value_units[q.value] if q.value else None  # 「幾歲」: units printing an age
+    if PHOTO in words:  # 「青年職訓的照片在練什麼」: the captions of the photos
+        among = engine.photo_units if among is None else among & engine.photo_units
     found = _quote(engine, question, q, words, cues, among)
     if q.future and found and not found[0].features["quote:future"]:
         ahead = engine.future_units if among is None else among & engine.future_units
@@ -295,7 +298,8 @@ def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Can
 
 
 def _quote(engine: Engine, question: str, q, words: list, cues: dict, among) -> list[Candidate]:
-    hits = engine.units.rank(words, q.rest, among=among)
+    skip = frozenset() if PHOTO in words else engine.photo_units
+    hits = engine.units.rank(words, q.rest, among=among, skip=skip)
     if not hits or (among is not None and not hits[0].words):
         return []  # (an age printed in a unit holding none of the question's words: no)
     best = hits[0]
@@ -330,6 +334,7 @@ def _detail(engine: Engine, question: str, q, content: list, top: Scored, cues: 
         return []
     ind = engine.knowledge.indicators[top.target.id]
     among = engine.topic_units[ind.goal]
+    among = among & engine.photo_units if PHOTO in content else among - engine.photo_units
     if q.value:  # 「青年是幾歲」: the units printing an age
         among = among & engine.value_units[q.value]
     hits = engine.units.rank(leftover, rest, limit=3, among=among)

@@ -37,6 +37,15 @@ _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「
 VALUE_NAMES = {"age": N_("這方面的年齡"), "money": N_("金額或經費"), "phone": N_("電話號碼")}
 
 
+def _indexed(unit) -> str:
+    """What a unit is found by: its own heading and text; a programme's photo captions by
+    the programme's title and the word for photo (its own heading is 執行內容及實際績效)."""
+    heads = unit.section.split(" > ")
+    if unit.kind == "captions":
+        return f"{heads[-2] if len(heads) > 1 else ''} 照片 {unit.text}"
+    return f"{heads[-1]} {unit.text}"
+
+
 class Engine:
     GENERIC_IDF = 1.0  # a word this common among the report's passages names nothing in particular
     DISTINCTIVE_IDF = 1.9  # a word this rare (in ≤ ~8 of 61 passages) makes a passage distinctive
@@ -79,7 +88,7 @@ class Engine:
             "units",
             lambda state: UnitIndex.restore(state, self.segmenter),
             lambda: UnitIndex(
-                [self.canon(f"{u.section.split(' > ')[-1]} {u.text}") for u in knowledge.units],
+                [self.canon(_indexed(u)) for u in knowledge.units],
                 self.segmenter,
             ),
         )
@@ -127,6 +136,9 @@ class Engine:
         }
         self.future_units = frozenset(  # where the report says what comes next
             n for n, u in enumerate(knowledge.units) if "未來" in u.section
+        )
+        self.photo_units = frozenset(  # photo captions: quoted only when photos are asked
+            n for n, u in enumerate(knowledge.units) if u.kind == "captions"
         )
         self.texts = {  # what a card or programme can show, as questions are matched
             ("indicator", i.id): self.canon(f"{i.name} {i.unit} {i.note} {i.section_text}")

@@ -95,15 +95,20 @@ class UnitIndex:
         return self
 
     def rank(
-        self, words: list[str], text: str, limit: int = 5, among: frozenset[int] | None = None
+        self,
+        words: list[str],
+        text: str,
+        limit: int = 5,
+        among: frozenset[int] | None = None,
+        skip: frozenset[int] = frozenset(),
     ) -> list[Hit]:
-        """The units (of those among, if given) best holding the question: its content
-        words and its characters."""
+        """The units (of those among, if given; none of skip) best holding the question:
+        its content words and its characters."""
         terms = [w for w in words if len(w) > 1]
         w_bm25, w_held, w_total = self.by_word.scores(terms, among)
         c_bm25, c_held, c_total = self.by_char.scores(bigrams(text), among)
         ceiling = (K1 + 1) * (w_total + c_total) or 1.0
-        found = set(w_bm25) | set(c_bm25)
+        found = (set(w_bm25) | set(c_bm25)) - skip
         hits = [
             Hit(i, w_held.get(i, 0.0), c_held.get(i, 0.0),
                 (w_bm25.get(i, 0.0) + c_bm25.get(i, 0.0)) / ceiling)

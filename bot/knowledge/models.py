@@ -112,7 +112,7 @@ class Unit(SQLModel, table=True):
 
     id: int = Field(primary_key=True)  # order in the report
     text: str  # as printed, tidied; a list's lines and a row's pairs joined
-    kind: str  # sentence | item | list | row
+    kind: str  # sentence | item | list | row | captions (a block's photo captions)
     section: str  # heading path of its passage, joined with " > "
     page: int | None = None
     position: int  # order within its passage, from 0

@@ -2,7 +2,8 @@
 
 A unit is what a card may quote whole: a sentence (split at 。！？, a long one also at ；),
 a list item with its sub-items, a sentence ending in 「：」 together with the list it
-introduces, or a table row as `header：cell` pairs.
+introduces, a table row as `header：cell` pairs, or a programme's photo captions (one
+unit, a line each).
 
 Owners: a unit in an indicator's execution subsection (第二章 「二、執行情形」) belongs to
 that indicator. A subsection may cover several (8.7.1 and 8.7.2 share one); there a unit
@@ -34,7 +35,7 @@ _BULLET = re.compile(r"^[•·]")
 
 @dataclass(frozen=True)
 class Piece:
-    kind: str  # sentence | item | list | row
+    kind: str  # sentence | item | list | row | captions
     text: str
 
 
@@ -208,6 +209,8 @@ def units(
         shared = "執行情形" in block.subsection and len(ids) > 1
         named = namer(ids, indicators, figures) if shared else None
         found = pieces(block.paragraphs, block.bullets) + rows(block.table_rows)
+        if block.captions and block.programme in programmes:  # a programme's photo captions
+            found.append(Piece("captions", "\n".join(block.captions)))
         if named:
             found = [
                 Piece(p.kind, part)

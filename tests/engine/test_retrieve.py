@@ -1,6 +1,7 @@
 """Sentence-level retrieval: units found by words and by characters, quoted whole."""
 
 from bot.engine.retrieve import bigrams
+from bot.render.plain import plain
 
 
 def test_bigrams_keep_to_chinese_runs():
@@ -66,3 +67,13 @@ def test_units_of_several_sections_are_each_quoted_under_their_own(engine):
     text = plain(answer)
     assert text.index("超商") < text.index("取消加保年齡上限")
     assert "(三) 結語" in text.split("取消加保年齡上限")[0].splitlines()[-1]
+
+
+def test_a_photo_question_quotes_the_programmes_captions(engine):
+    text = plain(engine.answer("青年職訓的照片是在練什麼"))
+    assert "室內水電術科操作練習" in text
+
+
+def test_captions_are_not_quoted_unless_photos_are_asked(engine):
+    text = plain(engine.answer("為什麼有些工會的幹部幾乎都是男生，有些都是女生？"))
+    assert "營造業" in text and "女性工會幹部及會務人員培訓課程" not in text.splitlines()[0]

@@ -152,6 +152,9 @@ def test_every_unit_stands_in_the_report(all_units, report_text):
         if unit.kind == "row":
             for pair in unit.text.split("｜"):
                 assert squash(pair.split("：", 1)[-1]) in flat, (unit.id, pair)
+        elif unit.kind == "captions":  # each line where the photo stands
+            for line in unit.text.splitlines():
+                assert squash(line) in flat, (unit.id, line)
         else:
             assert squash(unit.text) in flat, (unit.id, unit.text[:60])
 
@@ -165,7 +168,7 @@ def test_units_are_numbered_in_order_and_placed_in_their_passages(rows, all_unit
         assert unit.page == passages[unit.passage_id].page
         by_passage.setdefault(unit.passage_id, []).append(unit.position)
     assert all(p == list(range(len(p))) for p in by_passage.values())
-    assert {u.kind for u in all_units} == {"sentence", "item", "list", "row"}
+    assert {u.kind for u in all_units} == {"sentence", "item", "list", "row", "captions"}
 
 
 def test_the_store_loads_the_units_in_order(knowledge):
@@ -187,3 +190,19 @@ def test_the_diff_counts_units_by_text_and_owner(all_units):
     assert "1 with another owner" in lines[0]
     assert any("新的一句" in line for line in lines[1:])
     assert compare.units(was, was) == []
+
+
+# -- photo captions --------------------------------------------------------------
+
+
+def test_a_programmes_photo_captions_are_one_unit_it_owns(all_units, rows):
+    youth = one(all_units, "室內水電術科操作練習")
+    assert youth.kind == "captions" and youth.owner_type == "programme"
+    assert "鍋爐" in youth.text and len(youth.text.splitlines()) == 3
+    programme = next(p for p in rows if isinstance(p, Programme) and p.id == int(youth.owner_id))
+    assert all(line in programme.captions for line in youth.text.splitlines())
+
+
+def test_only_programmes_have_caption_units(all_units):
+    assert {u.owner_type for u in all_units if u.kind == "captions"} == {"programme"}
+    assert not any(u.kind == "captions" and "謹識" in u.text for u in all_units)
