@@ -60,6 +60,12 @@ def test_a_count_up_to_a_year_asks_that_years_figure_not_a_window_from_it():
     assert analyse("2021年起累計的微型創業貸款").window == "2021"
 
 
+def test_a_count_from_a_year_to_another_or_to_now_is_a_window():
+    for text in ("失業者職前訓練 2017年累計到2024年有多少", "微型創業貸款從2017年到現在核准幾件"):
+        q = analyse(text)
+        assert q.window == "2017" and "2024" not in q.years, text
+
+
 @pytest.mark.parametrize(
     "text",
     [
