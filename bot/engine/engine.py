@@ -231,6 +231,9 @@ class Engine:
         if q.bad_ids and not q.ids:
             missing = Msg("報告中沒有指標 {ids}。", ids=Joined("、", q.bad_ids))
             return self.cards.not_found(question, missing, SAMPLES, listing=True)
+        if q.goal is not None and q.goal not in self.knowledge.goals:  # 「SDG 13」, 「目標 5」
+            missing = Msg("這份報告沒有談到核心目標 {n}。", n=q.goal)
+            return self.cards.not_found(question, missing, SAMPLES)
         return self.unprinted_year(self._answer(question, context, q), q)
 
     def unprinted_year(self, answer: Answer, q) -> Answer:

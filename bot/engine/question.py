@@ -66,7 +66,18 @@ _UNTIL = re.compile(
     r"(?<![\d年\s])(?:到|至|截至)\s*(20[12]\d)\s*年?\s*(?:累計|累積)"
     r"|(20[12]\d)\s*年?\s*(?:累計|累積)\s*(?:到|至)(?!\s*(?:20[12]\d|現在|今|目前))"
 )
-_CHINESE_DIGITS = {"一": 1, "四": 4, "八": 8, "十": 10}
+_CHINESE_DIGITS = dict(zip("一二三四五六七八九", range(1, 10), strict=True))
+
+
+def _goal_number(text: str) -> int:
+    """「8」, 「十」, 「十三」, 「13」 → the number."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return _CHINESE_DIGITS[text]
+    tens, _, ones = text.partition("十")
+    return 10 * (_CHINESE_DIGITS.get(tens, 1)) + _CHINESE_DIGITS.get(ones, 0)
+
 
 _LIST = re.compile(
     r"哪些|哪幾|那些|列表|清單|列出|所有|全部|一覽|總覽"
@@ -77,7 +88,10 @@ _UNMET = re.compile(
     r"|unmet|not met|missed|failed|fell short|short of"
 )
 _MET = re.compile(r"達成|達標|達到目標|\bmet\b|achieved|\bhit\b|reached")
-_GOAL = re.compile(r"(?:核心目標|目標|goal|sdg)\s*(\d{1,2}|[一四八十])(?!\d|\s*[.．]\d|\s*%)")
+_GOAL = re.compile(
+    r"(?:核心目標|目標|goal|sdg)\s*(\d{1,2}|十[一二三四五六七]?|[一二三四五六七八九])"
+    r"(?!\d|\s*[.．]\d|\s*%|\s*[項個])"
+)
 _INDICATOR_WORD = re.compile(r"對應指標|指標|indicators?")
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 # 8.7.1.1, 1.a.2.3: shaped like an indicator number with a part too many
@@ -200,8 +214,8 @@ def analyse(text: str) -> Question:
         rest = _blank(_WINDOW, rest)
     goal = _GOAL.search(rest)
     number = goal.group(1) if goal else ""
-    if goal and (_CHINESE_DIGITS.get(number) or int(number)) <= 17:  # the UN has 17 goals
-        q.goal = _CHINESE_DIGITS.get(number) or int(number)
+    if goal and 1 <= _goal_number(number) <= 17:  # the UN has 17 goals
+        q.goal = _goal_number(number)
         rest = rest[: goal.start()] + " " + rest[goal.end() :]
     if _LIST.search(rest):
         q.wants_list = True

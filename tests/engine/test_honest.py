@@ -47,3 +47,17 @@ def test_did_you_mean_is_an_answer_with_figures_in_the_contract(engine):
     assert data["zone"] in ("answer", "choices") and data["found"]
     if data["zone"] == "choices":
         assert "2024：" in data["answer"] and "8.7.1" in [m["id"] for m in data["matches"]]
+
+
+@pytest.mark.parametrize(
+    "question", ["勞動部在氣候變遷SDG13有做什麼", "核心目標5的指標", "目標十三"]
+)
+def test_a_goal_the_report_does_not_cover_is_not_answered(engine, question):
+    answer = engine.answer(question)
+    assert not answer.found and "核心目標 " in plain(answer).splitlines()[0]
+    assert "1、4、8、10" in plain(answer)
+
+
+@pytest.mark.parametrize("question", ["核心目標十的指標", "SDG 8 有哪些指標", "goal 4"])
+def test_a_goal_the_report_covers_is_answered(engine, question):
+    assert engine.answer(question).found
