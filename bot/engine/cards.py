@@ -23,11 +23,13 @@ _FACT_LABELS = {
     "business_units": N_("勞動部業務單位"),
     "support_units": N_("勞動部輔助單位"),
     "agencies": N_("勞動部三級機關（構）"),
+    "compiled_by": N_("報告編撰單位"),
 }
 _ABOUT = (
     "title",
     "title_en",
     "publisher",
+    "compiled_by",
     "published",
     "period_reviewed",
     "tsdgs_approved",
@@ -481,6 +483,7 @@ _ABOUT_LABEL = {
     "title": N_("報告"),
     "title_en": N_("英文名稱"),
     "publisher": N_("發布機關"),
+    "compiled_by": N_("編撰"),
     "published": N_("發布"),
     "period_reviewed": N_("檢視期間"),
     "tsdgs_approved": N_("臺灣永續發展目標核定"),

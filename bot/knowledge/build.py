@@ -47,6 +47,7 @@ _FACTS = {
     "business_units": (r"下設\s*(\d+)\s*個業務單位", "{0}"),
     "support_units": (r"(\d+)\s*個輔助單位", "{0}"),
     "agencies": (r"(\d+)\s*個三級機關", "{0}"),
+    "compiled_by": (r"再經\s*(\S+?司)\s*編撰", "{0}"),
 }
 
 

@@ -109,6 +109,12 @@ def test_lists(engine):
     assert len(answer.entries) == 20 and "○ 8.7.1" in text
 
 
+def test_who_compiled_the_report_is_a_report_fact(engine):
+    answer = engine.answer("這份報告是哪個單位編撰的")
+    assert answer.found and "綜合規劃司" in plain(answer).splitlines()[0]
+    assert "編撰：綜合規劃司" in plain(engine.about())
+
+
 def test_programme_and_facts(engine):
     answer, text = ask(engine, "勞工職業災害保險及保護法")
     assert answer.kind is Kind.PROGRAMME and "2022 年 5 月 1 日" in text

@@ -148,6 +148,7 @@ def test_report_facts(rows):
     assert facts["ministry_indicators"] == "20"
     assert facts["minister"] == "洪申翰"
     assert facts["publisher"] == "勞動部"
+    assert facts["compiled_by"] == "綜合規劃司"
 
 
 def test_programmes_and_passages(rows):
