@@ -333,7 +333,7 @@ def _detail(engine: Engine, question: str, q, content: list, top: Scored, cues: 
     if not leftover and not bigrams(rest):
         return []
     ind = engine.knowledge.indicators[top.target.id]
-    among = engine.topic_units[ind.goal]
+    among = frozenset().union(*(engine.topic_units[g] for g in engine.goals_of[ind.id]))
     among = among & engine.photo_units if PHOTO in content else among - engine.photo_units
     if q.value:  # 「青年是幾歲」: the units printing an age
         among = among & engine.value_units[q.value]

@@ -137,6 +137,14 @@ class Engine:
         self.future_units = frozenset(  # where the report says what comes next
             n for n, u in enumerate(knowledge.units) if "未來" in u.section
         )
+        shown = {  # what each indicator prints: twins (8.5.3, 10.2.2) print the same
+            i: frozenset((f.component, f.period, f.value, f.unit) for f in figs)
+            for i, figs in knowledge.figures.items()
+        }
+        self.goals_of = {  # an indicator's core goal, and its twin's
+            i: frozenset(knowledge.indicators[o].goal for o in shown if shown[o] == mine)
+            for i, mine in shown.items()
+        }
         self.photo_units = frozenset(  # photo captions: quoted only when photos are asked
             n for n, u in enumerate(knowledge.units) if u.kind == "captions"
         )

@@ -245,3 +245,10 @@ def test_trend_follow_ups_are_answered_from_the_card(engine):
     assert "累計期間不同" in line and "比 2021 年高 0.25 個百分點" in line
     answer = engine.answer("數字是多少", context=engine.answer("8.7.2").context)
     assert answer.matches[0].id == "8.7.2" and "2.353" in plain(answer)
+
+
+def test_twin_indicators_look_for_details_under_both_their_goals(engine):
+    assert engine.goals_of["8.5.3"] == engine.goals_of["10.2.2"] == {8, 10}
+    assert engine.goals_of["8.7.1"] == {8}
+    text = plain(engine.answer("身障者就業 跨部會合作的部會有哪些"))
+    assert "法務部" in text  # goal 10's programme, though 8.5.3 stands under goal 8
