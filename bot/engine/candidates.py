@@ -32,6 +32,7 @@ feature; decide.py scores them and tools/fit_weights.py fits the weights:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.engine import lists
@@ -271,19 +272,56 @@ def _target_builder(
 
 
 SECOND = 0.8  # a unit holding this share of the best one's evidence is quoted too
+WHOLE = 400  # characters: a sentence the build cut at ；, up to this long, is quoted whole
+_NEW_THOUGHT = re.compile(r"此外|另外|同時|再者|另一方面")  # a piece after ； that starts anew
 
 
 def _neighbours(units: list, hits: list) -> list:
     """The best unit, then the next ones holding nearly as much, in the report's order
-    (each is shown under its own section)."""
-    unit = units[hits[0].index]
+    (each is shown under its own section); a piece of a sentence cut at ； as the whole
+    sentence."""
+    unit = _whole(units, hits[0].index)
     evidence = hits[0].words + hits[0].chars
     chosen = [unit]
     for h in hits[1:3]:
-        other = units[h.index]
-        if h.words + h.chars >= SECOND * evidence:
+        other = _whole(units, h.index)
+        if h.words + h.chars >= SECOND * evidence and other not in chosen:
             chosen.append(other)
     return [unit, *sorted(chosen[1:], key=lambda u: u.id)]  # the best heads the answer
+
+
+def _whole(units: list, index: int):
+    """The unit, or the whole sentence it is a piece of: the build cuts a long sentence
+    after each ； (「…數位轉型人才；加強營造業…；訂定…」), and a quote of one piece would
+    drop the others. Pieces join only within one passage and one owner, and not across a
+    piece that starts a new thought (「此外，…」)."""
+    unit = units[index]
+    if unit.kind != "sentence":
+        return unit
+
+    def piece(j: int) -> bool:
+        other = units[j]
+        return (other.kind, other.passage_id, other.owner_type, other.owner_id) == (
+            "sentence",
+            unit.passage_id,
+            unit.owner_type,
+            unit.owner_id,
+        )
+
+    def joins(j: int) -> bool:  # piece j continues the one before it
+        return (
+            piece(j) and units[j - 1].text.endswith("；") and not _NEW_THOUGHT.match(units[j].text)
+        )
+
+    start = end = index
+    while start > 0 and joins(start):
+        start -= 1
+    while end + 1 < len(units) and joins(end + 1):
+        end += 1
+    text = "".join(u.text for u in units[start : end + 1])
+    if start == end or len(text) > WHOLE:
+        return unit
+    return replace(unit, text=text)
 
 
 def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Candidate]:

@@ -175,11 +175,21 @@ class Question:
     when: bool = False  # asks when: 幾年幾月, 何時, when
 
 
+# 「2021 年那份」, 「2021 年的 VDR」: the report of a year, not a figure of it (the one before
+# this, or this one)
+_REPORT_OF_YEAR = re.compile(
+    r"(2021|2025)\s*年?\s*(?:的|發布的|出版的|發表的)?\s*"
+    r"(?:那一?[份本]|版本?|vdr\s*報告|vdr|報告|自願性?檢視報告)"
+)
+REPORTS = {"2021": "上次報告", "2025": "本報告"}
+
+
 def _blank(pattern: re.Pattern | str, text: str) -> str:
     return re.sub(pattern, " ", text)
 
 
 def analyse(text: str) -> Question:
+    text = _REPORT_OF_YEAR.sub(lambda m: REPORTS[m.group(1)], text)
     q = Question(text=text)
     rest = text
     q.bad_ids = [re.sub(r"\s", "", m.group(0)) for m in _LONG_ID.finditer(text)]

@@ -77,3 +77,18 @@ def test_a_photo_question_quotes_the_programmes_captions(engine):
 def test_captions_are_not_quoted_unless_photos_are_asked(engine):
     text = plain(engine.answer("為什麼有些工會的幹部幾乎都是男生，有些都是女生？"))
     assert "營造業" in text and "女性工會幹部及會務人員培訓課程" not in text.splitlines()[0]
+
+
+def test_a_sentence_cut_at_semicolons_is_quoted_whole(engine):
+    text = plain(engine.answer("跟上一版VDR比，這次多了哪些新做法"))
+    assert "雲端技術" in text and "合理調整行政指導" in text and "源頭防災" in text
+
+
+def test_pieces_of_a_sentence_join_only_under_one_owner(engine):
+    from bot.engine.candidates import _whole
+
+    units = engine.knowledge.units
+    for i, unit in enumerate(units):
+        whole = _whole(units, i)
+        assert unit.text in whole.text and whole.owner_id == unit.owner_id
+        assert whole.text == unit.text or unit.kind == "sentence"
