@@ -273,7 +273,6 @@ def _target_builder(
 
 SECOND = 0.8  # a unit holding this share of the best one's evidence is quoted too
 WHOLE = 400  # characters: a sentence the build cut at ；, up to this long, is quoted whole
-_NEW_THOUGHT = re.compile(r"此外|另外|同時|再者|另一方面")  # a piece after ； that starts anew
 
 
 def _neighbours(units: list, hits: list) -> list:
@@ -293,8 +292,7 @@ def _neighbours(units: list, hits: list) -> list:
 def _whole(units: list, index: int):
     """The unit, or the whole sentence it is a piece of: the build cuts a long sentence
     after each ； (「…數位轉型人才；加強營造業…；訂定…」), and a quote of one piece would
-    drop the others. Pieces join only within one passage and one owner, and not across a
-    piece that starts a new thought (「此外，…」)."""
+    drop the others. Pieces join only within one passage and one owner."""
     unit = units[index]
     if unit.kind != "sentence":
         return unit
@@ -309,9 +307,7 @@ def _whole(units: list, index: int):
         )
 
     def joins(j: int) -> bool:  # piece j continues the one before it
-        return (
-            piece(j) and units[j - 1].text.endswith("；") and not _NEW_THOUGHT.match(units[j].text)
-        )
+        return piece(j) and units[j - 1].text.endswith("；")
 
     start = end = index
     while start > 0 and joins(start):

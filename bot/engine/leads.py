@@ -38,7 +38,8 @@ def lead(
         if q is not None and q.wants_list and parts and len(parts[0]) <= LIMIT:
             return parts[0]  # 「有哪幾個方向」: the titles of its subsections
         text = " ".join(answer.sentences[:2]) or " ".join(a.text for a in answer.asides)
-        return best_snippet([text], words + years, canon, wanted=date)
+        pieces = [p for p in re.split(r"(?<=；)", text) if p.strip()]  # a long sentence's
+        return best_snippet(pieces, words + years, canon, wanted=date)  # parts, each alone
     if answer.kind is Kind.PROGRAMME and answer.programme:
         p = answer.programme
         target = index.find("programme", str(p.id))  # its name is the subject, not the cue

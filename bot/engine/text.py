@@ -221,6 +221,14 @@ def with_stems(terms: Iterable[str]) -> set[str]:
     return out | {stem(t) for t in out if t.isascii() and " " not in t}
 
 
+def _whole_word(word: str) -> str:
+    """A word as a pattern: English only as a whole word (「grow」 not in 「growing」)."""
+    escaped = re.escape(word)
+    return (
+        rf"(?<![a-z]){escaped}(?![a-z])" if word[:1].isascii() and word[:1].isalpha() else escaped
+    )
+
+
 class Rewriter:
     """Replace words by another, longest first, in one pass (so nothing is rewritten twice)."""
 
@@ -231,7 +239,7 @@ class Rewriter:
                 table[word] = repl
         self.table = table
         words = sorted(table, key=len, reverse=True)
-        self.pattern = re.compile("|".join(map(re.escape, words))) if words else None
+        self.pattern = re.compile("|".join(map(_whole_word, words))) if words else None
 
     def __call__(self, text: str) -> str:
         if not self.pattern:

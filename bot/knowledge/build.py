@@ -68,7 +68,10 @@ def read_curated(knowledge: Path) -> tuple[Curated, list[Alias]]:
     ]
     for line in rows("synonyms.txt"):
         words = line[0].split()
-        aliases += [Alias(term=w.lower(), target=words[0], source="synonyms") for w in words[1:]]
+        aliases += [  # social_media: a phrase of words
+            Alias(term=w.lower().replace("_", " "), target=words[0], source="synonyms")
+            for w in words[1:]
+        ]
     for name in ("fillers", "not_covered", "terms", "agencies"):
         aliases += [
             Alias(term=r[0].strip().lower(), target="", source=name) for r in rows(f"{name}.txt")

@@ -121,3 +121,9 @@ def test_a_word_of_the_report_is_not_mended_into_a_target_word(engine):
     (resolved,) = engine.index.resolve(["職業安全衛生法"])
     assert resolved.known != "職業安全衛生署"
     assert engine.answer("職災死往千人率").matches[0].id == "8.7.1"  # a typo is still mended
+
+
+def test_an_english_synonym_phrase_is_rewritten_whole_and_only_whole(engine):
+    assert engine.rewrite("which social media") == "which 網路觸角"
+    assert engine.rewrite("social innovation") == "social innovation"  # not 社政單位
+    assert engine.rewrite("growing") == "growing" and engine.rewrite("grow") == "成長"
