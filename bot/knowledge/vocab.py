@@ -28,17 +28,36 @@ def _substrings(text: str) -> set[str]:
 
 
 def report_words(text: str) -> dict[str, int]:
-    """Words of jieba's dictionary that occur in the text, in Traditional form."""
+    """Words of jieba's dictionary that occur in the text, in Traditional form: as OpenCC
+    turns them into Taiwan's phrases, and as the report itself prints them where that
+    differs (计划 is 計劃 to OpenCC, 計畫 in the report)."""
     simplified = converter("t2s").convert(text)
     present = _substrings(simplified)
+    printed = _printed_forms(text, simplified)
     kept: dict[str, int] = {}
     dict_file = Path(jieba.__file__).parent / "dict.txt"
     with dict_file.open(encoding="utf-8") as lines:
         for line in lines:
             word, freq, *_ = line.split()
             if 2 <= len(word) <= MAX_WORD and word in present:
-                kept[converter("s2twp").convert(word)] = max(int(freq), kept.get(word, 0))
+                for form in {converter("s2twp").convert(word), *printed.get(word, ())}:
+                    kept[form] = max(int(freq), kept.get(form, 0))
     return kept
+
+
+def _printed_forms(text: str, simplified: str) -> dict[str, set[str]]:
+    """Each Simplified substring → the report's own characters at the same place, where
+    the conversion kept every character in its place (it does, character for character,
+    for all but a few phrases; lines where it did not are skipped)."""
+    out: dict[str, set[str]] = {}
+    for line, simple in zip(text.splitlines(), simplified.splitlines(), strict=False):
+        if len(line) != len(simple):
+            continue
+        for n in range(2, MAX_WORD + 1):
+            for i in range(len(line) - n + 1):
+                if line[i : i + n] != simple[i : i + n]:
+                    out.setdefault(simple[i : i + n], set()).add(line[i : i + n])
+    return out
 
 
 def dictionary(text: str, indicators: Iterable, programmes: Iterable, aliases: Iterable) -> list:

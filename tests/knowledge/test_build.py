@@ -209,3 +209,11 @@ def test_a_simplified_word_taiwan_phrases_would_turn_away_is_brought_back():
 def test_the_variants_are_in_the_bundled_store(knowledge):
     pairs = {(a.term, a.target) for a in knowledge.aliases if a.source == "variants"}
     assert ("釋出", "發布") in pairs
+
+
+def test_the_dictionary_keeps_words_as_the_report_prints_them():
+    from bot.knowledge.vocab import report_words
+
+    words = report_words("推動各項訓練計畫，與學校聯繫。")
+    assert "計畫" in words  # OpenCC's Taiwan phrases make 计划 計劃
+    assert "聯繫" in words and "訓練" in words
