@@ -23,6 +23,7 @@ from bot.engine.text import (
     Rewriter,
     Segmenter,
     Speller,
+    has_cjk,
     normalise,
     with_stems,
 )
@@ -31,6 +32,7 @@ from bot.knowledge.values import Knowledge
 
 WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the counting window
 
+_SCHEME = re.compile(r"([^\W\d的之_a-z]{2,10}?)(?:計畫|計劃|方案|條例)")  # a named scheme
 _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「1」, 「2.5」
 
 
@@ -106,6 +108,7 @@ class Engine:
         }
         known = set(self.index.idf) | {a.term for a in knowledge.aliases if a.term}
         report = "".join(self.canon(p.text).replace(" ", "") for p in knowledge.passages)
+        self.report = report
         self.speller = stored.get(
             "speller",
             lambda masks: Speller.restore(masks, self.segmenter, report),
@@ -350,6 +353,7 @@ class Engine:
         off_topic = [w for w in words if w in self.not_covered]
         off_topic += [t for t in self.not_covered if " " in t and t in q.text]
         off_topic = [w for w in off_topic if not any(w != t and w in t for t in off_topic)]
+        off_topic += self._unknown_schemes(q.text)
         if (Field.UNIT in q.fields or q.names_indicators) and not any(
             u in q.text for u in self.unit_terms
         ):  # 「衛福部負責的指標」: not the ministry's (「勞發署還是社家署」 names one of its own)
@@ -360,6 +364,22 @@ class Engine:
         if q.value and decision.zone != "answer":
             decision = replace(decision, zone="none", value=q.value)
         return decision
+
+    def _unknown_schemes(self, text: str) -> list[str]:
+        """Schemes named with a word the report never uses (「青年就業領航計畫」: 領航): a
+        programme of the ministry this report does not cover."""
+        out = []
+        for m in _SCHEME.finditer(text):
+            # a word the dictionary lacks falls into characters (領 + 航): the run of them
+            # just before 計畫 is the scheme's own word
+            tokens = self.segmenter.cut(m.group(1))
+            run = ""
+            while tokens and len(tokens[-1]) == 1 and has_cjk(tokens[-1]):
+                run = tokens.pop() + run
+            if len(run) > 1 and run not in self.report:  # named with the word before it
+                name = tokens[-1] if tokens and len(tokens[-1]) > 1 else ""
+                out.append(f"{name}{run}{m.group(0)[len(m.group(1)) :]}")
+        return out
 
     def _tokens(self, q) -> list[str]:
         return [w for w in self.segmenter.cut(q.rest) if w not in self.fillers]

@@ -61,3 +61,20 @@ def test_a_goal_the_report_does_not_cover_is_not_answered(engine, question):
 @pytest.mark.parametrize("question", ["核心目標十的指標", "SDG 8 有哪些指標", "goal 4"])
 def test_a_goal_the_report_covers_is_answered(engine, question):
     assert engine.answer(question).found
+
+
+@pytest.mark.parametrize(
+    ("question", "scheme"),
+    [
+        ("青年就業領航計畫每個月補助多少", "青年就業領航計畫"),
+        ("我想問產業新尖兵計畫", "產業新尖兵計畫"),
+    ],
+)
+def test_a_scheme_named_with_a_word_the_report_never_uses_is_not_covered(engine, question, scheme):
+    answer = engine.answer(question)
+    assert not answer.found and scheme in plain(answer).splitlines()[0]
+
+
+@pytest.mark.parametrize("question", ["投資青年就業方案是什麼", "社會創新專業人員訓練發展計畫"])
+def test_a_scheme_the_report_names_is_answered(engine, question):
+    assert engine.answer(question).found
