@@ -253,6 +253,10 @@ class Engine:
         missing and what it prints."""
         if answer.kind is not Kind.INDICATOR:
             return answer
+        if q.headcount and not q.latest:
+            answer = self.unprinted_count(answer)
+            if answer.kind is not Kind.INDICATOR:
+                return answer
         if q.latest:
             answer = self.unprinted_latest(answer, q)
         if answer.kind is not Kind.INDICATOR or not q.years:
@@ -291,6 +295,26 @@ class Engine:
         out = self.cards.not_found(answer.query, message, [f"{first.id} {first.name}"])
         out.matches = [Match("indicator", first.id, answer.matches[0].score)]
         return out
+
+    def unprinted_count(self, answer: Answer) -> Answer:
+        """How many people, asked of an indicator the report prints only as a rate per
+        1,000 workers (職災死亡千人率: no count of deaths for 2021 or 2024): say so, with
+        the rate it prints."""
+        card = answer.cards[0]
+        if not card.figures or any(f.unit != "千人率" for f in card.figures):
+            return answer
+        first = card.indicator
+        actual = next((f for f in card.figures if f.period == "actual_2024"), None)
+        message = Msg(
+            "報告沒有列出指標 {id} {name} 的人數，只列出千人率；2024 年實際 {actual}。",
+            id=first.id,
+            name=Name(first.name, first.name_en),
+            actual=actual.text if actual else "",
+        )
+        later = next((r for r in card.related if "2025" in r.text), None)
+        if later is not None:  # the closest thing: a 2025 count of its highlight programme
+            message = Msg("{said}報告的推動亮點另提到：{text}", said=message, text=later.text)
+        return self._unprinted(answer, message)
 
     def unprinted_latest(self, answer: Answer, q) -> Answer:
         """The latest figure asked of an indicator (or of its part: 8.6.1's 就業率) the

@@ -101,6 +101,11 @@ _MEASURE = re.compile(r"(?:多少|幾)\s*(場次|人次|場|件|名|家|班|個�
 _MEASURE_EN = {"sessions": "場次", "cases": "件", "person-times": "人次", "classes": "班"}
 # The latest figure, asked in so many words (「最近 3 年」 is a span, not the latest).
 _LATEST = re.compile(r"2025|最新|今年|目前|現在|latest|current|\bnow\b|this year")
+_HEADCOUNT = re.compile(
+    r"人數|幾個?人|多少人|幾位|幾名|how many (?:people|persons|workers|deaths|died|were killed)"
+    r"|number of (?:people|persons|workers|deaths)"
+)
+_RATE = re.compile(r"千人率|比率|比例|率|\brate\b|per (?:1,?000|thousand)")
 _COUNT = re.compile(r"(?<![哪那])幾[項個]|多少項|多少個|how many|number of")
 # What kind of answer is asked: a number (多少, 幾, how many, 比例) or words (怎麼, 為什麼,
 # 哪些方式, what measures); both cues are features every candidate type is scored on.
@@ -170,6 +175,7 @@ class Question:
     describe: bool = False  # asks words: 怎麼, 為什麼, 哪些方式, what measures
     value: str = ""  # a kind of value asked (VALUES): age, money, phone
     latest: bool = False  # the latest (2025) figure is asked in so many words
+    headcount: bool = False  # asks how many people (人數, 幾個人, how many workers)
     measure: str = ""  # what a count asked is counted in: 多少場次 → 場次
     future: bool = False  # asks what comes next: 之後會, 未來, plans
     when: bool = False  # asks when: 幾年幾月, 何時, when
@@ -246,6 +252,7 @@ def analyse(text: str) -> Question:
         q.components.append("就業率")
         rest = _EMPLOYED_SHARE.sub("就業率", rest)
     q.latest = Field.LATEST in q.fields and bool(_LATEST.search(text))
+    q.headcount = bool(_HEADCOUNT.search(text)) and not _RATE.search(text)
     q.names_goals = q.goal is None and bool(re.search(r"核心目標|core goals?", text))
     q.names_indicators = q.names_indicators or bool(_INDICATOR_WORD.search(rest))
     rest = _blank(_INDICATOR_WORD, rest)  # 「指標」 says what kind of answer, not which one

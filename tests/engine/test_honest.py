@@ -78,3 +78,16 @@ def test_a_scheme_named_with_a_word_the_report_never_uses_is_not_covered(engine,
 @pytest.mark.parametrize("question", ["投資青年就業方案是什麼", "社會創新專業人員訓練發展計畫"])
 def test_a_scheme_the_report_names_is_answered(engine, question):
     assert engine.answer(question).found
+
+
+@pytest.mark.parametrize("question", ["2024年職災死了多少人", "How many workers died in 2024?"])
+def test_a_count_the_report_prints_only_as_a_rate_is_not_answered_with_the_rate(engine, question):
+    answer = engine.answer(question)
+    text = plain(answer)
+    assert not answer.found and "8.7.1" in text and "0.022" in text
+    assert "168 人" in text  # the closest thing: the programme's 2025 count, said as such
+
+
+@pytest.mark.parametrize("question", ["職災死亡千人率2024", "今年職災死亡人數"])
+def test_the_rate_or_the_latest_count_is_still_answered(engine, question):
+    assert engine.answer(question).found
