@@ -81,8 +81,9 @@ def _goal_number(text: str) -> int:
 
 _LIST = re.compile(
     r"哪些|哪幾|那些|列表|清單|列出|所有|全部|一覽|總覽"
-    r"|\blist\b|\ball\b|which indicators"
+    r"|\blist\b|\ball\b|which (?:of (?:the|its|these) )?(?:\d+ )?indicators"
 )
+_WHICH_INDICATORS = re.compile(r"which (?:of (?:the|its|these) )?(?:\d+ )?indicators")
 _UNMET = re.compile(
     r"未達成|沒有?達成|未達標|沒有?達標|未達到|沒有?達到|沒過|未達|不及格"
     r"|unmet|not met|missed|failed|fell short|short of"
@@ -235,7 +236,7 @@ def analyse(text: str) -> Question:
         rest = rest[: goal.start()] + " " + rest[goal.end() :]
     if _LIST.search(rest):
         q.wants_list = True
-        q.names_indicators = "which indicators" in rest  # the list word holds it
+        q.names_indicators = bool(_WHICH_INDICATORS.search(rest))  # the list word holds it
         rest = _blank(_LIST, rest)
     if _UNMET.search(rest):
         q.unmet = True
