@@ -38,6 +38,16 @@ def _number(word: str) -> bool:
     )
 
 
+def _needed(length: int) -> int:
+    """The fewest characters of a key (of `length`) that a text must hold for rapidfuzz's
+    partial ratio of the key within it to reach FUZZY_CUTOFF. That ratio is the best
+    100 × 2·LCS / (length + its window's length) over windows of the text, and a window
+    is at least as long as the LCS, which is at most the key's characters the text holds,
+    K: so it is at most 100 × 2K / (length + K), under the cutoff while
+    (200 − cutoff) × K < cutoff × length. Keys that fall short need no call."""
+    return -(-FUZZY_CUTOFF * length // (200 - FUZZY_CUTOFF))  # the ceiling, in integers
+
+
 def _typo_ratio(word: str, other: str, **kwargs) -> float:
     """rapidfuzz's ratio, but a word inside another is a different word, not a typo
     (勞動部 is not 勞動部長)."""
@@ -93,6 +103,8 @@ class Index:
         self._key_cache: dict[int, list] = {}  # target → its keys' weights (see _keys)
         self._key_index: dict[str, list[tuple[int, int]]] | None = None  # see _in_keys
         self._key_chars: dict[str, list[str]] = {}
+        self._letters: dict[int, frozenset] = {}  # target → its keys' characters
+        self._key_need: dict[int, int] = {}
         self._names: dict[Target, set[str]] = {}  # target → the words of its name
         self._by_id: dict[tuple[str, str], Target] = {}
         for t in self.targets:
@@ -189,6 +201,7 @@ class Index:
             for i, held in self._holders(r.known):
                 hits[i] = hits.get(i, 0) + weight * held
         spell = has_cjk(asked)
+        letters = set(asked)
         shares = self._shares(found, longer)  # key word → how much of it the question holds
         held: dict[int, set[int]] = {}  # target → its keys holding some of the question
         for w in shares:
@@ -205,15 +218,17 @@ class Index:
             keys = self._keys(i)
             coverage = 0.0  # the best key's share (_coverage); a key holding none has 0
             for k in held.get(i, ()):
-                weights, key_total, _ = keys[k]
+                weights, key_total, *_ = keys[k]
                 if key_total > 0:
                     got = 0.0
                     for wt, w in weights:
                         got += wt * shares.get(w, 0.0)
                     coverage = max(coverage, got / key_total)
-            if spell:  # (a ratio under the cutoff is never used: rapidfuzz may stop early)
+            if spell and len(self._key_letters(i) & letters) >= self._key_need[i]:
+                # (a ratio under the cutoff is never used: rapidfuzz may stop early)
                 near = [fuzz.partial_ratio(j, asked, score_cutoff=FUZZY_CUTOFF)
-                        for _, _, j in keys if len(j) <= len(asked)]  # fmt: skip
+                        for _, _, j, chars, need in keys
+                        if len(j) <= len(asked) and len(chars & letters) >= need]  # fmt: skip
                 spelled = max(near, default=0) / 100
                 if spelled >= FUZZY_CUTOFF / 100:
                     coverage = max(coverage, spelled)
@@ -239,15 +254,30 @@ class Index:
                 self._holding[word] = found
         return found
 
-    def _keys(self, i: int) -> list[tuple[list[tuple[float, str]], float, str]]:
-        """Each key of target i: its words' weights, their sum, and the key as one string."""
+    def _keys(self, i: int) -> list[tuple[list[tuple[float, str]], float, str, frozenset, int]]:
+        """Each key of target i: its words' weights, their sum, the key as one string, its
+        characters, and how many of them a question must hold for rapidfuzz's partial
+        ratio of the key within it to reach the cutoff (`_needed`)."""
         keys = self._key_cache.get(i)
         if keys is None:
             keys = self._key_cache[i] = []
             for key in self.key_words[i]:
                 weights = self._weights(tuple(key))
-                keys.append((weights, sum(wt for wt, _ in weights), "".join(key)))
+                joined = "".join(key)
+                chars = frozenset(joined)
+                keys.append((weights, sum(wt for wt, _ in weights), joined, chars,
+                             _needed(len(joined)) - (len(joined) - len(chars))))  # fmt: skip
         return keys
+
+    def _key_letters(self, i: int) -> frozenset:
+        """The characters of every key of target i, and (in `_key_need`) the fewest of them
+        a question must hold for one key to be worth rapidfuzz's call (`_keys`)."""
+        found = self._letters.get(i)
+        if found is None:
+            keys = self._keys(i)
+            found = self._letters[i] = frozenset().union(*(chars for *_, chars, _ in keys))
+            self._key_need[i] = min((need for *_, need in keys), default=0)
+        return found
 
     def _in_keys(self) -> dict[str, list[tuple[int, int]]]:
         """Every word of a key → the (target, key) pairs it is in; and by character, the
@@ -255,7 +285,7 @@ class Index:
         if self._key_index is None:
             index: dict[str, list[tuple[int, int]]] = {}
             for i in range(len(self.targets)):
-                for k, (weights, _, _) in enumerate(self._keys(i)):
+                for k, (weights, *_) in enumerate(self._keys(i)):
                     for _, w in weights:
                         pairs = index.setdefault(w, [])
                         if not pairs or pairs[-1] != (i, k):
@@ -359,6 +389,7 @@ class PassageIndex:
         n = len(self.docs)
         self.idf = {w: math.log(1 + (n - c + 0.5) / (c + 0.5)) for w, c in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        self._impact: dict[str, list[tuple[int, float]]] = {}  # see _impacts
 
     def state(self) -> list[dict[str, int]]:
         return self.docs
@@ -379,17 +410,28 @@ class PassageIndex:
             return []
         weights = {w: self.idf.get(w, self.max_idf) * (0.3 if len(w) == 1 else 1) for w in words}
         total = sum(weights.values())
-        out = []
-        for i, doc in enumerate(self.docs):
-            bm25, held = 0.0, 0.0
-            for w in weights:
-                tf = doc.get(w, 0)
+        bm25: dict[int, float] = {}
+        held: dict[int, float] = {}
+        for w, weight in weights.items():  # each passage's sums in the words' order
+            for i, score in self._impacts(w):
+                bm25[i] = bm25.get(i, 0.0) + score
+                held[i] = held.get(i, 0.0) + weight
+        out = [(i, bm25[i], held[i] / total) for i in sorted(bm25) if bm25[i] > 0]
+        out.sort(key=lambda x: (-x[2], -x[1]))
+        return out
+
+    def _impacts(self, word: str) -> list[tuple[int, float]]:
+        """(passage, the word's BM25 score in it) for each passage holding the word, worked
+        out once per word of the passages (the same arithmetic as passage by passage)."""
+        found = self._impact.get(word)
+        if found is None:
+            if word not in self.idf:
+                return []
+            found = self._impact[word] = []
+            for i, doc in enumerate(self.docs):
+                tf = doc.get(word, 0)
                 if tf:
                     norm = tf * (self.K1 + 1)
                     norm /= tf + self.K1 * (1 - self.B + self.B * self.lengths[i] / self.avg)
-                    bm25 += self.idf[w] * norm
-                    held += weights[w]
-            if bm25 > 0:
-                out.append((i, bm25, held / total))
-        out.sort(key=lambda x: (-x[2], -x[1]))
-        return out
+                    found.append((i, self.idf[word] * norm))
+        return found

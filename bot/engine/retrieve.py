@@ -7,6 +7,7 @@ not depend on jieba cutting a question the way it cut the report (「加保方�
 sentence that holds its characters. Both scores are features of the decision.
 """
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -103,11 +104,10 @@ class UnitIndex:
         w_bm25, w_held, w_total = self.by_word.scores(terms, among)
         c_bm25, c_held, c_total = self.by_char.scores(bigrams(text), among)
         ceiling = (K1 + 1) * (w_total + c_total) or 1.0
-        found = set(w_bm25) | set(c_bm25)
-        hits = [
-            Hit(i, w_held.get(i, 0.0), c_held.get(i, 0.0),
-                (w_bm25.get(i, 0.0) + c_bm25.get(i, 0.0)) / ceiling)
-            for i in found
-        ]  # fmt: skip
-        hits.sort(key=lambda h: (-(h.words + h.chars), -h.bm25, h.index))
-        return hits[:limit]
+        ranked = heapq.nsmallest(  # the best `limit` by the sort key, as sorted()[:limit]
+            limit,
+            ((-(w_held.get(i, 0.0) + c_held.get(i, 0.0)),
+              -((w_bm25.get(i, 0.0) + c_bm25.get(i, 0.0)) / ceiling), i)
+             for i in set(w_bm25) | set(c_bm25)),
+        )  # fmt: skip
+        return [Hit(i, w_held.get(i, 0.0), c_held.get(i, 0.0), -bm25) for _, bm25, i in ranked]
