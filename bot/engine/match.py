@@ -104,6 +104,8 @@ class Index:
         self._key_index: dict[str, list[tuple[int, int]]] | None = None  # see _in_keys
         self._key_chars: dict[str, list[str]] = {}
         self._letters: dict[int, frozenset] = {}  # target → its keys' characters
+        self._near_memo: dict[str, tuple[str, ...]] = {}  # question word → key words near it
+        self._cover: dict[tuple[str, str], int] = {}  # (key word, question word) → its cover
         self._key_need: dict[int, int] = {}
         self._names: dict[Target, set[str]] = {}  # target → the words of its name
         self._by_id: dict[tuple[str, str], Target] = {}
@@ -209,7 +211,6 @@ class Index:
                 if i in hits:
                     held.setdefault(i, set()).add(k)
         results = []
-        named: dict[Target, float] = {}  # the share of its own name (its first key)
         for i in sorted(hits):  # in the targets' order, as ties are kept
             t, hit = self.targets[i], hits[i]
             if (types and t.type not in types) or hit <= 0:
@@ -224,7 +225,8 @@ class Index:
                     for wt, w in weights:
                         got += wt * shares.get(w, 0.0)
                     coverage = max(coverage, got / key_total)
-            if spell and len(self._key_letters(i) & letters) >= self._key_need[i]:
+            chars = self._letters.get(i) or self._key_letters(i)
+            if spell and len(chars & letters) >= self._key_need[i]:
                 # (a ratio under the cutoff is never used: rapidfuzz may stop early)
                 near = [fuzz.partial_ratio(j, asked, score_cutoff=FUZZY_CUTOFF)
                         for _, _, j, chars, need in keys
@@ -233,17 +235,34 @@ class Index:
                 if spelled >= FUZZY_CUTOFF / 100:
                     coverage = max(coverage, spelled)
             score = 100 * (PRECISION_WEIGHT * precision + (1 - PRECISION_WEIGHT) * coverage)
-            results.append(Scored(t, round(score, 1), precision, coverage))
-            if keys and keys[0][1] > 0:
-                named[t] = sum(wt * shares.get(w, 0.0) for wt, w in keys[0][0]) / keys[0][1]
-            else:
-                named[t] = 0.0
-        # equals: the one whose own name (not an alias) holds the question first (「職災」:
-        # 8.7.1 職災死亡千人率 before 1.3.2, which holds it through its alias 職災保險)
-        results.sort(
-            key=lambda s: (-s.score, -s.coverage, -named[s.target], s.target.type != "indicator")
-        )
-        return results
+            results.append((Scored(t, round(score, 1), precision, coverage), i))
+        results.sort(key=lambda r: (-r[0].score, -r[0].coverage))
+        ranked, start = [], 0
+        while start < len(results):  # equals: the one whose own name (not an alias) holds
+            # the question first (「職災」: 8.7.1 職災死亡千人率 before 1.3.2, which holds it
+            # through its alias 職災保險), then indicators; else as they were
+            end = start + 1
+            first = results[start][0]
+            while end < len(results) and (results[end][0].score, results[end][0].coverage) == (
+                first.score,
+                first.coverage,
+            ):
+                end += 1
+            equals = results[start:end]
+            if len(equals) > 1:
+                equals.sort(
+                    key=lambda r: (-self._named(r[1], shares), r[0].target.type != "indicator")
+                )
+            ranked += [s for s, _ in equals]
+            start = end
+        return ranked
+
+    def _named(self, i: int, shares: dict[str, float]) -> float:
+        """The share of target i's own name (its first key) the question holds."""
+        keys = self._keys(i)
+        if keys and keys[0][1] > 0:
+            return sum(wt * shares.get(w, 0.0) for wt, w in keys[0][0]) / keys[0][1]
+        return 0.0
 
     def _holders(self, word: str) -> list[tuple[int, float]]:
         """The targets holding a (known) word, each with how much of it (`_held` > 0)."""
@@ -301,14 +320,48 @@ class Index:
         """The key words the question holds some of (`_share` > 0): only words sharing a
         character with its words can be one (a word inside another, or holding one)."""
         self._in_keys()
-        rare = [min(f, key=lambda c: len(self._key_chars.get(c, ()))) for f in found if f]
-        near = {w for c in rare for w in self._key_chars.get(c, ())}
-        near |= {f[a:b] for f in found for a in range(len(f)) for b in range(a + 1, len(f) + 1)}
+        near = {w for f in found for w in self._near(f)}
         shares = {}
         for w in near:
-            if w in self._key_index and (share := self._share(w, found, longer)) > 0:
+            if (share := self._covered_share(w, found, longer)) > 0:
                 shares[w] = share
         return shares
+
+    def _near(self, word: str) -> tuple[str, ...]:
+        """The key words that may share something with a word of the question: those
+        holding its rarest character, and its own parts (memoised per word)."""
+        near = self._near_memo.get(word)
+        if near is None:
+            every = set()
+            if word:
+                rare = min(word, key=lambda c: len(self._key_chars.get(c, ())))
+                every = set(self._key_chars.get(rare, ()))
+            every |= {word[a:b] for a in range(len(word)) for b in range(a + 1, len(word) + 1)}
+            near = tuple(w for w in every if w in self._key_index)
+            if len(self._near_memo) < MEMO:
+                self._near_memo[word] = near
+        return near
+
+    def _covered_share(self, word: str, found: set[str], longer: list[str]) -> float:
+        """`_share`, from each question word's cover of the key word (memoised per pair):
+        the positions it covers as bits, or -1 when it holds the whole word."""
+        if word in found:
+            return 1.0
+        covered = 0
+        for f in longer:
+            mask = self._cover.get((word, f))
+            if mask is None:
+                mask = -1 if word in f else 0
+                start = word.find(f) if mask == 0 else -1
+                while start >= 0:
+                    mask |= ((1 << len(f)) - 1) << start
+                    start = word.find(f, start + 1)
+                if len(self._cover) < MEMO:
+                    self._cover[(word, f)] = mask
+            if mask < 0:
+                return 1.0
+            covered |= mask
+        return (covered.bit_count() / len(word)) ** 2 if word else 0.0
 
     def _held(self, word: str | None, words: set[str]) -> float:
         """1 when the target has the word; for a compound it lacks, the share of its parts

@@ -46,12 +46,12 @@ class _Bm25:
         total = sum(weights.values()) or 1.0
         bm25: dict[int, float] = {}
         held: dict[int, float] = {}
-        for t, idf in weights.items():
+        bm25_at, held_at = bm25.get, held.get
+        for t, idf in weights.items():  # each doc's sums in the terms' order
             for i, score in self._impacts(t):
-                if among is not None and i not in among:
-                    continue
-                bm25[i] = bm25.get(i, 0.0) + score
-                held[i] = held.get(i, 0.0) + idf
+                if among is None or i in among:
+                    bm25[i] = bm25_at(i, 0.0) + score
+                    held[i] = held_at(i, 0.0) + idf
         return bm25, {i: h / total for i, h in held.items()}, total
 
     def _impacts(self, term: str) -> list[tuple[int, float]]:
