@@ -374,17 +374,17 @@ class Cards:
 
     def own_excerpt(self, ind_id: str, units: list) -> str:
         """The first of the units the indicator's card may quote as its own, or ""."""
-        mine = self.owned.units[ind_id]
-        return next((LABEL.sub("", u.text) for u in units if u in mine), "")
+        mine = self.owned.unit_ids[ind_id]
+        return next((LABEL.sub("", u.text) for u in units if u.id in mine), "")
 
     def aside(self, ind_id: str, units: list) -> tuple[Aside, ...]:
         """Units the indicator's card may show beside it: not its own (the excerpt quotes
         those) and printing no other indicator's figure."""
-        mine = self.owned.units[ind_id]
+        mine = self.owned.unit_ids[ind_id]
         return tuple(
             Aside(u.section, LABEL.sub("", u.text), u.page)
             for u in units
-            if u not in mine and not self.owned.foreign(u.text, ind_id)
+            if u.id not in mine and not self.owned.foreign(u.text, ind_id)
         )
 
     def units(self, question: str, chosen: list, score: float) -> Answer:
