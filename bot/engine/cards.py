@@ -62,6 +62,7 @@ class Cards:
         self.canon = canon
         self.owned = Owned(knowledge, canon)
         self.related = {i: self._related(i) for i in knowledge.indicators}
+        self._named: dict[tuple[str, str], tuple[str, str]] = {}  # see match
 
     def _related(self, ind_id: str) -> tuple:
         """Programme figures about the same thing as the indicator, that it does not print,
@@ -82,7 +83,10 @@ class Cards:
         return tuple(out)
 
     def match(self, kind: str, ident: str, score: float) -> Match:
-        return Match(kind, ident, score, self.label(kind, ident), self.headline(kind, ident))
+        named = self._named.get((kind, ident))
+        if named is None:  # (one per target: bounded) label and headline are the store's
+            named = self._named[kind, ident] = (self.label(kind, ident), self.headline(kind, ident))
+        return Match(kind, ident, score, *named)
 
     def headline(self, kind: str, ident: str) -> str:
         """「8.7.1 職災死亡千人率 2024：0.022（目標 0.019 以下）○」: what a choice stands for."""
