@@ -120,6 +120,8 @@ class Answer:
     brief: bool = False  # a follow-up: the asked part only, the full card one tap away
     message: str = ""  # why not found, or a note to the user (a Msg), or a section
     suggestions: list[str] = field(default_factory=list)  # sample questions
+    context_free: bool = False  # the same whatever the previous answer (not read): the
+    #                             question alone keys it (Engine.answer says so)
 
     @property
     def zone(self) -> str:

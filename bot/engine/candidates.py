@@ -64,6 +64,12 @@ def _common(c: dict[str, float], kind: str, cues: dict[str, float]) -> None:
             c[f"all:{name}"] = value
 
 
+def follows(q: Question, words: list[str]) -> bool:
+    """Whether a question may follow up on the previous answer (「那目標呢？」: it asks a
+    field, or names nothing): only then is that answer's subject a candidate's input."""
+    return bool(q.fields or q.components or not words)
+
+
 def generate(
     engine: Engine,
     question: str,
@@ -145,7 +151,7 @@ def generate(
         }
         _common(f, "listing", cues)
         out.append(Candidate("listing", listing.matches[0].id, f, lambda: listing))
-    if context is not None and (q.fields or q.components or not words):
+    if context is not None and follows(q, words):
         follow = engine.follow_up(question, q, context)
         if follow is not None:
             f = {"follow:no_words": float(not words), "follow:top": best}

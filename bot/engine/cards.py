@@ -64,6 +64,7 @@ class Cards:
         self.canon = canon
         self.owned = Owned(knowledge, canon)
         self.related = {i: self._related(i) for i in knowledge.indicators}
+        self._named: dict[tuple[str, str], tuple[str, str]] = {}  # see match
 
     def _related(self, ind_id: str) -> tuple:
         """Programme figures about the same thing as the indicator, that it does not print,
@@ -84,7 +85,10 @@ class Cards:
         return tuple(out)
 
     def match(self, kind: str, ident: str, score: float) -> Match:
-        return Match(kind, ident, score, self.label(kind, ident), self.headline(kind, ident))
+        named = self._named.get((kind, ident))
+        if named is None:  # (one per target: bounded) label and headline are the store's
+            named = self._named[kind, ident] = (self.label(kind, ident), self.headline(kind, ident))
+        return Match(kind, ident, score, *named)
 
     def headline(self, kind: str, ident: str) -> str:
         """「8.7.1 職災死亡千人率 2024：0.022（目標 0.019 以下）○」: what a choice stands for."""
@@ -376,17 +380,17 @@ class Cards:
 
     def own_excerpt(self, ind_id: str, units: list) -> str:
         """The first of the units the indicator's card may quote as its own, or ""."""
-        mine = self.owned.units[ind_id]
-        return next((LABEL.sub("", u.text) for u in units if u in mine), "")
+        mine = self.owned.unit_ids[ind_id]
+        return next((LABEL.sub("", u.text) for u in units if u.id in mine), "")
 
     def aside(self, ind_id: str, units: list) -> tuple[Aside, ...]:
         """Units the indicator's card may show beside it: not its own (the excerpt quotes
         those) and printing no other indicator's figure."""
-        mine = self.owned.units[ind_id]
+        mine = self.owned.unit_ids[ind_id]
         return tuple(
             Aside(u.section, LABEL.sub("", u.text), u.page)
             for u in units
-            if u not in mine and not self.owned.foreign(u.text, ind_id)
+            if u.id not in mine and not self.owned.foreign(u.text, ind_id)
         )
 
     def units(self, question: str, chosen: list, score: float) -> Answer:

@@ -64,6 +64,8 @@ class Decision:
     off_topic: tuple[str, ...] = ()  # words naming a subject the report does not cover
     words: tuple[str, ...] = ()  # the question's words for the report's text
     value: str = ""  # the kind of value asked (an age, an amount), when nothing prints one
+    reads_context: bool = False  # a follow-up may be meant: the previous answer's subject,
+    #                              given one, is a candidate's input (candidates.follows)
 
     @property
     def best(self) -> Candidate | None:

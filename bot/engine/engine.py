@@ -230,22 +230,31 @@ class Engine:
     # -- answering ---------------------------------------------------------------
 
     def answer(self, question: str, context: Context | None = None) -> Answer:
+        """The answer to a question asked after `context` (the previous answer's subject);
+        `context_free` on it when that subject was not read: the same whatever it is."""
+        answer, reads_context = self._respond(question, context)
+        answer.context_free = not reads_context  # (a new Answer each call: never shared)
+        return answer
+
+    def _respond(self, question: str, context: Context | None) -> tuple[Answer, bool]:
         text = normalise(question)
         if not text:
-            return self.cards.not_found(
-                question, Msg("請輸入想問的問題，例如指標名稱或編號。"), SAMPLES
-            )
+            ask = Msg("請輸入想問的問題，例如指標名稱或編號。")
+            return self.cards.not_found(question, ask, SAMPLES), False
         talk = questions.small_talk(text)
         if talk:  # 「你好」, 「謝謝」: a friendly line, not "the report does not say"
-            return replace(self.cards.not_found(question, talk, SAMPLES), kind=Kind.CHAT)
+            return replace(self.cards.not_found(question, talk, SAMPLES), kind=Kind.CHAT), False
         q = self.analyse(text)
         if q.bad_ids and not q.ids:
             missing = Msg("報告中沒有指標 {ids}。", ids=Joined("、", q.bad_ids))
-            return self.cards.not_found(question, missing, SAMPLES, listing=True)
+            return self.cards.not_found(question, missing, SAMPLES, listing=True), False
         if q.goal is not None and q.goal not in self.knowledge.goals:  # 「SDG 13」, 「目標 5」
             missing = Msg("這份報告沒有談到核心目標 {n}。", n=q.goal)
-            return self.cards.not_found(question, missing, SAMPLES)
-        return self.unprinted_year(self._answer(question, context, q), q)
+            return self.cards.not_found(question, missing, SAMPLES), False
+        if q.ids:
+            return self.unprinted_year(self._by_id(question, q), q), False
+        decision = self.explain_q(q, question, context)
+        return self.unprinted_year(self._build(question, decision, q), q), decision.reads_context
 
     def unprinted_year(self, answer: Answer, q) -> Answer:
         """A year the report prints no figure of for the indicator (2022, 2023, a 2030
@@ -350,12 +359,6 @@ class Engine:
             message = Msg("{said}報告的推動亮點另提到：{text}", said=message, text=later.text)
         return self._unprinted(answer, message)
 
-    def _answer(self, question: str, context: Context | None, q) -> Answer:
-        if q.ids:
-            return self._by_id(question, q)
-        decision = self.explain_q(q, question, context)
-        return self._build(question, decision, q)
-
     def explain(self, question: str, context: Context | None = None) -> Decision:
         """The scored candidates behind an answer, best first (sdgbot ask --explain)."""
         return self.explain_q(self.analyse(normalise(question)), question, context)
@@ -387,6 +390,8 @@ class Engine:
         decision = decide(found, self.weights, off_topic, content)
         if q.value and decision.zone != "answer":
             decision = replace(decision, zone="none", value=q.value)
+        if candidates.follows(q, words):
+            decision = replace(decision, reads_context=True)
         return decision
 
     def _unknown_schemes(self, text: str) -> list[str]:

@@ -38,6 +38,16 @@ def _number(word: str) -> bool:
     )
 
 
+def _needed(length: int) -> int:
+    """The fewest characters of a key (of `length`) that a text must hold for rapidfuzz's
+    partial ratio of the key within it to reach FUZZY_CUTOFF. That ratio is the best
+    100 × 2·LCS / (length + its window's length) over windows of the text, and a window
+    is at least as long as the LCS, which is at most the key's characters the text holds,
+    K: so it is at most 100 × 2K / (length + K), under the cutoff while
+    (200 − cutoff) × K < cutoff × length. Keys that fall short need no call."""
+    return -(-FUZZY_CUTOFF * length // (200 - FUZZY_CUTOFF))  # the ceiling, in integers
+
+
 def _typo_ratio(word: str, other: str, **kwargs) -> float:
     """rapidfuzz's ratio, but a word inside another is a different word, not a typo
     (勞動部 is not 勞動部長)."""
@@ -93,6 +103,10 @@ class Index:
         self._key_cache: dict[int, list] = {}  # target → its keys' weights (see _keys)
         self._key_index: dict[str, list[tuple[int, int]]] | None = None  # see _in_keys
         self._key_chars: dict[str, list[str]] = {}
+        self._letters: dict[int, frozenset] = {}  # target → its keys' characters
+        self._near_memo: dict[str, tuple[str, ...]] = {}  # question word → key words near it
+        self._cover: dict[tuple[str, str], int] = {}  # (key word, question word) → its cover
+        self._key_need: dict[int, int] = {}
         self._names: dict[Target, set[str]] = {}  # target → the words of its name
         self._by_id: dict[tuple[str, str], Target] = {}
         for t in self.targets:
@@ -189,6 +203,7 @@ class Index:
             for i, held in self._holders(r.known):
                 hits[i] = hits.get(i, 0) + weight * held
         spell = has_cjk(asked)
+        letters = set(asked)
         shares = self._shares(found, longer)  # key word → how much of it the question holds
         held: dict[int, set[int]] = {}  # target → its keys holding some of the question
         for w in shares:
@@ -196,7 +211,6 @@ class Index:
                 if i in hits:
                     held.setdefault(i, set()).add(k)
         results = []
-        named: dict[Target, float] = {}  # the share of its own name (its first key)
         for i in sorted(hits):  # in the targets' order, as ties are kept
             t, hit = self.targets[i], hits[i]
             if (types and t.type not in types) or hit <= 0:
@@ -205,30 +219,50 @@ class Index:
             keys = self._keys(i)
             coverage = 0.0  # the best key's share (_coverage); a key holding none has 0
             for k in held.get(i, ()):
-                weights, key_total, _ = keys[k]
+                weights, key_total, *_ = keys[k]
                 if key_total > 0:
                     got = 0.0
                     for wt, w in weights:
                         got += wt * shares.get(w, 0.0)
                     coverage = max(coverage, got / key_total)
-            if spell:  # (a ratio under the cutoff is never used: rapidfuzz may stop early)
+            chars = self._letters.get(i) or self._key_letters(i)
+            if spell and len(chars & letters) >= self._key_need[i]:
+                # (a ratio under the cutoff is never used: rapidfuzz may stop early)
                 near = [fuzz.partial_ratio(j, asked, score_cutoff=FUZZY_CUTOFF)
-                        for _, _, j in keys if len(j) <= len(asked)]  # fmt: skip
+                        for _, _, j, chars, need in keys
+                        if len(j) <= len(asked) and len(chars & letters) >= need]  # fmt: skip
                 spelled = max(near, default=0) / 100
                 if spelled >= FUZZY_CUTOFF / 100:
                     coverage = max(coverage, spelled)
             score = 100 * (PRECISION_WEIGHT * precision + (1 - PRECISION_WEIGHT) * coverage)
-            results.append(Scored(t, round(score, 1), precision, coverage))
-            if keys and keys[0][1] > 0:
-                named[t] = sum(wt * shares.get(w, 0.0) for wt, w in keys[0][0]) / keys[0][1]
-            else:
-                named[t] = 0.0
-        # equals: the one whose own name (not an alias) holds the question first (「職災」:
-        # 8.7.1 職災死亡千人率 before 1.3.2, which holds it through its alias 職災保險)
-        results.sort(
-            key=lambda s: (-s.score, -s.coverage, -named[s.target], s.target.type != "indicator")
-        )
-        return results
+            results.append((Scored(t, round(score, 1), precision, coverage), i))
+        results.sort(key=lambda r: (-r[0].score, -r[0].coverage))
+        ranked, start = [], 0
+        while start < len(results):  # equals: the one whose own name (not an alias) holds
+            # the question first (「職災」: 8.7.1 職災死亡千人率 before 1.3.2, which holds it
+            # through its alias 職災保險), then indicators; else as they were
+            end = start + 1
+            first = results[start][0]
+            while end < len(results) and (results[end][0].score, results[end][0].coverage) == (
+                first.score,
+                first.coverage,
+            ):
+                end += 1
+            equals = results[start:end]
+            if len(equals) > 1:
+                equals.sort(
+                    key=lambda r: (-self._named(r[1], shares), r[0].target.type != "indicator")
+                )
+            ranked += [s for s, _ in equals]
+            start = end
+        return ranked
+
+    def _named(self, i: int, shares: dict[str, float]) -> float:
+        """The share of target i's own name (its first key) the question holds."""
+        keys = self._keys(i)
+        if keys and keys[0][1] > 0:
+            return sum(wt * shares.get(w, 0.0) for wt, w in keys[0][0]) / keys[0][1]
+        return 0.0
 
     def _holders(self, word: str) -> list[tuple[int, float]]:
         """The targets holding a (known) word, each with how much of it (`_held` > 0)."""
@@ -239,15 +273,30 @@ class Index:
                 self._holding[word] = found
         return found
 
-    def _keys(self, i: int) -> list[tuple[list[tuple[float, str]], float, str]]:
-        """Each key of target i: its words' weights, their sum, and the key as one string."""
+    def _keys(self, i: int) -> list[tuple[list[tuple[float, str]], float, str, frozenset, int]]:
+        """Each key of target i: its words' weights, their sum, the key as one string, its
+        characters, and how many of them a question must hold for rapidfuzz's partial
+        ratio of the key within it to reach the cutoff (`_needed`)."""
         keys = self._key_cache.get(i)
         if keys is None:
             keys = self._key_cache[i] = []
             for key in self.key_words[i]:
                 weights = self._weights(tuple(key))
-                keys.append((weights, sum(wt for wt, _ in weights), "".join(key)))
+                joined = "".join(key)
+                chars = frozenset(joined)
+                keys.append((weights, sum(wt for wt, _ in weights), joined, chars,
+                             _needed(len(joined)) - (len(joined) - len(chars))))  # fmt: skip
         return keys
+
+    def _key_letters(self, i: int) -> frozenset:
+        """The characters of every key of target i, and (in `_key_need`) the fewest of them
+        a question must hold for one key to be worth rapidfuzz's call (`_keys`)."""
+        found = self._letters.get(i)
+        if found is None:
+            keys = self._keys(i)
+            found = self._letters[i] = frozenset().union(*(chars for *_, chars, _ in keys))
+            self._key_need[i] = min((need for *_, need in keys), default=0)
+        return found
 
     def _in_keys(self) -> dict[str, list[tuple[int, int]]]:
         """Every word of a key → the (target, key) pairs it is in; and by character, the
@@ -255,7 +304,7 @@ class Index:
         if self._key_index is None:
             index: dict[str, list[tuple[int, int]]] = {}
             for i in range(len(self.targets)):
-                for k, (weights, _, _) in enumerate(self._keys(i)):
+                for k, (weights, *_) in enumerate(self._keys(i)):
                     for _, w in weights:
                         pairs = index.setdefault(w, [])
                         if not pairs or pairs[-1] != (i, k):
@@ -271,14 +320,48 @@ class Index:
         """The key words the question holds some of (`_share` > 0): only words sharing a
         character with its words can be one (a word inside another, or holding one)."""
         self._in_keys()
-        rare = [min(f, key=lambda c: len(self._key_chars.get(c, ()))) for f in found if f]
-        near = {w for c in rare for w in self._key_chars.get(c, ())}
-        near |= {f[a:b] for f in found for a in range(len(f)) for b in range(a + 1, len(f) + 1)}
+        near = {w for f in found for w in self._near(f)}
         shares = {}
         for w in near:
-            if w in self._key_index and (share := self._share(w, found, longer)) > 0:
+            if (share := self._covered_share(w, found, longer)) > 0:
                 shares[w] = share
         return shares
+
+    def _near(self, word: str) -> tuple[str, ...]:
+        """The key words that may share something with a word of the question: those
+        holding its rarest character, and its own parts (memoised per word)."""
+        near = self._near_memo.get(word)
+        if near is None:
+            every = set()
+            if word:
+                rare = min(word, key=lambda c: len(self._key_chars.get(c, ())))
+                every = set(self._key_chars.get(rare, ()))
+            every |= {word[a:b] for a in range(len(word)) for b in range(a + 1, len(word) + 1)}
+            near = tuple(w for w in every if w in self._key_index)
+            if len(self._near_memo) < MEMO:
+                self._near_memo[word] = near
+        return near
+
+    def _covered_share(self, word: str, found: set[str], longer: list[str]) -> float:
+        """`_share`, from each question word's cover of the key word (memoised per pair):
+        the positions it covers as bits, or -1 when it holds the whole word."""
+        if word in found:
+            return 1.0
+        covered = 0
+        for f in longer:
+            mask = self._cover.get((word, f))
+            if mask is None:
+                mask = -1 if word in f else 0
+                start = word.find(f) if mask == 0 else -1
+                while start >= 0:
+                    mask |= ((1 << len(f)) - 1) << start
+                    start = word.find(f, start + 1)
+                if len(self._cover) < MEMO:
+                    self._cover[(word, f)] = mask
+            if mask < 0:
+                return 1.0
+            covered |= mask
+        return (covered.bit_count() / len(word)) ** 2 if word else 0.0
 
     def _held(self, word: str | None, words: set[str]) -> float:
         """1 when the target has the word; for a compound it lacks, the share of its parts
@@ -359,6 +442,7 @@ class PassageIndex:
         n = len(self.docs)
         self.idf = {w: math.log(1 + (n - c + 0.5) / (c + 0.5)) for w, c in df.items()}
         self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        self._impact: dict[str, list[tuple[int, float]]] = {}  # see _impacts
 
     def state(self) -> list[dict[str, int]]:
         return self.docs
@@ -379,17 +463,28 @@ class PassageIndex:
             return []
         weights = {w: self.idf.get(w, self.max_idf) * (0.3 if len(w) == 1 else 1) for w in words}
         total = sum(weights.values())
-        out = []
-        for i, doc in enumerate(self.docs):
-            bm25, held = 0.0, 0.0
-            for w in weights:
-                tf = doc.get(w, 0)
+        bm25: dict[int, float] = {}
+        held: dict[int, float] = {}
+        for w, weight in weights.items():  # each passage's sums in the words' order
+            for i, score in self._impacts(w):
+                bm25[i] = bm25.get(i, 0.0) + score
+                held[i] = held.get(i, 0.0) + weight
+        out = [(i, bm25[i], held[i] / total) for i in sorted(bm25) if bm25[i] > 0]
+        out.sort(key=lambda x: (-x[2], -x[1]))
+        return out
+
+    def _impacts(self, word: str) -> list[tuple[int, float]]:
+        """(passage, the word's BM25 score in it) for each passage holding the word, worked
+        out once per word of the passages (the same arithmetic as passage by passage)."""
+        found = self._impact.get(word)
+        if found is None:
+            if word not in self.idf:
+                return []
+            found = self._impact[word] = []
+            for i, doc in enumerate(self.docs):
+                tf = doc.get(word, 0)
                 if tf:
                     norm = tf * (self.K1 + 1)
                     norm /= tf + self.K1 * (1 - self.B + self.B * self.lengths[i] / self.avg)
-                    bm25 += self.idf[w] * norm
-                    held += weights[w]
-            if bm25 > 0:
-                out.append((i, bm25, held / total))
-        out.sort(key=lambda x: (-x[2], -x[1]))
-        return out
+                    found.append((i, self.idf[word] * norm))
+        return found

@@ -17,24 +17,35 @@ ELSEWHERE_LEAD = 2  # ... and this many more than the indicator's own best claus
 KIN = 3  # two-character pieces a programme's title shares with the indicator's name
 LABEL = re.compile(r"^\d+\.\s*[^，。：]{2,12}：")  # 「2. 執行說明：」 before an item's text
 _CLAUSE = re.compile(r"[，；。：\n]")
+MEMO = 20_000  # texts remembered with their foreign figures
 
 
 class Owned:
     def __init__(self, knowledge: Knowledge, canon: Callable[[str], str]):
         self.k = knowledge
         self.canon = canon
+        self._foreign: dict[tuple[str, str], list[str]] = {}  # (text, indicator) → foreign
+        self._clauses: dict[int, list[str]] = {}  # unit id → its clauses, canon
+        self._theirs: dict[str, list[Unit]] = {}  # indicator → its kin programmes' units
         self.units = {i: self._quotable(i) for i in knowledge.indicators}
+        self.unit_ids = {i: frozenset(u.id for u in units) for i, units in self.units.items()}
 
     def foreign(self, text: str, ind_id: str) -> list[str]:
         """The numbers of a text that are another indicator's figures and not this one's
-        (twins such as 8.5.3 and 10.2.2 print the same figures, so none is foreign)."""
-        mine = self.k.figures[ind_id]
-        return [
-            n.text
-            for n in printed_numbers(text)
-            if not _stored(n, mine)
-            and any(_stored(n, figs) for i, figs in self.k.figures.items() if i != ind_id)
-        ]
+        (twins such as 8.5.3 and 10.2.2 print the same figures, so none is foreign).
+        Memoised: the texts are the report's units and clauses."""
+        found = self._foreign.get((text, ind_id))
+        if found is None:
+            mine = self.k.figures[ind_id]
+            found = [
+                n.text
+                for n in printed_numbers(text)
+                if not _stored(n, mine)
+                and any(_stored(n, figs) for i, figs in self.k.figures.items() if i != ind_id)
+            ]
+            if len(self._foreign) < MEMO:
+                self._foreign[(text, ind_id)] = found
+        return found
 
     def _quotable(self, ind_id: str) -> list[Unit]:
         return [
@@ -57,14 +68,18 @@ class Owned:
         words) whose text answers the rest of the question clearly better than anything the
         indicator owns (「青年就業亮點寫…多少青年及成人參加職前訓練」), or None. The card
         cannot quote it, so that programme answers instead."""
-        ind = self.k.indicators[ind_id]
-        name = _pairs(self.canon(ind.name))
-        kin = {
-            p.id
-            for p in self.k.programmes.values()
-            if p.goal == ind.goal and len(name & _pairs(self.canon(p.title))) >= KIN
-        }
-        theirs = [u for u in self.k.units if u.owner_type == "programme" and int(u.owner_id) in kin]
+        theirs = self._theirs.get(ind_id)
+        if theirs is None:  # (one list per indicator: bounded)
+            ind = self.k.indicators[ind_id]
+            name = _pairs(self.canon(ind.name))
+            kin = {
+                p.id
+                for p in self.k.programmes.values()
+                if p.goal == ind.goal and len(name & _pairs(self.canon(p.title))) >= KIN
+            }
+            theirs = self._theirs[ind_id] = [
+                u for u in self.k.units if u.owner_type == "programme" and int(u.owner_id) in kin
+            ]
         unit, score = self.best(theirs, words)
         _, own = self.best(self.units[ind_id], words)
         if unit and score[0] >= ELSEWHERE_HITS and score[0] >= own[0] + ELSEWHERE_LEAD:
@@ -77,7 +92,9 @@ class Owned:
         words = [w for w in words if not w.isascii() or len(w) > 1]
         best, best_score = None, (0, 0)
         for unit in units if words else ():
-            clauses = [self.canon(c) for c in _CLAUSE.split(unit.text)]
+            clauses = self._clauses.get(unit.id)
+            if clauses is None:  # (one list per unit: bounded)
+                clauses = self._clauses[unit.id] = [self.canon(c) for c in _CLAUSE.split(unit.text)]
             hits = [sum(len(w) for w in words if w in c) for c in clauses]
             score = (max(hits), sum(hits))
             if score > best_score:

@@ -46,7 +46,9 @@ FIELD_WORDS: list[tuple[Field, str]] = [
         r"|\bmeasured?\b|\bcount(?:ed|ing)\b",
     ),
 ]
+_FIELD_PATTERNS = [(name, re.compile(pattern)) for name, pattern in FIELD_WORDS]
 _COMPONENTS = r"就業率|訓後就業率|推介就業率|employment rate"
+_COMPONENT = re.compile(_COMPONENTS)
 _EMPLOYED_SHARE = re.compile(r"就業\S{0,2}?(?:比率|百分比)")  # 就業的比率: the 就業率 part
 
 # 2025 年 1 月至 8 月, 今年 1 到 8 月, 截至 2025 年 7 月底: the latest period.
@@ -243,11 +245,11 @@ def analyse(text: str) -> Question:
     elif (q.wants_list or q.count) and _MET.search(rest):
         q.met = True
         q.wants_list = True  # 有幾項指標達成: the met ones, counted
-    for name, pattern in FIELD_WORDS:
-        if re.search(pattern, rest) and name not in q.fields:
+    for name, pattern in _FIELD_PATTERNS:
+        if name not in q.fields and pattern.search(rest):
             q.fields.append(name)
             rest = _blank(pattern, rest)
-    for m in re.finditer(_COMPONENTS, text):
+    for m in _COMPONENT.finditer(text):
         q.components.append(m.group(0))
     if not q.components and _EMPLOYED_SHARE.search(text):
         q.components.append("就業率")

@@ -7,6 +7,7 @@ not depend on jieba cutting a question the way it cut the report (「加保方�
 sentence that holds its characters. Both scores are features of the decision.
 """
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -41,17 +42,32 @@ class _Bm25:
     ) -> tuple[dict[int, float], dict[int, float], float]:
         """BM25 per doc (of those among, if given), the idf share of the terms each doc
         holds, and the terms' idf sum."""
+        sums, total = self.sums(terms, among)
+        return (
+            {i: b for i, (b, _) in sums.items()},
+            {i: h / total for i, (_, h) in sums.items()},
+            total,
+        )
+
+    def sums(
+        self, terms: list[str], among: frozenset[int] | None = None
+    ) -> tuple[dict[int, list[float]], float]:
+        """[BM25, idf of the terms held] per doc (of those among, if given), each summed in
+        the terms' order, and the terms' idf sum (1 when none is known)."""
         weights = {t: self.idf[t] for t in dict.fromkeys(terms) if t in self.idf}
         total = sum(weights.values()) or 1.0
-        bm25: dict[int, float] = {}
-        held: dict[int, float] = {}
+        sums: dict[int, list[float]] = {}
+        at = sums.get
         for t, idf in weights.items():
             for i, score in self._impacts(t):
-                if among is not None and i not in among:
-                    continue
-                bm25[i] = bm25.get(i, 0.0) + score
-                held[i] = held.get(i, 0.0) + idf
-        return bm25, {i: h / total for i, h in held.items()}, total
+                if among is None or i in among:
+                    got = at(i)
+                    if got is None:
+                        sums[i] = [score, idf]  # (0.0 + x is x: the same floats)
+                    else:
+                        got[0] += score
+                        got[1] += idf
+        return sums, total
 
     def _impacts(self, term: str) -> list[tuple[int, float]]:
         """(doc, the term's BM25 score in it) for each doc holding the term, worked out once
@@ -105,14 +121,17 @@ class UnitIndex:
         """The units (of those among, if given; none of skip) best holding the question:
         its content words and its characters."""
         terms = [w for w in words if len(w) > 1]
-        w_bm25, w_held, w_total = self.by_word.scores(terms, among)
-        c_bm25, c_held, c_total = self.by_char.scores(bigrams(text), among)
+        by_word, w_total = self.by_word.sums(terms, among)
+        by_char, c_total = self.by_char.sums(bigrams(text), among)
         ceiling = (K1 + 1) * (w_total + c_total) or 1.0
-        found = (set(w_bm25) | set(c_bm25)) - skip
-        hits = [
-            Hit(i, w_held.get(i, 0.0), c_held.get(i, 0.0),
-                (w_bm25.get(i, 0.0) + c_bm25.get(i, 0.0)) / ceiling)
-            for i in found
-        ]  # fmt: skip
-        hits.sort(key=lambda h: (-(h.words + h.chars), -h.bm25, h.index))
-        return hits[:limit]
+        none = (0.0, 0.0)
+        keys = []  # the sort key of each unit holding something: share, BM25, position
+        for i in (by_word.keys() | by_char.keys()) - skip:
+            w_bm25, w_held = by_word.get(i, none)
+            c_bm25, c_held = by_char.get(i, none)
+            words_share = w_held / w_total if i in by_word else 0.0
+            chars_share = c_held / c_total if i in by_char else 0.0
+            keys.append((-(words_share + chars_share), -((w_bm25 + c_bm25) / ceiling), i,
+                         words_share, chars_share))  # fmt: skip
+        ranked = heapq.nsmallest(limit, keys)  # as sorted()[:limit] (the positions differ)
+        return [Hit(i, w, c, -bm25) for _, bm25, i, w, c in ranked]

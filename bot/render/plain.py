@@ -6,6 +6,7 @@ a translator (bot.i18n; zh-TW by default, which is the batch contract); the repo
 text, names and figures are shown as printed, with curated English names in English.
 """
 
+import functools
 import re
 from decimal import Decimal
 
@@ -376,6 +377,14 @@ def card_lines(
     return out
 
 
+@functools.lru_cache(maxsize=4_096)
+def _card_lines(card: IndicatorCard, fields: tuple, components: tuple, lead: str,
+                tr: Translator) -> tuple[str, ...]:  # fmt: skip
+    """card_lines, memoised: a pure function of frozen values, so the same card asked the
+    same way (in another question too) is laid out once."""
+    return tuple(card_lines(card, list(fields), list(components), lead, tr))
+
+
 def cited(place: str, tr: Translator = ZH) -> str:
     """The citation line: 「出處：第二章第三節（核心目標 8）…，第 12 頁起」."""
     return tr("出處：{where}", where=place)
@@ -414,7 +423,7 @@ def lines(answer: Answer, tr: Translator = ZH) -> list[str]:
             if i:
                 out.append("")
             lead = answer.lead if not i else ""
-            out += card_lines(card, answer.fields, answer.components, lead, tr)
+            out += _card_lines(card, tuple(answer.fields), tuple(answer.components), lead, tr)
     elif answer.kind is Kind.LIST:
         title = tr.text(answer.title)
         ids = tr("、").join(e.id for e in answer.entries)

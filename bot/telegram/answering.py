@@ -153,7 +153,7 @@ async def send_answer(
         return  # an edit that left the words as they were (of the formatting only)
     key = note(s, msg, answer)
     markup = ui.keyboard(answer, none_key=key, helpful_key=key, tr=tr, share=share_to(msg, context))
-    chunks = ui.messages(answer, tr)
+    chunks = s.messages(answer, tr)
     if earlier and len(chunks) == 1 and await _edit(msg, context, earlier, chunks[0], markup):
         _bind(s, msg.chat.id, earlier.message_id, answer)
         s.replies.put(msg.chat.id, msg.message_id, Answered(earlier.message_id, asked_in, words))

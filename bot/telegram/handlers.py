@@ -288,7 +288,7 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
         return texts.EXPIRED_TEXT
     key = note(s, msg, answer)
     markup = ui.keyboard(answer, none_key=key, helpful_key=key, tr=tr, share=share_to(msg, context))
-    first, *rest = ui.messages(answer, tr)
+    first, *rest = s.messages(answer, tr)
     await query.edit_message_text(
         first, parse_mode=ParseMode.HTML, reply_markup=None if rest else markup
     )

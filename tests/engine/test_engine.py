@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from bot.engine.answer import Field, Kind
+from bot.engine.answer import Context, Field, Kind
 from bot.render.plain import plain
 from tests.conftest import DATA
 
@@ -159,6 +159,23 @@ def test_follow_ups_use_the_previous_subject(engine):
     answer = engine.answer("勞保年金", context=first.context)
     assert answer.matches[0].id == "1.3.1"  # a new subject replaces the context
     assert engine.answer("那目標呢？").found is False  # no context, nothing to follow
+
+
+def test_an_answer_says_whether_the_context_could_change_it(engine):
+    """`context_free`: the question names its subject, so the previous answer's is not read
+    (bot.telegram.services keys such answers by the question alone); a follow-up is not."""
+    before = [Context(indicator_ids=("8.7.1",)), Context(programme_id=1), Context()]
+    for line in (DATA / "questions.jsonl").read_text(encoding="utf-8").splitlines()[:120]:
+        question = json.loads(line)["q"]
+        alone = engine.answer(question)
+        if alone.context_free:
+            for context in before:
+                after = engine.answer(question, context)
+                assert after.context_free and plain(after) == plain(alone), (question, context)
+                assert after.matches == alone.matches, (question, context)
+    for follow in ["那目標呢？", "2021年呢", "誰負責"]:
+        assert not engine.answer(follow).context_free, follow
+    assert engine.answer("職災死亡千人率多少").context_free
 
 
 def test_dev_and_own_question_sets(engine):

@@ -78,3 +78,66 @@ def test_typos_are_found_as_with_the_python_scorer(engine):
     for word in sorted(words):
         slow = process.extractOne(word, index.vocab, scorer=_typo_ratio, score_cutoff=FUZZY_CUTOFF)
         assert index._typo(word) == slow, word
+
+
+def reference_passages(index, words) -> list[tuple[int, float, float]]:
+    """PassageIndex.rank as first written: every passage scored term by term."""
+    if not words:
+        return []
+    weights = {w: index.idf.get(w, index.max_idf) * (0.3 if len(w) == 1 else 1) for w in words}
+    total = sum(weights.values())
+    out = []
+    for i, doc in enumerate(index.docs):
+        bm25, held = 0.0, 0.0
+        for w in weights:
+            tf = doc.get(w, 0)
+            if tf:
+                norm = tf * (index.K1 + 1)
+                norm /= tf + index.K1 * (1 - index.B + index.B * index.lengths[i] / index.avg)
+                bm25 += index.idf[w] * norm
+                held += weights[w]
+        if bm25 > 0:
+            out.append((i, bm25, held / total))
+    out.sort(key=lambda x: (-x[2], -x[1]))
+    return out
+
+
+def test_passages_rank_as_passage_by_passage(engine):
+    for q in _questions():
+        content = engine._content(engine.analyse(normalise(q)),
+                                  engine._tokens(engine.analyse(normalise(q))))  # fmt: skip
+        assert engine.passages.rank(content) == reference_passages(engine.passages, content), q
+
+
+def test_units_rank_as_sorting_every_unit(engine):
+    from bot.engine.retrieve import K1, Hit, bigrams
+
+    units = engine.units
+    for q in _questions()[::3]:
+        text = normalise(q)
+        words = [w for w in engine.segmenter.cut(text) if len(w) > 1]
+        w_bm25, w_held, w_total = units.by_word.scores(words)
+        c_bm25, c_held, c_total = units.by_char.scores(bigrams(text))
+        ceiling = (K1 + 1) * (w_total + c_total) or 1.0
+        every = [Hit(i, w_held.get(i, 0.0), c_held.get(i, 0.0),
+                     (w_bm25.get(i, 0.0) + c_bm25.get(i, 0.0)) / ceiling)
+                 for i in set(w_bm25) | set(c_bm25)]  # fmt: skip
+        every.sort(key=lambda h: (-(h.words + h.chars), -h.bm25, h.index))
+        assert units.rank(words, text) == every[:5], q
+
+
+def test_keys_short_of_the_needed_characters_are_under_the_cutoff(engine):
+    """`_needed`: a key whose characters the question holds fewer of than that can never
+    reach the cutoff, so the ranking skips rapidfuzz's call for it."""
+    from bot.engine.match import _needed
+
+    keys = sorted({"".join(k) for ks in engine.index.key_words for k in ks if k})[::4]
+    asked = [normalise(q).replace(" ", "") for q in _questions()[::9]]
+    checked = 0
+    for j in keys:
+        for a in asked:
+            held = sum(c in a for c in j)  # the key's characters the question holds
+            if len(j) <= len(a) and held < _needed(len(j)):
+                checked += 1
+                assert fuzz.partial_ratio(j, a) < FUZZY_CUTOFF, (j, a)
+    assert checked > 1000
