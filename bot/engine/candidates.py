@@ -296,34 +296,45 @@ def _neighbours(units: list, hits: list) -> list:
 
 
 def _whole(units: list, index: int):
-    """The unit, or the whole sentence it is a piece of: the build cuts a long sentence
-    after each ； (「…數位轉型人才；加強營造業…；訂定…」), and a quote of one piece would
-    drop the others. Pieces join only within one passage and one owner."""
+    """The unit, or the whole it is a part of: the build cuts a long sentence after each
+    ； (「…數位轉型人才；加強營造業…；訂定…」), and a passage that is a list (「(一) 涉及
+    利害關係人」: 1. 15 至 29 歲青年, 2. …, 3. …) into its items; a quote of one part
+    would drop the others. Parts join only within one passage and one owner."""
     unit = units[index]
-    if unit.kind != "sentence":
+    if unit.kind not in ("sentence", "item"):
         return unit
 
-    def piece(j: int) -> bool:
+    def part(j: int) -> bool:
         other = units[j]
         return (other.kind, other.passage_id, other.owner_type, other.owner_id) == (
-            "sentence",
+            unit.kind,
             unit.passage_id,
             unit.owner_type,
             unit.owner_id,
         )
 
-    def joins(j: int) -> bool:  # piece j continues the one before it
-        return piece(j) and units[j - 1].text.endswith("；")
+    def joins(j: int) -> bool:  # part j continues part j - 1
+        return part(j - 1) and part(j) and (unit.kind == "item" or units[j - 1].text.endswith("；"))
 
     start = end = index
     while start > 0 and joins(start):
         start -= 1
     while end + 1 < len(units) and joins(end + 1):
         end += 1
-    text = "".join(u.text for u in units[start : end + 1])
+    if unit.kind == "item" and not _only_items(units, start, end):
+        return unit  # items among the passage's prose: each stands alone
+    text = ("\n" if unit.kind == "item" else "").join(u.text for u in units[start : end + 1])
     if start == end or len(text) > WHOLE:
         return unit
     return replace(unit, text=text)
+
+
+def _only_items(units: list, start: int, end: int) -> bool:
+    """The items from start to end are all their passage holds."""
+    pid = units[start].passage_id
+    before = start == 0 or units[start - 1].passage_id != pid
+    after = end + 1 == len(units) or units[end + 1].passage_id != pid
+    return before and after
 
 
 def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Candidate]:

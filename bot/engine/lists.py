@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from bot.engine.engine import Engine
     from bot.engine.match import Scored
 
-_TOPIC = re.compile(r"有關|相關|關於|針對|related|about|concern|aimed at|targeting")  # 「跟青年有關的指標」
+# 「跟青年有關的指標」, 「針對青年的指標」
+_TOPIC = re.compile(r"有關|相關|關於|針對|related|about|concern|aimed at|targeting")
 TOPIC_SHARE = 0.3  # an indicator whose name holds this share of the subject is about it
 _NOT = re.compile(r"不是|並非|非由|以外|除了|\bnot\b|other than|except")
 

@@ -84,11 +84,26 @@ def test_a_sentence_cut_at_semicolons_is_quoted_whole(engine):
     assert "雲端技術" in text and "合理調整行政指導" in text and "源頭防災" in text
 
 
-def test_pieces_of_a_sentence_join_only_under_one_owner(engine):
+def test_parts_join_only_within_their_passage_and_owner(engine):
     from bot.engine.candidates import _whole
 
     units = engine.knowledge.units
+    joined = 0
     for i, unit in enumerate(units):
         whole = _whole(units, i)
         assert unit.text in whole.text and whole.owner_id == unit.owner_id
-        assert whole.text == unit.text or unit.kind == "sentence"
+        if whole.text == unit.text:
+            continue
+        joined += 1
+        assert unit.kind in ("sentence", "item")
+        parts = [u.text for u in units if u.passage_id == unit.passage_id and u.text in whole.text]
+        assert ("\n" if unit.kind == "item" else "").join(parts) == whole.text
+    assert joined > 0
+
+
+def test_a_passage_that_is_a_list_is_quoted_with_all_its_items(engine):
+    from bot.engine.candidates import _whole
+
+    units = engine.knowledge.units
+    i = next(n for n, u in enumerate(units) if u.text == "1. 15 至 29 歲青年")
+    assert len(_whole(units, i).text.splitlines()) == 3  # 青年, 大專校院…, 教育部…
