@@ -5,6 +5,7 @@ the answers out and bot.telegram.handlers translates between Telegram and the en
 """
 
 import asyncio
+import contextlib
 import gc
 import logging
 import sys
@@ -57,6 +58,7 @@ ALLOWED_UPDATES = [
 ]
 BOOTSTRAP_RETRIES = 8  # getMe / deleteWebhook at start: retried, 1 s ×1.5 apart (PTB: 0)
 RUNTIME = "runtime"
+MENU = "menu"  # the task registering the command menu (post_init)
 
 
 @dataclass(frozen=True)
@@ -93,16 +95,28 @@ def _store(application: Application) -> Store:
 
 
 async def post_stop(application: Application) -> None:
-    """Every update handled: the state written before the process ends."""
+    """Every update handled: the state written before the process ends (a menu still
+    being registered is given up: the next start registers it)."""
+    menu = application.bot_data.pop(MENU, None)
+    if menu is not None:
+        menu.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await menu
     await _store(application).close()
 
 
 async def post_init(application: Application) -> None:
-    """Open the state store (an unreachable Redis is said once, and the bot starts); register
-    the command menu: Traditional Chinese by default, English for `en` clients (the words
-    of the English replies, from the same catalog)."""
+    """Open the state store (an unreachable Redis is said once, and the bot starts); the
+    command menu registered beside polling, not before it: no update needs it, and it
+    costs the English catalog (Babel, ~10 ms) and two calls to the Bot API."""
     await _store(application).backend.open()
-    english = translator("en")
+    application.bot_data[MENU] = asyncio.create_task(register_menu(application))
+
+
+async def register_menu(application: Application) -> None:
+    """The command menu: Traditional Chinese by default, English for `en` clients (the
+    words of the English replies, from the same catalog)."""
+    english = await asyncio.to_thread(translator, "en")  # (the loop polls meanwhile)
     zh = [BotCommand(c.name, ZH(c.text)) for c in COMMANDS]
     en = [BotCommand(c.name, english(c.text)) for c in COMMANDS]
     try:

@@ -68,7 +68,7 @@ async def answers(bot: Application, api: FakeBotApi, update: dict, chat_id: int,
 
 
 async def test_commands_are_registered_at_start(bot, api):
-    zh, en = api.of("setMyCommands")
+    zh, en = await api.wait_for("setMyCommands", 2)  # beside polling, not before it
     assert [c["command"] for c in zh.params["commands"]] == [c.name for c in COMMANDS]
     assert "language_code" not in zh.params and en.params["language_code"] == "en"
     assert en.params["commands"][0]["description"] == "What this bot does"

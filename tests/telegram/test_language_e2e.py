@@ -66,7 +66,7 @@ async def test_an_english_client_gets_english(bot, api):
 
 
 async def test_the_english_menu_says_what_the_english_replies_say(bot, api):
-    _, menu = api.of("setMyCommands")
+    _, menu = await api.wait_for("setMyCommands", 2)
     assert menu.params["language_code"] == "en"
     en = user("en")
     help_ = (await say(bot, api, en, "/help")).params["text"]
