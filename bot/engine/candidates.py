@@ -384,8 +384,7 @@ def _detail(engine: Engine, question: str, q, content: list, top: Scored, cues: 
     if not leftover and not bigrams(rest):
         return []
     ind = engine.knowledge.indicators[top.target.id]
-    among = frozenset().union(*(engine.topic_units[g] for g in engine.goals_of[ind.id]))
-    among = among & engine.photo_units if PHOTO in content else among - engine.photo_units
+    among = (engine.detail_photos if PHOTO in content else engine.detail_units)[ind.id]
     if q.value:  # 「青年是幾歲」: the units printing an age
         among = among & engine.value_units[q.value]
     hits = engine.units.rank(leftover, rest, limit=3, among=among)

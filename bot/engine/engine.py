@@ -151,6 +151,12 @@ class Engine:
         self.photo_units = frozenset(  # photo captions: quoted only when photos are asked
             n for n, u in enumerate(knowledge.units) if u.kind == "captions"
         )
+        topics = {  # where a detail of each indicator is looked for: its goals' text
+            i: frozenset().union(*(self.topic_units[g] for g in goals))
+            for i, goals in self.goals_of.items()
+        }
+        self.detail_units = {i: units - self.photo_units for i, units in topics.items()}
+        self.detail_photos = {i: units & self.photo_units for i, units in topics.items()}
         self.texts = {  # what a card or programme can show, as questions are matched
             ("indicator", i.id): self.canon(f"{i.name} {i.unit} {i.note} {i.section_text}")
             for i in knowledge.indicators.values()

@@ -81,11 +81,11 @@ def _goal_number(text: str) -> int:
     return 10 * (_CHINESE_DIGITS.get(tens, 1)) + _CHINESE_DIGITS.get(ones, 0)
 
 
+_WHICH_INDICATORS = re.compile(r"which (?:of (?:the|its|these) )?(?:\d+ )?indicators")
 _LIST = re.compile(
     r"哪些|哪幾|那些|列表|清單|列出|所有|全部|一覽|總覽"
-    r"|\blist\b|\ball\b|which (?:of (?:the|its|these) )?(?:\d+ )?indicators"
+    rf"|\blist\b|\ball\b|{_WHICH_INDICATORS.pattern}"
 )
-_WHICH_INDICATORS = re.compile(r"which (?:of (?:the|its|these) )?(?:\d+ )?indicators")
 _UNMET = re.compile(
     r"未達成|沒有?達成|未達標|沒有?達標|未達到|沒有?達到|沒過|未達|不及格"
     r"|unmet|not met|missed|failed|fell short|short of"

@@ -10,8 +10,9 @@ in Chinese and stay; in English every figure is in digits with its unit in words
 import re
 
 from bot.i18n import N_, Translator
+from bot.knowledge.figures import number_value
 
-_WAN = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*萬\s*(?P<rest>\d[\d,]*)?")
+_WAN = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<wan>萬)\s*(?P<rest>\d[\d,]*)?")
 _UNIT = re.compile(r"\s*(人次|場次|名|人|場|件)$")
 UNITS = {"人次": N_("人次"), "場次": N_("場"), "名": N_("人"), "人": N_("人"), "場": N_("場"),
          "件": N_("件")}  # fmt: skip
@@ -24,9 +25,7 @@ _DAY = re.compile(r"至\s*(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 def _digits(m: re.Match, mixed_only: bool) -> str:
     if mixed_only and not m["rest"]:
         return m.group(0)
-    value = float(m["num"].replace(",", "")) * 10_000
-    value += float(m["rest"].replace(",", "")) if m["rest"] else 0.0
-    return f"{round(value):,}"
+    return f"{round(number_value(m)):,}"
 
 
 def readable(text: str, tr: Translator) -> str:
@@ -41,7 +40,7 @@ def readable(text: str, tr: Translator) -> str:
     out = out.replace("約", "about ").replace("以下", tr("以下"))
     unit = _UNIT.search(out)
     if unit:
-        out = out[: unit.start()] + " " + tr(UNITS[unit.group(1)])
+        out = out[: unit.start()] + " " + unit_word(unit.group(1), tr)
     return " ".join(out.split())
 
 
