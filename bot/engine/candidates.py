@@ -203,7 +203,7 @@ def _prints_value(engine: Engine, q, c: Candidate) -> bool:
 def _measured(engine: Engine, q, found: list[Candidate]) -> None:
     """A question counting in a measure (「檢查了多少場次」): each candidate whose text prints
     a number in it gets `measure` (15 萬 1,174 場次), its own and a shared weight."""
-    printed = re.compile(r"\d[\d,.]*\s*(?:萬\s*[\d,]*\s*)?" + re.escape(q.measure))
+    printed = questions.counted_in(q.measure)
     for c in found:
         if printed.search(_text(engine, c)):
             c.features[f"{c.type}:measure"] = 1.0
@@ -350,7 +350,7 @@ def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Can
 
 def _quote(engine: Engine, question: str, q, words: list, cues: dict, among) -> list[Candidate]:
     skip = frozenset() if PHOTO in words else engine.photo_units
-    hits = engine.units.rank(words, q.rest, among=among, skip=skip)
+    hits = engine.rank_units(words, q.rest, q, among=among, skip=skip)
     if not hits or (among is not None and not hits[0].words):
         return []  # (an age printed in a unit holding none of the question's words: no)
     best = hits[0]
@@ -387,7 +387,7 @@ def _detail(engine: Engine, question: str, q, content: list, top: Scored, cues: 
     among = (engine.detail_photos if PHOTO in content else engine.detail_units)[ind.id]
     if q.value:  # 「青年是幾歲」: the units printing an age
         among = among & engine.value_units[q.value]
-    hits = engine.units.rank(leftover, rest, limit=3, among=among)
+    hits = engine.rank_units(leftover, rest, q, limit=3, among=among)
     if not hits:
         return []
     best = hits[0]

@@ -119,7 +119,12 @@ class Cards:
         return ident
 
     def card(
-        self, ind_id: str, leftover: list[str] = (), aside: tuple = (), excerpt: str = ""
+        self,
+        ind_id: str,
+        leftover: list[str] = (),
+        aside: tuple = (),
+        excerpt: str = "",
+        measure: str = "",
     ) -> IndicatorCard:
         ind = self.k.indicators[ind_id]
         return IndicatorCard(
@@ -128,7 +133,7 @@ class Cards:
             figures=tuple(self.k.figures[ind_id]),
             remarks=tuple(self.k.remarks[ind_id]),
             related=self.related[ind_id],
-            excerpt=excerpt or self.owned.excerpt(ind_id, leftover),
+            excerpt=excerpt or self.owned.excerpt(ind_id, leftover, measure),
             aside=aside,
         )
 
@@ -154,7 +159,7 @@ class Cards:
             fields=list(q.fields),
             components=list(q.components) + self._parts_named(ids, q.text),
             cards=[
-                self.card(i, leftover, *((aside, excerpt) if n == 0 else ()))
+                self.card(i, leftover, *((aside, excerpt) if n == 0 else ((), "")), q.measure)
                 for n, i in enumerate(ids)
             ],
         )

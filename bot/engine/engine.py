@@ -16,7 +16,7 @@ from bot.engine.decide import Decision, Weights, choosable, decide
 from bot.engine.filters import counted_since
 from bot.engine.indexes import Stored
 from bot.engine.match import Index, PassageIndex, Scored, Target
-from bot.engine.retrieve import UnitIndex
+from bot.engine.retrieve import POOL, Reranker, UnitIndex
 from bot.engine.text import (
     TAIWAN,
     Homophones,
@@ -139,6 +139,14 @@ class Engine:
         }
         self.future_units = frozenset(  # where the report says what comes next
             n for n, u in enumerate(knowledge.units) if "未來" in u.section
+        )
+        at = {p.id: n for n, p in enumerate(knowledge.passages)}
+        self.reranker = Reranker(
+            Reranker.load_weights(),
+            knowledge.units,
+            [self.canon(u.section) for u in knowledge.units],
+            [passages[at[u.passage_id]] for u in knowledge.units],
+            self.future_units,
         )
         shown = {  # what each indicator prints: twins (8.5.3, 10.2.2) print the same
             i: frozenset((f.component, f.period, f.value, f.unit) for f in figs)
@@ -415,6 +423,19 @@ class Engine:
                 name = tokens[-1] if tokens and len(tokens[-1]) > 1 else ""
                 out.append(f"{name}{run}{m.group(0)[len(m.group(1)) :]}")
         return out
+
+    def rank_units(self, words, rest: str, q, limit=5, among=None, skip=frozenset()) -> list:
+        """The units best holding the question's words and characters, in the reranker's
+        order."""
+        hits, weight = self.unit_pool(words, rest, q, among, skip)
+        return self.reranker.order(hits, weight, q)[:limit]
+
+    def unit_pool(self, words, rest: str, q, among=None, skip=frozenset()) -> tuple:
+        """The units BM25 finds first (retrieve.UnitIndex), and the question's words with
+        their weight (idf among the passages), as the reranker reads them."""
+        hits = self.units.rank(words, rest, limit=POOL, among=among, skip=skip)
+        weight = {w: self.passages.idf.get(w, self.passages.max_idf) for w in words if len(w) > 1}
+        return hits, weight
 
     def _tokens(self, q) -> list[str]:
         return [w for w in self.segmenter.cut(q.rest) if w not in self.fillers]

@@ -61,8 +61,10 @@ def lead(
         asked -= {Field.ACTUAL}  # grew, if a quote says so
     unprinted = Field.LATEST in asked and not any(f.period == "latest" for f in card.figures)
     when = q is not None and q.when and Field.LATEST not in asked  # a card prints no dates
-    if unprinted or when:
-        asked = set()  # the report's words on 2025 (on a date asked) answer, if quoted
+    counts_in = {f.unit for f in card.figures}
+    elsewhere = q is not None and q.measure and not any(q.measure in u for u in counts_in)
+    if unprinted or when or elsewhere:  # the report's words on 2025 (on a date asked, on a
+        asked = set()  # count in a measure the card does not count in) answer, if quoted
     if Field.NOTE in asked or (not detail and asked):
         return ""  # what the card holds was asked (its note only the card says): its line
     latest = unprinted and q is not None and q.latest  # 2025 in so many words (not 最近)

@@ -9,6 +9,7 @@ and 8.7.2 is quoted by neither). A unit is quoted whole, never a clause of it.
 import re
 from collections.abc import Callable
 
+from bot.engine.question import counted_in
 from bot.knowledge.figures import printed_numbers, same_figure
 from bot.knowledge.values import Figure, Knowledge, Unit, owners
 
@@ -56,11 +57,16 @@ class Owned:
             and not self.foreign(u.text, ind_id)
         ]
 
-    def excerpt(self, ind_id: str, words: list[str]) -> str:
+    def excerpt(self, ind_id: str, words: list[str], measure: str = "") -> str:
         """The unit of its own the indicator answers the rest of the question with
         (「跟 2021 年比成長多少」 → the item with 較 2021 年成長 25.7%), whole, without its
-        「2. 執行說明：」 label; "" when none holds any of the words."""
-        best, _ = self.best(self.units[ind_id], words)
+        「2. 執行說明：」 label; "" when none holds any of the words. A count asked in a
+        measure (「查了幾場」) is answered by a unit printing one, where the indicator has it."""
+        units = self.units[ind_id]
+        if measure:  # 「查了幾場」: of its units printing a number in that measure, if any
+            printed = counted_in(measure)
+            units = [u for u in units if printed.search(u.text)] or units
+        best, _ = self.best(units, words)
         return LABEL.sub("", best.text) if best else ""
 
     def elsewhere(self, ind_id: str, words: list[str]) -> int | None:

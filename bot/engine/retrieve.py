@@ -5,18 +5,29 @@ twice: by the words jieba cuts from it and by its character bigrams. The bigrams
 not depend on jieba cutting a question the way it cut the report (「加保方式」 and
 「加保」, 「罰則」 inside 「提高罰則」), so a question in other words still finds the
 sentence that holds its characters. Both scores are features of the decision.
+
+What BM25 finds first is then put in order by `Reranker`: one linear function of a few
+features of each unit found (the evidence above, how much of the question its headings
+and its passage hold, its kind and owner, whether it prints the year asked, a number
+for a question asking one, what comes next for one asking that), its weights fitted by
+tools/fit_units.py on the units that answer the training questions.
 """
 
 import heapq
+import json
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.engine.text import Segmenter
 
 K1, B = 1.2, 0.75
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+_YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
+POOL = 30  # units BM25 finds that the reranker puts in order
+UNIT_WEIGHTS = Path(__file__).resolve().parent / "unit_weights.json"
 
 
 def bigrams(text: str) -> list[str]:
@@ -135,3 +146,77 @@ class UnitIndex:
                          words_share, chars_share))  # fmt: skip
         ranked = heapq.nsmallest(limit, keys)  # as sorted()[:limit] (the positions differ)
         return [Hit(i, w, c, -bm25) for _, bm25, i, w, c in ranked]
+
+
+class Reranker:
+    """The units BM25 found, in the order of Σ weight × feature (weights: unit_weights.json,
+    written by tools/fit_units.py; nothing here is tuned by hand). Per unit, found once:
+    its headings and passage as questions are matched, its length, kind, owner, years."""
+
+    FEATURES = (
+        "words", "chars", "bm25",  # the evidence BM25 ranked by (Hit)
+        "heading",  # share of the question's words (by idf) its heading path holds
+        "passage",  # ... its passage holds (the sentences around it)
+        "length", "item", "row", "list", "owner_indicator", "owner_programme",
+        "number", "number_figure", "number_describe",  # prints a number; and one is asked, or words
+        "year",  # prints a year the question names
+        "future",  # stands where the report says what comes next, and that is asked
+        "prior",  # 1 / (1 + its place in BM25's order)
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        weights: dict[str, float],
+        units: list,
+        headings: list[str],
+        passages: list[str],
+        future: frozenset[int],
+    ):
+        self.weights = [weights.get(name, 0.0) for name in self.FEATURES]
+        self.headings, self.passages, self.future = headings, passages, future
+        self.static = [
+            (
+                math.log(len(u.text) + 1) / 6,
+                float(u.kind == "item"),
+                float(u.kind == "row"),
+                float(u.kind == "list"),
+                float(u.owner_type == "indicator"),
+                float(u.owner_type == "programme"),
+            )
+            for u in units
+        ]
+        self.numbers = [bool(re.search(r"\d", u.text)) for u in units]
+        self.years = [frozenset(_YEAR.findall(u.text)) for u in units]
+
+    @staticmethod
+    def load_weights(path: Path = UNIT_WEIGHTS) -> dict[str, float]:
+        return dict(json.loads(path.read_text(encoding="utf-8"))["weights"])
+
+    def features(self, hits: list[Hit], weight: dict[str, float], q) -> list[list[float]]:
+        """Each hit's features; `weight`: the question's words with their idf; `q` what it
+        asks (years, figure, describe, future: question.Question)."""
+        total = sum(weight.values()) or 1.0
+        years = set(q.years)
+        out = []
+        for k, h in enumerate(hits):
+            i = h.index
+            heading, passage = self.headings[i], self.passages[i]
+            number = self.numbers[i]
+            out.append([
+                h.words, h.chars, h.bm25,
+                sum(v for w, v in weight.items() if w in heading) / total,
+                sum(v for w, v in weight.items() if w in passage) / total,
+                *self.static[i],
+                float(number), float(number and q.figure), float(number and q.describe),
+                float(bool(years & self.years[i])),
+                float(q.future and i in self.future),
+                1 / (1 + k),
+            ])  # fmt: skip
+        return out
+
+    def order(self, hits: list[Hit], weight: dict[str, float], q) -> list[Hit]:
+        w = self.weights
+        found = self.features(hits, weight, q)
+        scores = [sum(a * b for a, b in zip(w, f, strict=True)) for f in found]
+        ranked = sorted(range(len(hits)), key=lambda k: (-scores[k], k))
+        return [hits[k] for k in ranked]

@@ -107,3 +107,48 @@ def test_a_passage_that_is_a_list_is_quoted_with_all_its_items(engine):
     units = engine.knowledge.units
     i = next(n for n, u in enumerate(units) if u.text == "1. 15 至 29 歲青年")
     assert len(_whole(units, i).text.splitlines()) == 3  # 青年, 大專校院…, 教育部…
+
+
+def test_the_reranker_reads_its_fitted_weights_by_feature_name():
+    import json
+
+    from bot.engine.retrieve import UNIT_WEIGHTS, Reranker
+
+    data = json.loads(UNIT_WEIGHTS.read_text(encoding="utf-8"))
+    assert set(data["weights"]) <= set(Reranker.FEATURES)  # no weight for a feature gone
+    assert data["fitted"]["held_back"] == "crc32(id) % 4 == 0"
+    assert Reranker.load_weights() == data["weights"]
+
+
+def test_the_reranker_keeps_what_bm25_found_and_reorders_it(engine):
+    from bot.engine.text import normalise
+
+    q = engine.analyse(normalise("各分署與社政單位共案服務個案"))
+    words = engine._content(q, engine._tokens(q))
+    hits, weight = engine.unit_pool(words, q.rest, q)
+    ranked = engine.reranker.order(hits, weight, q)
+    assert sorted(h.index for h in ranked) == sorted(h.index for h in hits)
+    features = engine.reranker.features(hits, weight, q)
+    assert all(len(f) == len(engine.reranker.FEATURES) for f in features)
+
+
+def test_a_unit_printing_the_year_asked_comes_first():
+    # two sentences in the same words, one for 2024, one for 2025: the year asked decides
+    from bot.engine.retrieve import Hit, Reranker
+    from bot.knowledge.models import Unit
+
+    texts = ["2024 年共案服務個案計 1,627 人。", "2025 年共案服務個案計 1,040 人。"]
+    units = [
+        Unit(id=i, text=t, kind="sentence", section="s", position=i, passage_id=1,
+             owner_type="programme", owner_id="2")
+        for i, t in enumerate(texts)
+    ]  # fmt: skip
+    ranker = Reranker({"year": 1.0, "prior": 0.1}, units, ["s", "s"], ["p", "p"], frozenset())
+    hits = [Hit(1, 1.0, 1.0, 1.0), Hit(0, 1.0, 1.0, 1.0)]
+
+    class Asked:
+        years, figure, describe, future = ["2024"], True, False, False
+
+    assert [h.index for h in ranker.order(hits, {"共案服務": 1.0}, Asked)] == [0, 1]
+    Asked.years = []
+    assert [h.index for h in ranker.order(hits, {"共案服務": 1.0}, Asked)] == [1, 0]
