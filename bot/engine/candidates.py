@@ -350,7 +350,12 @@ def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Can
 
 def _quote(engine: Engine, question: str, q, words: list, cues: dict, among) -> list[Candidate]:
     skip = frozenset() if PHOTO in words else engine.photo_units
-    hits = engine.rank_units(words, q.rest, q, among=among, skip=skip)
+    rest = q.rest
+    if q.value:  # what asks the value (年齡, 幾歲) is no evidence: every unit among prints one
+        asking = questions.VALUES[q.value][0]
+        words = [w for w in words if not asking.search(w)]
+        rest = asking.sub(" ", rest)
+    hits = engine.rank_units(words, rest, q, among=among, skip=skip)
     if not hits or (among is not None and not hits[0].words):
         return []  # (an age printed in a unit holding none of the question's words: no)
     best = hits[0]

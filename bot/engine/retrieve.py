@@ -162,6 +162,8 @@ class Reranker:
         "year",  # prints a year the question names
         "future",  # stands where the report says what comes next, and that is asked
         "prior",  # 1 / (1 + its place in BM25's order)
+        "items_describe",  # a list or its item, for a question asking words (哪些, how)
+        "opening",  # the first unit of its passage
     )  # fmt: skip
 
     def __init__(
@@ -186,6 +188,8 @@ class Reranker:
             for u in units
         ]
         self.numbers = [bool(re.search(r"\d", u.text)) for u in units]
+        self.listed = [u.kind in ("item", "list") for u in units]
+        self.opening = [float(u.position == 0) for u in units]
         self.years = [frozenset(_YEAR.findall(u.text)) for u in units]
 
     @staticmethod
@@ -211,6 +215,8 @@ class Reranker:
                 float(bool(years & self.years[i])),
                 float(q.future and i in self.future),
                 1 / (1 + k),
+                float(self.listed[i] and q.describe),
+                self.opening[i],
             ])  # fmt: skip
         return out
 

@@ -91,3 +91,18 @@ def test_a_count_the_report_prints_only_as_a_rate_is_not_answered_with_the_rate(
 @pytest.mark.parametrize("question", ["職災死亡千人率2024", "今年職災死亡人數"])
 def test_the_rate_or_the_latest_count_is_still_answered(engine, question):
     assert engine.answer(question).found
+
+
+@pytest.mark.parametrize(
+    "question", ["微型創業貸款申請的年齡限制是幾歲", "我20歲 可以申請微型創業貸款嗎 年紀有限制嗎"]
+)
+def test_an_age_asked_is_not_answered_by_a_sentence_that_only_shares_the_word_for_age(
+    engine, question
+):
+    # the report prints ages (65 歲, 15 至 29 歲) but none for a micro-startup loan: the
+    # word 年齡 in 「取消加保年齡上限」 is no evidence, every sentence searched prints an age
+    assert not engine.answer(question).found
+
+
+def test_an_age_the_report_prints_is_answered(engine):
+    assert "15至29歲" in plain(engine.answer("青年是指幾歲")).replace(" ", "")
