@@ -13,7 +13,6 @@ fit, reported separately. A dev tool: CI never runs it.
 """
 
 import argparse
-import importlib.util
 import json
 import sys
 import zlib
@@ -30,17 +29,10 @@ from bot.engine.engine import Engine  # noqa: E402
 from bot.engine.retrieve import UNIT_WEIGHTS, Reranker  # noqa: E402
 from bot.engine.text import normalise  # noqa: E402
 from bot.knowledge.store import load_path  # noqa: E402
-from tools.fit_weights import SETS  # noqa: E402
+from tools.fit_weights import SETS, score_module  # noqa: E402
 
 L2S = (0.0003, 0.001, 0.003, 0.01)
 ITERATIONS, RATE = 1500, 0.5
-
-
-def score_module():
-    spec = importlib.util.spec_from_file_location("score", ROOT.parent / "shared/eval/score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def prepare(engine: Engine, score) -> list[tuple[np.ndarray, np.ndarray, bool, int]]:

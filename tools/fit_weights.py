@@ -48,11 +48,16 @@ SHORTER = 1.0  # how much less a card with a quote beside it is learnt than the 
 L2S = (0.0003, 0.001, 0.003, 0.01, 0.03)
 
 
-def scorer():
+def score_module():
+    """../shared/eval/score.py, loaded as a module (its norm, alternatives and score)."""
     spec = importlib.util.spec_from_file_location("score", ROOT.parent / "shared/eval/score.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.score
+    return module
+
+
+def scorer():
+    return score_module().score
 
 
 @dataclass

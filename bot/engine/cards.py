@@ -159,7 +159,13 @@ class Cards:
             fields=list(q.fields),
             components=list(q.components) + self._parts_named(ids, q.text),
             cards=[
-                self.card(i, leftover, *((aside, excerpt) if n == 0 else ((), "")), q.measure)
+                self.card(
+                    i,
+                    leftover,
+                    aside=aside if n == 0 else (),
+                    excerpt=excerpt if n == 0 else "",
+                    measure=q.measure,
+                )
                 for n, i in enumerate(ids)
             ],
         )

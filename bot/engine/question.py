@@ -4,6 +4,7 @@ Each recogniser returns what it found and the text with the found words blanked
 out, so what is left is the subject of the question.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -102,13 +103,6 @@ _LONG_ID = re.compile(r"(?<![\d.])\d{1,2}(?:\s*[.．]\s*[0-9a-z]{1,2}){3,}(?![\d
 # A count asked in a measure: 多少場次, 幾件, how many sessions
 _MEASURE = re.compile(r"(?:多少|幾)\s*(場次|人次|場|件|名|家|班|個百分點)")
 _MEASURE_EN = {"sessions": "場次", "cases": "件", "person-times": "人次", "classes": "班"}
-
-
-def counted_in(measure: str) -> re.Pattern:
-    """A number printed in a measure: 15 萬 1,174 場次, 26 場."""
-    return re.compile(r"\d[\d,.]*\s*(?:萬\s*[\d,]*\s*)?" + re.escape(measure))
-
-
 # The latest figure, asked in so many words (「最近 3 年」 is a span, not the latest).
 _LATEST = re.compile(r"2025|最新|今年|目前|現在|latest|current|\bnow\b|this year")
 _HEADCOUNT = re.compile(
@@ -162,6 +156,12 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
         re.compile(r"電話|專線|熱線|\d{4}-\d{3}"),
     ),
 }
+
+
+@functools.cache  # (the measures _MEASURE and _MEASURE_EN name: a handful)
+def counted_in(measure: str) -> re.Pattern:
+    """A number printed in a measure: 15 萬 1,174 場次, 26 場."""
+    return re.compile(r"\d[\d,.]*\s*(?:萬\s*[\d,]*\s*)?" + re.escape(measure))
 
 
 @dataclass
