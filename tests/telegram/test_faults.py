@@ -329,4 +329,8 @@ async def test_an_answer_that_waits_long_does_not_hold_fetching_back(bot, api):
     first = {c.params["chat_id"]: c.at for c in api.of("sendMessage") if c.status == 200}
     assert all(first[u["id"]] < late[1].at for u in others)  # nobody waited for it
     assert [c.status for c in late] == [429, 200]
-    assert bot.bot_data["poller"].offsets.passed == 1
+    # the waiting update was passed over; on a slow machine an update still being answered
+    # can stand oldest when room is made again, and is passed over too (answered all the same)
+    assert bot.bot_data["poller"].offsets.passed >= 1
+    answered = [c.params["chat_id"] for c in api.of("sendMessage") if c.status == 200]
+    assert sorted(answered) == sorted([waiting["id"], *(u["id"] for u in others)])  # once each
