@@ -410,13 +410,10 @@ class Cards:
         answer, units of other sections follow under their own."""
         first = chosen[0]
         passage = next(p for p in self.k.passages if p.id == first.passage_id)
+        mine = [u.text for u in chosen if u.section == first.section]
+        # a chapter's or section's opening quoted: the titles of its parts follow
         answer = _quote(
-            question,
-            passage,
-            first.section,
-            [u.text for u in chosen if u.section == first.section],
-            score,
-            _owned_by(first),
+            question, passage, first.section, mine + self._parts(passage), score, _owned_by(first)
         )
         answer.asides = [
             Aside(u.section, u.text, u.page) for u in chosen if u.section != first.section

@@ -191,6 +191,14 @@ class Reranker:
         self.listed = [u.kind in ("item", "list") for u in units]
         self.opening = [float(u.position == 0) for u in units]
         self.years = [frozenset(_YEAR.findall(u.text)) for u in units]
+        w = dict(zip(self.FEATURES, self.weights, strict=True))
+        self._w = w
+        statics = ("length", "item", "row", "list", "owner_indicator", "owner_programme")
+        self.base = [  # each unit's score from what it is, whatever is asked
+            sum(w[n] * v for n, v in zip(statics, self.static[i], strict=True))
+            + w["opening"] * self.opening[i]
+            for i in range(len(units))
+        ]
 
     @staticmethod
     def load_weights(path: Path = UNIT_WEIGHTS) -> dict[str, float]:
@@ -221,8 +229,40 @@ class Reranker:
         return out
 
     def order(self, hits: list[Hit], weight: dict[str, float], q) -> list[Hit]:
-        w = self.weights
-        found = self.features(hits, weight, q)
-        scores = [sum(a * b for a, b in zip(w, f, strict=True)) for f in found]
-        ranked = sorted(range(len(hits)), key=lambda k: (-scores[k], k))
-        return [hits[k] for k in ranked]
+        """The hits by Σ weight × feature: `features` and the weights, summed per unit with
+        what does not depend on the question taken once (`base`; the same scores but for
+        the last bits of a float)."""
+        scores = self.scores(hits, weight, q)
+        return [hits[k] for k in sorted(range(len(hits)), key=lambda k: (-scores[k], k))]
+
+    def scores(self, hits: list[Hit], weight: dict[str, float], q) -> list[float]:
+        """Each hit's score."""
+        w = self._w
+        total = sum(weight.values()) or 1.0
+        heading_w, passage_w = w["heading"] / total, w["passage"] / total
+        numbered = w["number"] + w["number_figure"] * q.figure + w["number_describe"] * q.describe
+        listed = w["items_describe"] * q.describe
+        years, future = set(q.years), self.future if q.future else ()
+        scores = []
+        for k, h in enumerate(hits):
+            i = h.index
+            heading, passage = self.headings[i], self.passages[i]
+            held_h = held_p = 0.0
+            for word, v in weight.items():
+                if word in heading:
+                    held_h += v
+                if word in passage:
+                    held_p += v
+            score = (self.base[i] + w["words"] * h.words + w["chars"] * h.chars
+                     + w["bm25"] * h.bm25 + heading_w * held_h + passage_w * held_p
+                     + w["prior"] / (1 + k))  # fmt: skip
+            if self.numbers[i]:
+                score += numbered
+            if self.listed[i]:
+                score += listed
+            if years and years & self.years[i]:
+                score += w["year"]
+            if i in future:
+                score += w["future"]
+            scores.append(score)
+        return scores

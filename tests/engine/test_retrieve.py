@@ -24,6 +24,15 @@ def test_a_unit_answer_quotes_whole_units_under_their_section(engine):
     assert answer.title == unit.section and answer.passage.id == unit.passage_id
 
 
+def test_a_chapters_opening_quoted_carries_the_titles_of_its_sections(engine):
+    units = engine.knowledge.units
+    opening = next(u for u in units if u.section == "第三章總結及未來展望")
+    shown = plain(engine.cards.units("總結及未來展望", [opening], 80.0))
+    assert "一、健全社會保險制度" in shown and "六、強化微型創業支持" in shown
+    inner = next(u for u in units if u.section.startswith("第三章總結及未來展望 > 一、"))
+    assert "六、強化微型創業支持" not in plain(engine.cards.units("社會保險", [inner], 80.0))
+
+
 def test_a_core_goals_section_is_looked_for_in_that_goal(engine):
     answer = engine.answer("核心目標1未來推動重點")
     assert answer.found and answer.kind.value == "fact"
@@ -130,6 +139,28 @@ def test_the_reranker_keeps_what_bm25_found_and_reorders_it(engine):
     assert sorted(h.index for h in ranked) == sorted(h.index for h in hits)
     features = engine.reranker.features(hits, weight, q)
     assert all(len(f) == len(engine.reranker.FEATURES) for f in features)
+
+
+def test_the_rerankers_scores_are_its_features_times_its_weights(engine):
+    # `scores` sums per unit what does not depend on the question once; the fit reads
+    # `features`: both must give one function
+    from bot.engine.text import normalise
+
+    ranker = engine.reranker
+    asked = [
+        "職災死亡千人率多少", "青年職涯發展中心服務幾人次", "2024 年各分署共案服務個案",
+        "未來勞動部會怎麼協助創業", "身障者找工作有哪些困難", "附錄二 失業者溝通管道",
+    ]  # fmt: skip
+    for text in asked:
+        q = engine.analyse(normalise(text))
+        hits, weight = engine.unit_pool(engine._content(q, engine._tokens(q)), q.rest, q)
+        assert hits
+        expected = [
+            sum(w * f for w, f in zip(ranker.weights, row, strict=True))
+            for row in ranker.features(hits, weight, q)
+        ]
+        got = ranker.scores(hits, weight, q)
+        assert all(abs(a - b) < 1e-9 for a, b in zip(got, expected, strict=True)), text
 
 
 def test_a_unit_printing_the_year_asked_comes_first():
