@@ -102,10 +102,11 @@ class Index:
         self._holding: dict[str, list[tuple[int, float]]] = {}  # word → targets holding it
         self._key_cache: dict[int, list] = {}  # target → its keys' weights (see _keys)
         self._key_index: dict[str, list[tuple[int, int]]] | None = None  # see _in_keys
+        self._terms: dict[str, list] | None = None  # see _key_terms
         self._key_chars: dict[str, list[str]] = {}
         self._letters: dict[int, frozenset] = {}  # target → its keys' characters
         self._near_memo: dict[str, tuple[str, ...]] = {}  # question word → key words near it
-        self._cover: dict[tuple[str, str], int] = {}  # (key word, question word) → its cover
+        self._cover: dict[str, tuple] = {}  # question word → the key words it covers
         self._key_need: dict[int, int] = {}
         self._names: dict[Target, set[str]] = {}  # target → the words of its name
         self._by_id: dict[tuple[str, str], Target] = {}
@@ -205,11 +206,17 @@ class Index:
         spell = has_cjk(asked)
         letters = set(asked)
         shares = self._shares(found, longer)  # key word → how much of it the question holds
-        held: dict[int, set[int]] = {}  # target → its keys holding some of the question
-        for w in shares:
-            for i, k in self._in_keys()[w]:
+        # target → its keys holding some of the question → their terms the question holds,
+        # as (position in the key, weight × share): a key's coverage is their sum in the
+        # key's order; the terms it does not hold add 0.0, so it equals the sum over all
+        held: dict[int, dict[int, list[tuple[int, float]]]] = {}
+        terms = self._key_terms()
+        for w, share in shares.items():
+            for i, k, at in terms[w]:
                 if i in hits:
-                    held.setdefault(i, set()).add(k)
+                    held.setdefault(i, {}).setdefault(k, []).extend(
+                        (pos, wt * share) for pos, wt in at
+                    )
         results = []
         for i in sorted(hits):  # in the targets' order, as ties are kept
             t, hit = self.targets[i], hits[i]
@@ -218,12 +225,12 @@ class Index:
             precision = hit / total
             keys = self._keys(i)
             coverage = 0.0  # the best key's share (_coverage); a key holding none has 0
-            for k in held.get(i, ()):
-                weights, key_total, *_ = keys[k]
+            for k, got_terms in held.get(i, {}).items():
+                key_total = keys[k][1]
                 if key_total > 0:
                     got = 0.0
-                    for wt, w in weights:
-                        got += wt * shares.get(w, 0.0)
+                    for _, part in sorted(got_terms) if len(got_terms) > 1 else got_terms:
+                        got += part
                     coverage = max(coverage, got / key_total)
             chars = self._letters.get(i) or self._key_letters(i)
             if spell and len(chars & letters) >= self._key_need[i]:
@@ -316,15 +323,39 @@ class Index:
             self._key_index, self._key_chars = index, by_char
         return self._key_index
 
+    def _key_terms(self) -> dict[str, list[tuple[int, int, tuple[tuple[int, float], ...]]]]:
+        """Every word of a key → the (target, key) pairs it is in, with its positions in the
+        key and their weights (made once, on the first question)."""
+        if self._terms is None:
+            terms: dict[str, list[tuple[int, int, tuple[tuple[int, float], ...]]]] = {}
+            for i in range(len(self.targets)):
+                for k, (weights, *_) in enumerate(self._keys(i)):
+                    at: dict[str, list[tuple[int, float]]] = {}
+                    for pos, (wt, w) in enumerate(weights):
+                        at.setdefault(w, []).append((pos, wt))
+                    for w, spots in at.items():
+                        terms.setdefault(w, []).append((i, k, tuple(spots)))
+            self._terms = terms
+        return self._terms
+
     def _shares(self, found: set[str], longer: list[str]) -> dict[str, float]:
-        """The key words the question holds some of (`_share` > 0): only words sharing a
-        character with its words can be one (a word inside another, or holding one)."""
+        """The key words the question holds some of (`_share` > 0): a word of the question
+        itself, or one its longer words cover part of (the share of its characters they
+        cover, squared) or hold whole (1). A word can only cover key words it is near."""
         self._in_keys()
-        near = {w for f in found for w in self._near(f)}
-        shares = {}
-        for w in near:
-            if (share := self._covered_share(w, found, longer)) > 0:
-                shares[w] = share
+        shares = {w: 1.0 for w in found if w in self._key_index}
+        if len(longer) == 1:  # (most questions: no masks to merge)
+            for w, mask in self._covers(longer[0]):
+                if w not in shares:
+                    shares[w] = 1.0 if mask < 0 else (mask.bit_count() / len(w)) ** 2
+            return shares
+        masks: dict[str, int] = {}
+        for f in longer:
+            for w, mask in self._covers(f):
+                if w not in shares:
+                    masks[w] = -1 if mask < 0 or masks.get(w, 0) < 0 else masks.get(w, 0) | mask
+        for w, mask in masks.items():
+            shares[w] = 1.0 if mask < 0 else (mask.bit_count() / len(w)) ** 2
         return shares
 
     def _near(self, word: str) -> tuple[str, ...]:
@@ -342,26 +373,24 @@ class Index:
                 self._near_memo[word] = near
         return near
 
-    def _covered_share(self, word: str, found: set[str], longer: list[str]) -> float:
-        """`_share`, from each question word's cover of the key word (memoised per pair):
-        the positions it covers as bits, or -1 when it holds the whole word."""
-        if word in found:
-            return 1.0
-        covered = 0
-        for f in longer:
-            mask = self._cover.get((word, f))
-            if mask is None:
-                mask = -1 if word in f else 0
-                start = word.find(f) if mask == 0 else -1
+    def _covers(self, word: str) -> tuple[tuple[str, int], ...]:
+        """The key words near a question word that it covers part of, each with the
+        positions it covers as bits, or -1 when it holds the whole key word (memoised)."""
+        found = self._cover.get(word)
+        if found is None:
+            out = []
+            for w in self._near(word):
+                mask = -1 if w in word else 0
+                start = w.find(word) if mask == 0 else -1
                 while start >= 0:
-                    mask |= ((1 << len(f)) - 1) << start
-                    start = word.find(f, start + 1)
-                if len(self._cover) < MEMO:
-                    self._cover[(word, f)] = mask
-            if mask < 0:
-                return 1.0
-            covered |= mask
-        return (covered.bit_count() / len(word)) ** 2 if word else 0.0
+                    mask |= ((1 << len(word)) - 1) << start
+                    start = w.find(word, start + 1)
+                if mask:
+                    out.append((w, mask))
+            found = tuple(out)
+            if len(self._cover) < MEMO:
+                self._cover[word] = found
+        return found
 
     def _held(self, word: str | None, words: set[str]) -> float:
         """1 when the target has the word; for a compound it lacks, the share of its parts
