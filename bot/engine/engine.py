@@ -29,6 +29,7 @@ from bot.engine.text import (
 )
 from bot.i18n import N_, Joined, Msg, Name
 from bot.knowledge.values import Knowledge
+from bot.knowledge.vocab import common_pairs
 
 WINDOW_BONUS = 8.0  # score moved up (or down) when the question names the counting window
 
@@ -109,17 +110,20 @@ class Engine:
         known = set(self.index.idf) | {a.term for a in knowledge.aliases if a.term}
         report = "".join(self.canon(p.text).replace(" ", "") for p in knowledge.passages)
         self.report = report
+        common = stored.value("common", common_pairs)  # words of the language: no typos
         self.speller = stored.get(
             "speller",
-            lambda masks: Speller.restore(masks, self.segmenter, report),
-            lambda: Speller(known, self.segmenter, report),
+            lambda masks: Speller.restore(masks, self.segmenter, report, common),
+            lambda: Speller(known, self.segmenter, report, common),
         )
         heard = (known | set(self.passages.idf)) - self.fillers - self.not_covered
         heard_freq = {w: knowledge.words.get(w, 1) for w in heard}
         self.homophones = stored.get(
             "homophones",
-            lambda s: Homophones.restore(s, heard_freq, knowledge.pinyin, self.segmenter, report),
-            lambda: Homophones(heard_freq, knowledge.pinyin, self.segmenter, report),
+            lambda s: Homophones.restore(
+                s, heard_freq, knowledge.pinyin, self.segmenter, report, common
+            ),
+            lambda: Homophones(heard_freq, knowledge.pinyin, self.segmenter, report, common),
         )
         curated = [a.term for a in by_source.get("aliases", []) + by_source.get("not_covered", [])]
         self.bridge = stored.get(

@@ -95,6 +95,7 @@ def derive(knowledge: Knowledge) -> dict[str, str]:
         "bridge": engine.bridge.state(),
         "speller": engine.speller.state(),
         "homophones": engine.homophones.state(),
+        "common": engine.speller.common,  # jieba's common two-character words (vocab.py)
         "canon": engine._canon,
         "taiwan": s2twp_changes(tables),  # what s2twp changes (normalise skips the rest)
         "opencc": Converter.pack(tables) if tables else None,  # s2twp as data: text.Converter

@@ -84,7 +84,7 @@ def _goal_number(text: str) -> int:
 
 _WHICH_INDICATORS = re.compile(r"which (?:of (?:the|its|these) )?(?:\d+ )?indicators")
 _LIST = re.compile(
-    r"哪些|哪幾|那些|列表|清單|列出|所有|全部|一覽|總覽"
+    r"哪些|哪幾|哪[兩二三四五六七八九十]+[個項大種]|那些|列表|清單|列出|所有|全部|一覽|總覽"
     rf"|\blist\b|\ball\b|{_WHICH_INDICATORS.pattern}"
 )
 _UNMET = re.compile(

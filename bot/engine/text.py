@@ -290,6 +290,9 @@ class Segmenter:
         return out
 
 
+EMPTY: Mapping = {}  # (no common words known: every lone character may be a typo)
+
+
 class Speller:
     """Mend one wrong character in a known word (職災死往千人率 → 職災死亡千人率).
 
@@ -300,9 +303,12 @@ class Speller:
     known word fits.
     """
 
-    def __init__(self, known: set[str], segmenter: "Segmenter", report: str):
+    def __init__(
+        self, known: set[str], segmenter: "Segmenter", report: str, common: Mapping = EMPTY
+    ):
         self.segmenter = segmenter
         self.report = report
+        self.common = common
         masks: dict[str, set[str]] = {}
         for word in known:
             if 4 <= len(word) <= 8 and all(has_cjk(c) for c in word):
@@ -315,9 +321,15 @@ class Speller:
         return {mask: sorted(words) for mask, words in self.masks.items()}
 
     @classmethod
-    def restore(cls, masks: dict[str, list[str]], segmenter: "Segmenter", report: str) -> "Speller":
+    def restore(
+        cls,
+        masks: dict[str, list[str]],
+        segmenter: "Segmenter",
+        report: str,
+        common: Mapping = EMPTY,
+    ) -> "Speller":
         self = cls.__new__(cls)
-        self.segmenter, self.report = segmenter, report
+        self.segmenter, self.report, self.common = segmenter, report, common
         self.masks = {mask: set(words) for mask, words in masks.items()}
         self._memo = {}
         return self
@@ -334,9 +346,10 @@ class Speller:
         return text
 
     def _mend(self, run: str) -> str:
-        stray = _stray(self.segmenter, run)
+        stray = _stray(self.segmenter, run, self.common)
         if not stray:
             return run
+        words = self.segmenter.words
         for n in range(min(8, len(run)), 3, -1):
             for start in range(len(run) - n + 1):
                 span = run[start : start + n]
@@ -345,6 +358,8 @@ class Speller:
                 for i in range(n):
                     if start + i not in stray:
                         continue
+                    if i in (0, n - 1) and (span[1:] if i == 0 else span[:-1]) in words:
+                        continue  # a word and the character beside it (幫低收入戶): no typo
                     fits = self.masks.get(span[:i] + "?" + span[i + 1 :], set())
                     if len(fits) == 1:
                         (word,) = fits
@@ -367,9 +382,14 @@ class Homophones:
     COMBINATIONS = 16  # readings tried per span: polyphonic characters multiply them
 
     def __init__(
-        self, known: Mapping[str, int], pinyin: Iterable[Pinyin], segmenter: Segmenter, report: str
+        self,
+        known: Mapping[str, int],
+        pinyin: Iterable[Pinyin],
+        segmenter: Segmenter,
+        report: str,
+        common: Mapping = EMPTY,
     ):
-        self._setup(pinyin, segmenter, report, known)
+        self._setup(pinyin, segmenter, report, known, common)
         sounds: dict[str, set[str]] = {}
         for word in known:
             if self.SHORTEST <= len(word) <= self.LONGEST and all(c in self.readings for c in word):
@@ -377,8 +397,9 @@ class Homophones:
                     sounds.setdefault(key, set()).add(word)
         self.sounds = sounds
 
-    def _setup(self, pinyin, segmenter: Segmenter, report: str, known: Mapping[str, int]) -> None:
+    def _setup(self, pinyin, segmenter, report: str, known: Mapping[str, int], common) -> None:
         self._memo: dict[str, str] = {}  # a run of characters → as mended
+        self.common = common
         self.readings = {p.char: tuple(p.readings.split()) for p in pinyin}
         self.segmenter = segmenter
         self.report = report
@@ -390,9 +411,10 @@ class Homophones:
 
     @classmethod
     def restore(cls, sounds: dict[str, list[str]], known: Mapping[str, int],
-                pinyin: Iterable[Pinyin], segmenter: Segmenter, report: str):  # fmt: skip
+                pinyin: Iterable[Pinyin], segmenter: Segmenter, report: str,
+                common: Mapping = EMPTY):  # fmt: skip
         self = cls.__new__(cls)
-        self._setup(pinyin, segmenter, report, known)
+        self._setup(pinyin, segmenter, report, known, common)
         self.sounds = {key: set(words) for key, words in sounds.items()}
         return self
 
@@ -417,7 +439,7 @@ class Homophones:
 
     def _mend(self, run: str) -> str:
         for _ in range(3):  # a question may hold more than one typo
-            stray = _stray(self.segmenter, run)
+            stray = _stray(self.segmenter, run, self.common)
             found = self._best(run, stray) if stray else None
             if found is None:
                 break
@@ -450,11 +472,19 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 MEMO = 20_000  # runs or words remembered; the engine is pure, so the same input mends alike
 
 
-def _stray(segmenter: Segmenter, run: str) -> set[int]:
-    """Positions of the characters the segmenter left on their own."""
+def _stray(segmenter: Segmenter, run: str, common: Mapping = EMPTY) -> set[int]:
+    """Positions of the characters the segmenter left on their own, less those that make a
+    common word of the language with a neighbour (那個, 今年, 總共: `common`, the first
+    character → the second characters, from jieba's general dictionary): a report word's
+    typo is a character that reads as nothing, not one used the way people write."""
     out, at = set(), 0
     for token in segmenter.cut(run):
         if len(token) == 1:
             out.add(at)
         at += len(token)
-    return out
+    return {
+        i
+        for i in out
+        if not (i and run[i] in common.get(run[i - 1], ""))
+        and not (i + 1 < len(run) and run[i + 1] in common.get(run[i], ""))
+    }

@@ -16,6 +16,7 @@ import opencc
 
 CURATED_FREQ = 200_000  # high enough that a curated term beats any split of it
 MAX_WORD = 8
+COMMON_FREQ = 100  # jieba's count for a word of the language (那個 14,550; 總共 660)
 
 
 @lru_cache(maxsize=2)
@@ -43,6 +44,23 @@ def report_words(text: str) -> dict[str, int]:
                 for form in {converter("s2twp").convert(word), *printed.get(word, ())}:
                     kept[form] = max(int(freq), kept.get(form, 0))
     return kept
+
+
+def common_pairs(least: int = COMMON_FREQ) -> dict[str, str]:
+    """The two-character words of jieba's general dictionary used at least `least` times
+    (那個, 今年, 總共, 得到), in Traditional as s2twp writes them: first character → its
+    second characters. The speller never takes a character in one for a typo."""
+    taiwan = converter("s2twp")
+    pairs: dict[str, set[str]] = {}
+    dict_file = Path(jieba.__file__).parent / "dict.txt"
+    with dict_file.open(encoding="utf-8") as lines:
+        for line in lines:
+            word, freq, *_ = line.split()
+            if len(word) == 2 and int(freq) >= least:
+                form = taiwan.convert(word)
+                if len(form) == 2:
+                    pairs.setdefault(form[0], set()).add(form[1])
+    return {first: "".join(sorted(seconds)) for first, seconds in sorted(pairs.items())}
 
 
 def _printed_forms(text: str, simplified: str) -> dict[str, set[str]]:

@@ -63,6 +63,32 @@ def test_speller_leaves_real_words_alone(engine, text):
 
 
 @pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("職災死亡總共幾個人", "總共 is a word of the language, not a typo of 職災死亡率"),
+        ("女性工會幹部培訓那個指標", "那個 (not 幾個指標)"),
+        ("中低收入戶推介就業今年1-8月", "今年 (not 推介就業率年)"),
+        ("幫低收入戶找工作", "a word and the character beside it: not 中低收入戶"),
+        ("職災保險要加保", "not 職災保險法"),
+    ],
+)
+def test_speller_takes_no_character_people_write_that_way_for_a_typo(engine, text, why):
+    assert engine.speller(text) == text, why
+
+
+def test_speller_still_mends_a_character_that_reads_as_nothing(engine):
+    assert engine.speller("職災死忙千人率目標") == "職災死亡千人率目標"  # 忙千: no word
+    assert engine.speller("性別平等就業岐視") == "性別平等就業歧視"  # 岐視: a rare variant
+
+
+def test_the_common_words_come_from_jiebas_dictionary_in_traditional(engine):
+    common = engine.speller.common
+    assert "個" in common["那"] and "年" in common["今"] and "共" in common["總"]
+    assert all(len(first) == 1 for first in common)
+    assert "视" not in "".join(common.values())  # s2twp has made them Traditional
+
+
+@pytest.mark.parametrize(
     ("typed", "mended"),
     [
         ("失業著職前訓練人數", "失業者職前訓練人數"),  # 著 sounds like 者
