@@ -101,8 +101,7 @@ class Index:
         self._resolved: dict[str, Resolved] = {}
         self._holding: dict[str, list[tuple[int, float]]] = {}  # word → targets holding it
         self._key_cache: dict[int, list] = {}  # target → its keys' weights (see _keys)
-        self._key_index: dict[str, list[tuple[int, int]]] | None = None  # see _in_keys
-        self._terms: dict[str, list] | None = None  # see _key_terms
+        self._key_index: dict[str, list] | None = None  # see _in_keys
         self._key_chars: dict[str, list[str]] = {}
         self._letters: dict[int, frozenset] = {}  # target → its keys' characters
         self._near_memo: dict[str, tuple[str, ...]] = {}  # question word → key words near it
@@ -210,9 +209,9 @@ class Index:
         # as (position in the key, weight × share): a key's coverage is their sum in the
         # key's order; the terms it does not hold add 0.0, so it equals the sum over all
         held: dict[int, dict[int, list[tuple[int, float]]]] = {}
-        terms = self._key_terms()
+        in_keys = self._in_keys()
         for w, share in shares.items():
-            for i, k, at in terms[w]:
+            for i, k, at in in_keys[w]:
                 if i in hits:
                     held.setdefault(i, {}).setdefault(k, []).extend(
                         (pos, wt * share) for pos, wt in at
@@ -305,17 +304,19 @@ class Index:
             self._key_need[i] = min((need for *_, need in keys), default=0)
         return found
 
-    def _in_keys(self) -> dict[str, list[tuple[int, int]]]:
-        """Every word of a key → the (target, key) pairs it is in; and by character, the
-        key words holding it (made once, on the first question)."""
+    def _in_keys(self) -> dict[str, list[tuple[int, int, tuple[tuple[int, float], ...]]]]:
+        """Every word of a key → the (target, key) pairs it is in, each with the word's
+        positions in the key and their weights; and by character, the key words holding it
+        (made once, on the first question)."""
         if self._key_index is None:
-            index: dict[str, list[tuple[int, int]]] = {}
+            index: dict[str, list[tuple[int, int, tuple[tuple[int, float], ...]]]] = {}
             for i in range(len(self.targets)):
                 for k, (weights, *_) in enumerate(self._keys(i)):
-                    for _, w in weights:
-                        pairs = index.setdefault(w, [])
-                        if not pairs or pairs[-1] != (i, k):
-                            pairs.append((i, k))
+                    spots: dict[str, list[tuple[int, float]]] = {}
+                    for pos, (wt, w) in enumerate(weights):
+                        spots.setdefault(w, []).append((pos, wt))
+                    for w, at in spots.items():
+                        index.setdefault(w, []).append((i, k, tuple(at)))
             by_char: dict[str, list[str]] = {}
             for w in index:
                 for c in set(w):
@@ -323,37 +324,17 @@ class Index:
             self._key_index, self._key_chars = index, by_char
         return self._key_index
 
-    def _key_terms(self) -> dict[str, list[tuple[int, int, tuple[tuple[int, float], ...]]]]:
-        """Every word of a key → the (target, key) pairs it is in, with its positions in the
-        key and their weights (made once, on the first question)."""
-        if self._terms is None:
-            terms: dict[str, list[tuple[int, int, tuple[tuple[int, float], ...]]]] = {}
-            for i in range(len(self.targets)):
-                for k, (weights, *_) in enumerate(self._keys(i)):
-                    at: dict[str, list[tuple[int, float]]] = {}
-                    for pos, (wt, w) in enumerate(weights):
-                        at.setdefault(w, []).append((pos, wt))
-                    for w, spots in at.items():
-                        terms.setdefault(w, []).append((i, k, tuple(spots)))
-            self._terms = terms
-        return self._terms
-
     def _shares(self, found: set[str], longer: list[str]) -> dict[str, float]:
         """The key words the question holds some of (`_share` > 0): a word of the question
         itself, or one its longer words cover part of (the share of its characters they
         cover, squared) or hold whole (1). A word can only cover key words it is near."""
         self._in_keys()
         shares = {w: 1.0 for w in found if w in self._key_index}
-        if len(longer) == 1:  # (most questions: no masks to merge)
-            for w, mask in self._covers(longer[0]):
-                if w not in shares:
-                    shares[w] = 1.0 if mask < 0 else (mask.bit_count() / len(w)) ** 2
-            return shares
-        masks: dict[str, int] = {}
+        masks: dict[str, int] = {}  # the positions covered, or -1 (-1 | a mask is -1)
         for f in longer:
             for w, mask in self._covers(f):
                 if w not in shares:
-                    masks[w] = -1 if mask < 0 or masks.get(w, 0) < 0 else masks.get(w, 0) | mask
+                    masks[w] = masks.get(w, 0) | mask
         for w, mask in masks.items():
             shares[w] = 1.0 if mask < 0 else (mask.bit_count() / len(w)) ** 2
         return shares

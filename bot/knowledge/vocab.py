@@ -50,16 +50,13 @@ def common_pairs(least: int = COMMON_FREQ) -> dict[str, str]:
     """The two-character words of jieba's general dictionary used at least `least` times
     (那個, 今年, 總共, 得到), in Traditional as s2twp writes them: first character → its
     second characters. The speller never takes a character in one for a typo."""
-    taiwan = converter("s2twp")
-    pairs: dict[str, set[str]] = {}
     dict_file = Path(jieba.__file__).parent / "dict.txt"
     with dict_file.open(encoding="utf-8") as lines:
-        for line in lines:
-            word, freq, *_ = line.split()
-            if len(word) == 2 and int(freq) >= least:
-                form = taiwan.convert(word)
-                if len(form) == 2:
-                    pairs.setdefault(form[0], set()).add(form[1])
+        words = [w for w, f, *_ in map(str.split, lines) if len(w) == 2 and int(f) >= least]
+    pairs: dict[str, set[str]] = {}
+    for form in converter("s2twp").convert("\n".join(words)).split("\n"):  # (one call)
+        if len(form) == 2:
+            pairs.setdefault(form[0], set()).add(form[1])
     return {first: "".join(sorted(seconds)) for first, seconds in sorted(pairs.items())}
 
 
