@@ -139,7 +139,8 @@ def generate(
     out += passage
     if section_share and out and out[0].type == "indicator":
         out[0].features["indicator:own_section"] = section_share  # the card quotes its section
-    out += _unit(engine, question, q, content, cues)
+    named = {s.target.id: s.score for s in ranked[:TOP_TARGETS] if s.target.type == "indicator"}
+    out += _unit(engine, question, q, content, cues, named)
     if top_indicator is not None and top_indicator is ranked[0]:
         out += _detail(engine, question, q, content, top_indicator, cues)
     listing = lists.listing(engine, question, q, [] if generic else ranked, words, generic)
@@ -337,20 +338,26 @@ def _only_items(units: list, start: int, end: int) -> bool:
     return before and after
 
 
-def _unit(engine: Engine, question: str, q, words: list, cues: dict) -> list[Candidate]:
+def _unit(
+    engine: Engine, question: str, q, words: list, cues: dict, named: dict[str, float]
+) -> list[Candidate]:
+    """The unit of the report's text best holding the question, quoted; `named`: the
+    indicators the question names, with their ranking's score (cards.units)."""
     among = engine.value_units[q.value] if q.value else None  # 「幾歲」: units printing an age
     if PHOTO in words:  # 「青年職訓的照片在練什麼」: the captions of the photos
         among = engine.photo_units if among is None else among & engine.photo_units
-    found = _quote(engine, question, q, words, cues, among)
+    found = _quote(engine, question, q, words, cues, among, named)
     if q.future and found and not found[0].features["quote:future"]:
         ahead = engine.future_units if among is None else among & engine.future_units
-        found += _quote(engine, question, q, words, cues, ahead)  # what comes next, too
+        found += _quote(engine, question, q, words, cues, ahead, named)  # what comes next
     return found
 
 
-def _quote(engine: Engine, question: str, q, words: list, cues: dict, among) -> list[Candidate]:
-    skip = frozenset() if PHOTO in words else engine.photo_units
+def _quote(
+    engine: Engine, question: str, q, words: list, cues: dict, among, named: dict[str, float]
+) -> list[Candidate]:
     rest = q.rest
+    skip = frozenset() if PHOTO in words else engine.hidden_photos(rest)
     if q.value:  # what asks the value (年齡, 幾歲) is no evidence: every unit among prints one
         asking = questions.VALUES[q.value][0]
         words = [w for w in words if not asking.search(w)]
@@ -372,7 +379,7 @@ def _quote(engine: Engine, question: str, q, words: list, cues: dict, among) -> 
     }
     _common(f, "quote", cues)
     score = 50 * evidence
-    build = lambda: engine.cards.units(question, chosen, score)  # noqa: E731
+    build = lambda: engine.cards.units(question, chosen, score, named)  # noqa: E731
     return [Candidate("quote", str(unit.id), f, build)]
 
 

@@ -404,16 +404,25 @@ class Cards:
             if u.id not in mine and not self.owned.foreign(u.text, ind_id)
         )
 
-    def units(self, question: str, chosen: list, score: float) -> Answer:
+    def units(
+        self, question: str, chosen: list, score: float, named: dict[str, float] | None = None
+    ) -> Answer:
         """Report text quoted whole, unit by unit (a sentence, a list with all its items, a
         table row), each under the section it stands in: the first unit's section heads the
-        answer, units of other sections follow under their own."""
+        answer, units of other sections follow under their own. Of the indicators the text
+        belongs to, the one the question names well ahead of the others (`named`: the
+        ranking's score of each indicator) comes first."""
         first = chosen[0]
         passage = next(p for p in self.k.passages if p.id == first.passage_id)
         mine = [u.text for u in chosen if u.section == first.section]
         # a chapter's or section's opening quoted: the titles of its parts follow
         answer = _quote(
-            question, passage, first.section, mine + self._parts(passage), score, _owned_by(first)
+            question,
+            passage,
+            first.section,
+            mine + self._parts(passage),
+            score,
+            _owned_by(first, named),
         )
         answer.asides = [
             Aside(u.section, u.text, u.page) for u in chosen if u.section != first.section
@@ -465,11 +474,23 @@ class Cards:
         )
 
 
-def _owned_by(unit) -> tuple[str, ...]:
-    """The indicators a unit of text belongs to (it stands in their execution subsection)."""
+CLEARLY = 10.0  # ranking points (of 100) that make one indicator the one a question names
+
+
+def _owned_by(unit, named: dict[str, float] | None = None) -> tuple[str, ...]:
+    """The indicators a unit of text belongs to (it stands in their execution subsection),
+    in the report's order; or first the one the question names (`named`: each one's
+    ranking score) ahead of the others by a clear margin (「顧問諮詢幫了多少人次」: 1.4.2
+    of the text shared by 1.4.1 to 1.4.3)."""
     if unit is None or unit.owner_type != "indicator":
         return ()
-    return tuple(owners(unit))
+    ids = owners(unit)
+    named = named or {}
+    best = max(ids, key=lambda i: named.get(i, 0.0))
+    rival = max((named.get(i, 0.0) for i in ids if i != best), default=0.0)
+    if named.get(best, 0.0) - rival < CLEARLY:
+        return tuple(ids)
+    return (best, *(i for i in ids if i != best))
 
 
 def _quote(

@@ -16,7 +16,7 @@ from bot.engine.decide import Decision, Weights, choosable, decide
 from bot.engine.filters import counted_since
 from bot.engine.indexes import Stored
 from bot.engine.match import Index, PassageIndex, Scored, Target
-from bot.engine.retrieve import POOL, Reranker, UnitIndex
+from bot.engine.retrieve import POOL, Reranker, UnitIndex, days
 from bot.engine.text import (
     TAIWAN,
     Homophones,
@@ -160,9 +160,14 @@ class Engine:
             i: frozenset(knowledge.indicators[o].goal for o in shown if shown[o] == mine)
             for i, mine in shown.items()
         }
-        self.photo_units = frozenset(  # photo captions: quoted only when photos are asked
+        self.photo_units = frozenset(  # photo captions: quoted only when photos are asked,
             n for n, u in enumerate(knowledge.units) if u.kind == "captions"
         )
+        self.photo_days = {  # or a date a caption prints (「2025 年 4 月 17 日諮詢師帶領…」)
+            day: frozenset(n for n in self.photo_units if day in days(knowledge.units[n].text))
+            for n in self.photo_units
+            for day in days(knowledge.units[n].text)
+        }
         topics = {  # where a detail of each indicator is looked for: its goals' text
             i: frozenset().union(*(self.topic_units[g] for g in goals))
             for i, goals in self.goals_of.items()
@@ -427,6 +432,12 @@ class Engine:
                 name = tokens[-1] if tokens and len(tokens[-1]) > 1 else ""
                 out.append(f"{name}{run}{m.group(0)[len(m.group(1)) :]}")
         return out
+
+    def hidden_photos(self, text: str) -> frozenset[int]:
+        """The photo captions a question does not ask for: all, but those printing a date
+        it names."""
+        named = frozenset().union(*(self.photo_days.get(d, ()) for d in days(text)))
+        return self.photo_units - named
 
     def rank_units(self, words, rest: str, q, limit=5, among=None, skip=frozenset()) -> list:
         """The units best holding the question's words and characters, in the reranker's

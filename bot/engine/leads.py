@@ -19,6 +19,7 @@ from bot.i18n import N_, Msg
 STAKEHOLDERS = N_("涉及利害關係人：{who}")  # a programme's stakeholders, as its card says
 _NUMBER = re.compile(r"\d")
 _MARKER = re.compile(r"(?<![\d.])\d{1,2}\s*[.．]\s(?=\D)|[(（]\d{1,2}[)）]")  # 「1. 」, 「(2)」
+_UNPUNCTUATED = re.compile(r"[^。；：，、]+\n[^。；：，、]+")
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")  # what a question asking when wants
 
 
@@ -38,8 +39,10 @@ def lead(
         if q is not None and q.wants_list and parts and len(parts[0]) <= LIMIT:
             return parts[0]  # 「有哪幾個方向」: the titles of its subsections
         text = " ".join(answer.sentences[:2]) or " ".join(a.text for a in answer.asides)
-        pieces = [p for p in re.split(r"(?<=；)", text) if p.strip()]  # a long sentence's
-        return best_snippet(pieces, words + years, canon, wanted=date)  # parts, each alone
+        # a long sentence's parts, each alone; photo captions (unpunctuated lines) one by one
+        cut = r"\n" if _UNPUNCTUATED.fullmatch(text) else r"(?<=；)"
+        pieces = [p for p in re.split(cut, text) if p.strip()]
+        return best_snippet(pieces, words + years, canon, wanted=date)
     if answer.kind is Kind.PROGRAMME and answer.programme:
         p = answer.programme
         target = index.find("programme", str(p.id))  # its name is the subject, not the cue

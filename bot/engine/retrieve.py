@@ -26,8 +26,15 @@ from bot.engine.text import Segmenter
 K1, B = 1.2, 0.75
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 _YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
+_DAY = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*月\s*([12]\d|3[01]|0?[1-9])\s*日")
 POOL = 30  # units BM25 finds that the reranker puts in order
 UNIT_WEIGHTS = Path(__file__).resolve().parent / "unit_weights.json"
+
+
+def days(text: str) -> list[str]:
+    """The dates a text prints, as one term each (「4 月 17 日」 → 「4月17日」): a date is as
+    telling as a rare word, though its numbers alone say nothing."""
+    return [f"{int(m)}月{int(d)}日" for m, d in _DAY.findall(text)]
 
 
 def bigrams(text: str) -> list[str]:
@@ -105,9 +112,8 @@ class Hit:
 class UnitIndex:
     def __init__(self, texts: list[str], segmenter: Segmenter):
         self.segmenter = segmenter
-        self.by_word = _Bm25(
-            [dict(Counter(w for w in segmenter.cut_all(t) if len(w) > 1)) for t in texts]
-        )
+        words = ([w for w in segmenter.cut_all(t) if len(w) > 1] + days(t) for t in texts)
+        self.by_word = _Bm25([dict(Counter(w)) for w in words])
         self.by_char = _Bm25([dict(Counter(bigrams(t))) for t in texts])
 
     def state(self) -> dict:
@@ -131,7 +137,7 @@ class UnitIndex:
     ) -> list[Hit]:
         """The units (of those among, if given; none of skip) best holding the question:
         its content words and its characters."""
-        terms = [w for w in words if len(w) > 1]
+        terms = [w for w in words if len(w) > 1] + days(text)
         by_word, w_total = self.by_word.sums(terms, among)
         by_char, c_total = self.by_char.sums(bigrams(text), among)
         ceiling = (K1 + 1) * (w_total + c_total) or 1.0

@@ -183,3 +183,20 @@ def test_a_detail_the_card_lacks_is_shown_beside_it_under_its_section(engine):
     assert "第三章" in plain(answer) and "超商" in plain(answer)
     shown = plain(engine.answer("以后加保职灾保险 可以去便利店办吗"))
     assert "超商" in shown and "第三章" in shown
+
+
+def test_text_shared_by_indicators_is_about_the_one_the_question_names(engine):
+    # the sentence on courses, consultations and loans belongs to 1.4.1, 1.4.2 and 1.4.3
+    for question in (
+        "找政府的顧問免費諮詢，到2024年累積幫了多少人次",
+        "我做小生意卡關 聽說政府的顧問諮詢免費 到2024年累積幫了多少人次",
+    ):
+        answer = engine.answer(question)
+        assert "35,659" in plain(answer) and answer.matches[0].id == "1.4.2", question
+    # naming none of them clearly, the report's order stands
+    from bot.engine.cards import _owned_by
+
+    unit = next(u for u in engine.knowledge.units if "35,659" in u.text and u.owner_type == "indicator")
+    assert _owned_by(unit) == _owned_by(unit, {"1.4.2": 30.0, "1.4.1": 25.0})
+    assert _owned_by(unit)[0] == "1.4.1"
+    assert _owned_by(unit, {"1.4.2": 30.0})[0] == "1.4.2"

@@ -1,6 +1,6 @@
 """Sentence-level retrieval: units found by words and by characters, quoted whole."""
 
-from bot.engine.retrieve import bigrams
+from bot.engine.retrieve import bigrams, days
 from bot.render.plain import plain
 
 
@@ -86,6 +86,19 @@ def test_a_photo_question_quotes_the_programmes_captions(engine):
 def test_captions_are_not_quoted_unless_photos_are_asked(engine):
     text = plain(engine.answer("為什麼有些工會的幹部幾乎都是男生，有些都是女生？"))
     assert "營造業" in text and "女性工會幹部及會務人員培訓課程" not in text.splitlines()[0]
+
+
+def test_a_date_is_one_term_however_it_is_spaced():
+    assert days("2025 年 4 月 17 日諮詢師") == days("2025年4月17日") == ["4月17日"]
+    assert days("2009年01月1日起；截至 8 月底") == ["1月1日"]  # a month alone is no date
+    assert days("113年13月40日") == []
+
+
+def test_a_caption_printing_the_date_asked_is_quoted_and_leads_alone(engine):
+    # the date names the photo, though photos are not asked
+    first = plain(engine.answer("2025年4月17日 青年职涯那边办了什么活动")).splitlines()[0]
+    assert "探索職涯活動" in first and "室內水電" not in first
+    assert "職涯活動" not in plain(engine.answer("2025年4月17日勞保有什麼新制")).splitlines()[0]
 
 
 def test_a_sentence_cut_at_semicolons_is_quoted_whole(engine):
