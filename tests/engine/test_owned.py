@@ -196,7 +196,9 @@ def test_text_shared_by_indicators_is_about_the_one_the_question_names(engine):
     # naming none of them clearly, the report's order stands
     from bot.engine.cards import _owned_by
 
-    unit = next(u for u in engine.knowledge.units if "35,659" in u.text and u.owner_type == "indicator")
+    unit = next(
+        u for u in engine.knowledge.units if "35,659" in u.text and u.owner_type == "indicator"
+    )
     assert _owned_by(unit) == _owned_by(unit, {"1.4.2": 30.0, "1.4.1": 25.0})
     assert _owned_by(unit)[0] == "1.4.1"
     assert _owned_by(unit, {"1.4.2": 30.0})[0] == "1.4.2"
