@@ -40,6 +40,7 @@ class Field(Enum):
     UNIT = "unit"
     NOTE = "note"
     TREND = "trend"  # how it moved from 2021 to 2024: 有變好嗎, 跟以前比
+    RATIO = "ratio"  # the 2024 actual as a share of the target: 達成率, 超過目標幾成
 
 
 @dataclass(frozen=True)

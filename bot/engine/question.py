@@ -20,9 +20,16 @@ _ID_WORD = re.compile(r"指標|indicator|no\.?")
 
 # Field words, most specific first; "核心目標" names a goal, not the target field.
 FIELD_WORDS: list[tuple[Field, str]] = [
+    (  # a share of the target (「目標是幾%」 asks the target itself)
+        Field.RATIO,
+        r"達成率|達成比率|達成度|目標值?\s*(?:多|少|高|低|超過|超出|差)了?\s*(?:幾成|幾\s*%|幾趴"
+        r"|百分之幾|多少\s*%|多少百分比|幾倍)|(?:超過|超出|高於|低於|多於|少於|達到|達成|是)了?\s*"
+        r"(?:2024\s*年?的?)?目標值?的?\s*(?:幾成|幾\s*%|幾趴|百分之幾|多少\s*%|多少百分比|幾倍)"
+        r"|percent(?:age)?\s+(?:of|above|over|below|under|beyond)\s+(?:the\s+|its\s+)?target",
+    ),
     (
         Field.STATUS,
-        r"有沒有達成|是否達成|達成率|達成|達標|達到|未達|沒達|\bmet\b|achieved?|on track",
+        r"有沒有達成|是否達成|達成|達標|達到|未達|沒達|\bmet\b|achieved?|on track",
     ),
     (Field.TARGET, r"目標值|(?<!核心)目標(?!\s*\d)|預定|target"),
     (Field.BASELINE, r"2021\s*年?|基準值?|基期|基線|起始值|baseline"),

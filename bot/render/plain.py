@@ -250,6 +250,8 @@ def _lead(
     latest = next((f for f in card.figures if f.period == "latest" and f.component in shown), None)
     said = []
     for field in fields or [Field.STATUS]:
+        if Field.RATIO in fields and field in (Field.ACTUAL, Field.TARGET):
+            continue  # the share says both
         if field is Field.STATUS:
             said.append(tr("已達成 2024 年目標") if ind.met else tr("未達成 2024 年目標"))
         elif field is Field.TARGET:
@@ -270,12 +272,15 @@ def _lead(
             said.append(tr("計算說明：{note}", note=ind.note))
         elif field is Field.TREND:
             said.append(_trend(card, shown, tr))
+        elif field is Field.RATIO:
+            said.append(_ratio(card, shown, tr))
     # what the brackets hold, each with what it is: a period's figure, the gap, the verdict
     actual = ("actual_2024", tr("實際 {value}", value=value("actual_2024")))
     context = []
-    if Field.ACTUAL not in fields:
+    ratio = Field.RATIO in fields  # it says both figures
+    if Field.ACTUAL not in fields and not ratio:
         context.append(actual)
-    if Field.TARGET not in fields:
+    if Field.TARGET not in fields and not ratio:
         context.append(("target_2024", tr("目標 {value}", value=value("target_2024"))))
     stated = Field.STATUS in (fields or [Field.STATUS])  # 已達成 / 未達成 said already
     gaps = _gaps(card, shown, not stated, tr)
@@ -287,6 +292,8 @@ def _lead(
         if Field.BASELINE in fields:  # 2021 asked: against what it became in 2024
             context = [actual]
     periods = {FIELD_PERIODS[f] for f in fields if f in FIELD_PERIODS}
+    if ratio:
+        periods |= {"actual_2024", "target_2024"}
     # the richest line that a phone shows whole: with the name and the gap, then without
     # the gap, then the number alone for the name (each figure still follows below)
     lean = [c for c in context if c[0] != "gap"]
@@ -305,6 +312,35 @@ def _lead(
     if shown != parts_of:  # only the asked parts are in the line: every figure below
         periods = set()
     return line, periods
+
+
+def _ratio(card: IndicatorCard, shown: list[str], tr: Translator) -> str:
+    """The 2024 actual as a share of its target, worked out from the two printed figures
+    and said to be (「2024 年實際 2,145 件，為目標 1,680 件的 127.7%（依報告數字計算）」)."""
+    figs = {(f.component, f.period): f for f in card.figures}
+    out = []
+    for c in shown:
+        actual, target = figs.get((c, "actual_2024")), figs.get((c, "target_2024"))
+        if actual is None or target is None or not target.value:
+            continue
+        share = Decimal(str(actual.value)) / Decimal(str(target.value)) * 100
+        beyond = f"{abs(share - 100):,.1f}%"
+        counted = actual.unit not in ("", "千人率", "%")
+        more, less = (tr("多"), tr("少")) if counted else (tr("高"), tr("低"))
+        out.append(
+            tr(
+                "{part}2024 年實際 {actual}，為目標 {target}的 {share}%（{way} {beyond}）",
+                part=f"{c} " if c and len(shown) > 1 else "",
+                actual=b(readable(actual.text, tr)),
+                target=readable(target.text, tr),
+                share=b(f"{share:,.1f}"),
+                way=more if share >= 100 else less,
+                beyond=beyond,
+            )
+        )
+    if not out:
+        return tr("報告未列可比較的 2024 年目標與實際值")
+    return tr("{shares}，依報告數字計算", shares=tr("；").join(out))
 
 
 def _gaps(card: IndicatorCard, shown: list[str], verdict: bool, tr: Translator) -> str:

@@ -264,6 +264,22 @@ def test_trend_follow_ups_are_answered_from_the_card(engine):
     assert answer.matches[0].id == "8.7.2" and "2.353" in plain(answer)
 
 
+def test_a_share_of_the_target_is_worked_out_from_the_two_printed_figures(engine):
+    """「達成率」, 「超過目標幾成」: the 2024 actual over its target, said to be computed; 「目標是
+    幾%」 still asks the target itself."""
+    for question in ["8.3.3超過目標幾成", "微型創業貸款達成率", "8.3.3 percentage of the target"]:
+        answer = engine.answer(question)
+        line = plain(answer).split("\n")[0]
+        assert answer.matches[0].id == "8.3.3" and Field.RATIO in answer.fields, question
+        assert "實際 2,145 件，為目標 1,680 件的 127.7%（多 27.7%），依報告數字計算" in line
+    line = plain(engine.answer("職災死亡千人率達成率")).split("\n")[0]
+    assert "0.022，為目標 0.019 以下的 115.8%（高 15.8%）" in line and "未達標" in line
+    line = plain(engine.answer("8.5.2 達成率")).split("\n")[0]
+    assert "186,465 人，為目標 180,000 人的 103.6%" in line and "80%的 105.2%" in line
+    answer = engine.answer("8.6.1 目標是幾%")
+    assert Field.TARGET in answer.fields and Field.RATIO not in answer.fields
+
+
 def test_twin_indicators_look_for_details_under_both_their_goals(engine):
     assert engine.goals_of["8.5.3"] == engine.goals_of["10.2.2"] == {8, 10}
     assert engine.goals_of["8.7.1"] == {8}
