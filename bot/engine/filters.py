@@ -39,8 +39,11 @@ def _last_month(as_of: str) -> int | None:
     return int(months[-1]) if months else None
 
 
-def recognise(text: str, k: Knowledge, canon: Callable[[str], str]) -> list[Filter]:
-    """The attribute filters a (normalised) list question names."""
+def recognise(
+    text: str, k: Knowledge, canon: Callable[[str], str], read_as: tuple[str, ...] = ()
+) -> list[Filter]:
+    """The attribute filters a (normalised) list question names; `read_as`: the parts its
+    words were read as (「上完訓練之後找到工作的比例」 → 就業率)."""
     found: list[Filter] = []
     units = sorted({f.unit for figs in k.figures.values() for f in figs if f.unit}, key=len)
     asked = [u for word, u in _UNIT_WORDS.items() if word in text]
@@ -61,8 +64,12 @@ def recognise(text: str, k: Knowledge, canon: Callable[[str], str]) -> list[Filt
         )
     parts = {c for figs in k.figures.values() for f in figs for c in [f.component] if c}
     rates = [p for p in sorted(parts) if p.endswith("率") and p in text]
-    if not rates:  # 「就業率」: every part it ends (訓後就業率, 推介就業率)
-        rates = [p for p in sorted(parts) if p.endswith("率") and p[-3:] in text]
+    if not rates:  # 「就業率」: every part it ends (訓後就業率, 推介就業率) ...
+        rates = [p for p in sorted(parts) if p.endswith("率") and (
+            p[-3:] in text or any(p.endswith(r) for r in read_as))]  # fmt: skip
+        # ... those whose qualifier the question spells out, if any (訓後: 「上完訓練之後」)
+        spelt = [p for p in rates if all(ch in text for ch in p[:-3])]
+        rates = spelt or rates
     if rates:
         label = Msg("列有{rates}", rates=Joined("或", rates))
         found.append(Filter(label, lambda i, figs, r=tuple(rates): any(

@@ -44,7 +44,8 @@ def listing(
     if unit and _NOT.search(q.text):  # 「不是勞發署負責的指標」: every other unit's
         ids = [i.id for i in engine.knowledge.indicators.values() if i.unit != unit]
         return engine.cards.listing(question, ids=ids, described=Msg("非{unit}負責", unit=unit))
-    chosen = filters.recognise(q.text, engine.knowledge, engine.canon) if listy(q) else []
+    parts = tuple(q.components)
+    chosen = filters.recognise(q.text, engine.knowledge, engine.canon, parts) if listy(q) else []
     if chosen:
         k = engine.knowledge
         ids = [i.id for i in k.indicators.values()

@@ -45,6 +45,17 @@ def test_a_part_the_figures_print(engine, knowledge, question):
     assert listed(engine, question) == want and {"8.5.2", "8.5.3", "8.6.1"} <= want
 
 
+def test_a_part_said_in_other_words(engine, knowledge):
+    """A part named in other words (找到工作的比例 → 就業率) is every part it ends, or those
+    whose qualifier the question spells out (上完訓練之後 → 訓後)."""
+    rates = by_store(knowledge, lambda i, figs: any(
+        f.component.endswith("就業率") for f in figs))  # fmt: skip
+    assert listed(engine, "哪些指標有算找到工作的比例") == rates
+    after = by_store(knowledge, lambda i, figs: any(f.component == "訓後就業率" for f in figs))
+    assert listed(engine, "哪些指標有算「上完訓練之後找到工作的比例」") == after
+    assert after == {"8.5.2", "8.6.1"} and after < rates
+
+
 def test_which_ones_is_a_list_not_a_count(engine):
     answer = engine.answer("有哪幾個指標是勞保司負責的")
     assert answer.kind is Kind.LIST and not answer.title.startswith("20 項指標中")
