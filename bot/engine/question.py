@@ -32,6 +32,10 @@ FIELD_WORDS: list[tuple[Field, str]] = [
         r"有沒有達成|是否達成|達成|達標|達到|未達|沒達|\bmet\b|achieved?|on track",
     ),
     (Field.TARGET, r"目標值|(?<!核心)目標(?!\s*\d)|預定|target"),
+    (  # against 2021, before 2021 is read as the baseline asked: "how many more … than in 2021"
+        Field.TREND,
+        r"\bthan (?:in |it was in |that of )?2021\b|compared (?:with|to) (?:in )?2021\b",
+    ),
     (Field.BASELINE, r"2021\s*年?|基準值?|基期|基線|起始值|baseline"),
     (Field.ACTUAL, r"實際值?|實績|2024\s*年?|\bactual(?:ly)?\b"),
     (

@@ -4,7 +4,8 @@
   and jieba's common characters (with pypinyin), so the engine can hear a homophone
   typo (失業著, 勞保年今) as the word meant without importing pypinyin at run time.
 - `bridge_rows`: the committed English → Chinese bridge (knowledge/derived/, derived
-  from CC-CEDICT by bridge.py) as table rows.
+  from CC-CEDICT by bridge.py) as table rows, with the curated English words of
+  knowledge/curated/english.tsv (the domain's English, 'workplace accident' → 職災) first.
 """
 
 from collections import Counter
@@ -14,10 +15,12 @@ from pathlib import Path
 import jieba
 from pypinyin import Style, pinyin
 
+from bot.knowledge import english
 from bot.knowledge.models import Bridge, Pinyin
 from bot.knowledge.vocab import converter
 
 BRIDGE_FILE = "derived/cedict_bridge.tsv"
+ENGLISH_FILE = "curated/english.tsv"
 COMMON = 1000  # a character counts as common when jieba's words holding it weigh this much
 
 
@@ -71,4 +74,21 @@ def bridge_rows(knowledge: Path) -> list[Bridge]:
         if line.strip() and not line.startswith("#"):
             english, words = line.split("\t")
             rows[english] = Bridge(english=english, words=words)
+    for english, words in curated_english(knowledge):  # the domain's sense first
+        rows[english] = Bridge(english=english, words=words)
     return [rows[e] for e in sorted(rows)]
+
+
+def curated_english(knowledge: Path) -> list[tuple[str, str]]:
+    """(stemmed English phrase, the report's words) from knowledge/curated/english.tsv."""
+    path = knowledge / ENGLISH_FILE
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        phrase, _, words = line.partition("\t")
+        key = " ".join(english.content(phrase.replace("-", " ")))
+        if not key or not words.strip():
+            raise ValueError(f"{path}:{n}: want an English phrase, a tab and the report's words")
+        out.append((key, " ".join(words.split())))
+    return out

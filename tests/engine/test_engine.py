@@ -264,6 +264,21 @@ def test_trend_follow_ups_are_answered_from_the_card(engine):
     assert answer.matches[0].id == "8.7.2" and "2.353" in plain(answer)
 
 
+def test_english_words_for_workplace_accidents_reach_the_report(engine):
+    """English "workplace accidents", "occupational accident insurance", "individually": the
+    report's 職災 and 單獨; "than in 2021" sets 2024 against 2021."""
+    question = (
+        "How many more people were individually enrolled in occupational accident insurance"
+        " in 2024 than in 2021?"
+    )
+    answer = engine.answer(question)
+    assert answer.matches[0].id == "1.3.2" and Field.TREND in answer.fields
+    assert "比 2021 年多 136,424 人" in plain(answer).split("\n")[0]
+    tools = "What policy tools does the ministry use to cut workplace accidents?"
+    text = plain(engine.answer(tools))
+    assert "跨機關治理" in text and "伙伴合作" in text
+
+
 def test_a_share_of_the_target_is_worked_out_from_the_two_printed_figures(engine):
     """「達成率」, 「超過目標幾成」: the 2024 actual over its target, said to be computed; 「目標是
     幾%」 still asks the target itself."""

