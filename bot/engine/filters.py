@@ -31,6 +31,12 @@ _NAMED = re.compile(
 _MONTH = re.compile(
     r"(?:到|至|截至|統計到|until|to|through)?\s*(?:20\d\d\s*年)?\s*(\d{1,2})\s*月底?"
 )
+# 「數字完全一樣的指標」, "indicators with identical figures": figures another one repeats
+_SAME = re.compile(
+    r"(?:數字|數值|數據|figures?|numbers?|values?)\S{0,6}?(?:完全|都|一模)?\s*(?:一樣|相同|重複|相等)"
+    r"|(?:一樣|相同|重複)的(?:數字|數值|數據)"
+    r"|(?:identical|the same|same|duplicate[ds]?|repeated)\s+(?:figures|numbers|values|data)"
+)
 _ACCRUED = re.compile(r"(20[12]\d)\s*年?\S{0,4}累計|cumulative (?:since|from) (20[12]\d)")
 
 
@@ -74,6 +80,9 @@ def recognise(
         label = Msg("列有{rates}", rates=Joined("或", rates))
         found.append(Filter(label, lambda i, figs, r=tuple(rates): any(
             f.component in r for f in figs)))  # fmt: skip
+    if _SAME.search(text):
+        twins = _twins(k)
+        found.append(Filter(Msg("數值與另一項指標完全相同"), lambda i, figs: i.id in twins))
     accrued = _ACCRUED.search(text)
     if accrued:
         year = accrued.group(1) or accrued.group(2)
@@ -90,6 +99,17 @@ def recognise(
         found.append(Filter(Msg("最新數字統計至 {m} 月", m=m), lambda i, figs, m=m: any(
             f.period == "latest" and _last_month(f.as_of) == m for f in figs)))  # fmt: skip
     return found
+
+
+def _twins(k: Knowledge) -> set[str]:
+    """The indicators whose printed figures another indicator prints all the same (the
+    report gives 8.5.3 and 10.2.2 one set of figures)."""
+    prints: dict[frozenset, list[str]] = {}
+    for ind_id, figs in k.figures.items():
+        key = frozenset((f.component, f.period, f.value) for f in figs)
+        if key:
+            prints.setdefault(key, []).append(ind_id)
+    return {i for ids in prints.values() if len(ids) > 1 for i in ids}
 
 
 def _actual_units(figs: list[Figure]) -> set[str]:

@@ -64,3 +64,18 @@ def test_which_ones_is_a_list_not_a_count(engine):
 def test_indicators_about_a_subject_are_all_listed(engine):
     assert {"8.7.3", "10.3.1"} <= listed(engine, "跟女生或性別平等有關的指標")
     assert {"4.4.3", "8.6.1", "8.6.2"} <= listed(engine, "跟青年有關的指標")
+
+
+SAME = ["數字完全一樣的指標有哪些", "Which indicators have identical figures?"]
+
+
+@pytest.mark.parametrize("question", SAME)
+def test_indicators_printing_the_same_figures(engine, knowledge, question):
+    """The report gives 8.5.3 and 10.2.2 one set of figures: found from the store's values."""
+
+    def prints(i):
+        return {(f.component, f.period, f.value) for f in knowledge.figures[i]}
+
+    want = {a for a in knowledge.indicators for b in knowledge.indicators
+            if a != b and prints(a) == prints(b)}  # fmt: skip
+    assert listed(engine, question) == want == {"8.5.3", "10.2.2"}
