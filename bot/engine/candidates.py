@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from bot.engine import lists
 from bot.engine import question as questions
+from bot.engine.answer import Field
 from bot.engine.decide import Candidate
 from bot.engine.retrieve import bigrams
 from bot.knowledge.values import owners
@@ -127,7 +128,7 @@ def generate(
             Candidate(kind, s.target.id, f, _target_builder(engine, question, q, s, ranked, words))
         )
     if len(contenders) >= 2:  # which of a few is meant: "did you mean" is a candidate too
-        out.append(_choices(engine, question, choosable, contenders, cues))
+        out.append(_choices(engine, question, q, choosable, contenders, cues))
     top_indicator = next((s for s in ranked if s.target.type == "indicator"), None)
     if top_indicator is not None and not q.fields:  # asks nothing its card holds
         leftover = engine.index.unexplained(words, top_indicator.target)
@@ -216,7 +217,7 @@ def _held(engine: Engine, content: list[str], text: str) -> float:
     return sum(v for w, v in weight.items() if w in text) / (sum(weight.values()) or 1.0)
 
 
-def _choices(engine: Engine, question: str, choosable: list, contenders: list, cues: dict):
+def _choices(engine: Engine, question: str, q, choosable: list, contenders: list, cues: dict):
     """Did you mean: the best few indicators and programmes offered to choose from, with
     the evidence that none of them is clearly meant."""
     best = contenders[0]
@@ -228,7 +229,10 @@ def _choices(engine: Engine, question: str, choosable: list, contenders: list, c
         "choices:exact": float(any(s.precision >= 0.99 and s.coverage >= 0.99 for s in contenders)),
     }
     _common(f, "choices", cues)
-    options = [engine.cards.match(s.target.type, s.target.id, s.score) for s in choosable[:3]]
+    latest = Field.LATEST in q.fields  # 「2025 年 1 到 8 月有多少」: each choice's 2025 figure
+    options = [
+        engine.cards.match(s.target.type, s.target.id, s.score, latest) for s in choosable[:3]
+    ]
     return Candidate("choices", "choices", f, lambda: engine.cards.candidates(question, options))
 
 

@@ -64,7 +64,7 @@ class Cards:
         self.canon = canon
         self.owned = Owned(knowledge, canon)
         self.related = {i: self._related(i) for i in knowledge.indicators}
-        self._named: dict[tuple[str, str], tuple[str, str]] = {}  # see match
+        self._named: dict[tuple[str, str, bool], tuple[str, str]] = {}  # see match
 
     def _related(self, ind_id: str) -> tuple:
         """Programme figures about the same thing as the indicator, that it does not print,
@@ -84,17 +84,32 @@ class Cards:
                         out.append(Quote(quote, fig.text))
         return tuple(out)
 
-    def match(self, kind: str, ident: str, score: float) -> Match:
-        named = self._named.get((kind, ident))
-        if named is None:  # (one per target: bounded) label and headline are the store's
-            named = self._named[kind, ident] = (self.label(kind, ident), self.headline(kind, ident))
+    def match(self, kind: str, ident: str, score: float, latest: bool = False) -> Match:
+        """A target with its label and headline; `latest`: the question asks the 2025 figure,
+        which the headline then shows (with its as-of period) where the report prints one."""
+        key = (kind, ident, latest)
+        named = self._named.get(key)
+        if named is None:  # (two per target: bounded) label and headline are the store's
+            headline = self.headline(kind, ident, latest)
+            named = self._named[key] = (self.label(kind, ident), headline)
         return Match(kind, ident, score, *named)
 
-    def headline(self, kind: str, ident: str) -> str:
-        """「8.7.1 職災死亡千人率 2024：0.022（目標 0.019 以下）○」: what a choice stands for."""
+    def headline(self, kind: str, ident: str, latest: bool = False) -> str:
+        """「8.7.1 職災死亡千人率 2024：0.022（目標 0.019 以下）○」: what a choice stands for;
+        with `latest`, 「8.5.2 … 最新（2025 年 1 月至 8 月）：人數 34,140 名（2024：…）●」."""
         if kind != "indicator":
             return self.label(kind, ident)
         entry = self._entry(ident)
+        newest = [f for f in self.k.figures[ident] if f.period == "latest"]
+        if latest and newest:
+            return Msg(
+                "{label} 最新（{as_of}）：{latest}（2024：{actual}）{mark}",
+                label=self.label(kind, ident),
+                as_of=newest[0].as_of,
+                latest="、".join(f"{f.component} {f.text}".strip() for f in newest),
+                actual=entry.actual,
+                mark="●" if entry.met else "○",
+            )
         return Msg(
             "{label} 2024：{actual}（目標 {target}）{mark}",
             label=self.label(kind, ident),

@@ -488,8 +488,11 @@ class Engine:
             answer.lead = self._lead(answer, list(decision.words), detail, q)
             return answer
         if decision.zone == "choices":
+            latest = q is not None and Field.LATEST in q.fields  # each choice's 2025 figure
             options = [  # scored by the ranking (0–100), as every match is
-                self.cards.match(c.type, c.id, round(100 * c.features.get(f"{c.type}:score", 0), 1))
+                self.cards.match(
+                    c.type, c.id, round(100 * c.features.get(f"{c.type}:score", 0), 1), latest
+                )
                 for c in choosable(decision.ranked)
             ]
             return self.cards.candidates(question, options)

@@ -151,6 +151,19 @@ def test_candidates_for_a_vague_question(engine):
         assert first.headline.startswith(first.label) and "2024：" in first.headline
 
 
+def test_choices_show_the_figure_of_the_period_asked(engine):
+    """Asked for 2025 (1 到 8 月) among three near indicators: each choice shows its latest
+    figure with its period, then the 2024 actual."""
+    answer, text = ask(engine, "2025年1到8月有多少失業著去上職前訓練")
+    if answer.kind is Kind.CANDIDATES:
+        for choice in answer.candidates:
+            line = choice.headline
+            assert "最新（2025 年 1 月至 8 月）：" in line and "（2024：" in line
+    assert "3 萬 4,140 名" in text
+    first = ask(engine, "職災")[0]
+    assert all("最新" not in c.headline for c in first.candidates)
+
+
 def test_follow_ups_use_the_previous_subject(engine):
     first = engine.answer("職災死亡千人率")
     for follow in ["那目標呢？", "2021年呢", "誰負責", "最新的呢"]:
