@@ -122,6 +122,9 @@ def generate(
         text = engine.texts.get(key)
         if text is not None:  # how much of the question its text holds, words by weight
             f[f"{kind}:held"] = _held(engine, content, text)
+            # and how much it asks beyond the name (鼓勵哪個領域, 利害關係人): a card shows
+            # its name's figures, a quote the sentence that says more
+            f[f"{kind}:beyond"] = _beyond(engine, content, s.target)
         f.update({"target:" + k.split(":", 1)[1]: v for k, v in f.items()})  # shared too
         _common(f, kind, cues)
         out.append(
@@ -210,6 +213,12 @@ def _measured(engine: Engine, q, found: list[Candidate]) -> None:
         if printed.search(_text(engine, c)):
             c.features[f"{c.type}:measure"] = 1.0
             c.features["shared:measure"] = 1.0
+
+
+def _beyond(engine: Engine, content: list[str], target) -> float:
+    weight = {w: engine.passages.idf.get(w, engine.passages.max_idf) for w in content if len(w) > 1}
+    name = engine.index.name_words(target)
+    return sum(v for w, v in weight.items() if w not in name) / (sum(weight.values()) or 1.0)
 
 
 def _held(engine: Engine, content: list[str], text: str) -> float:

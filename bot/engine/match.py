@@ -389,13 +389,18 @@ class Index:
     def find(self, kind: str, ident: str) -> Target | None:
         return self._by_id.get((kind, ident))
 
-    def unexplained(self, tokens: list[str], target: Target) -> list[str]:
-        """The question's words the target's name (its first key) does not hold: what the
-        question asks beyond it (成長, 降幅, 施行 …)."""
+    def name_words(self, target: Target) -> set[str]:
+        """The words of the target's name (its first key), and the words inside them."""
         name = self._names.get(target)
         if name is None:
             name = set(self.segmenter.cut_all(target.keys[0])) if target.keys else set()
             self._names[target] = name  # (one per target: bounded)
+        return name
+
+    def unexplained(self, tokens: list[str], target: Target) -> list[str]:
+        """The question's words the target's name (its first key) does not hold: what the
+        question asks beyond it (成長, 降幅, 施行 …)."""
+        name = self.name_words(target)
         return [r.word for r in self.resolve(tokens) if self._held(r.known, name) < 0.5]
 
     def _coverage(self, key_words: list[str], found: set[str], shares: dict | None = None) -> float:
