@@ -283,6 +283,8 @@ class Engine:
         """A year the report prints no figure of for the indicator (2022, 2023, a 2030
         target, a 2025 figure of 8.7.1) is not answered with the card: say what is
         missing and what it prints."""
+        if answer.kind in (Kind.FACT, Kind.PROGRAMME):
+            return self._unprinted_fact_year(answer, q)
         if answer.kind is not Kind.INDICATOR:
             return answer
         if q.headcount and not q.latest:
@@ -319,6 +321,35 @@ class Engine:
             printed=Joined("、", sorted(self.years[first.id])),
         )
         return self._unprinted(answer, message)
+
+    def _unprinted_fact_year(self, answer: Answer, q) -> Answer:
+        """A figure asked for years the quoted text (or the programme) never names (「2022 年
+        那一年有多少人」 answered by 「2017 年至 2024 年累計…」): the report prints none."""
+        if not (q.figure and q.years):
+            return answer
+        shown = " ".join(
+            [*answer.sentences, *(a.text for a in answer.asides), answer.lead, answer.message]
+        )
+        if answer.passage is not None:
+            shown += answer.passage.text
+        if answer.programme is not None:
+            p = answer.programme
+            shown += f"{p.title} {p.content} {p.conclusion} {p.captions}"
+        if any(year in shown for year in q.years):
+            return answer
+        asked = Joined("、", sorted(set(q.years)))
+        closest = answer.lead or next(iter(answer.sentences), "")
+        printed = sorted(set(re.findall(r"20[0-3]\d(?!\d)", closest)))
+        if not printed or not closest:
+            message = Msg("報告沒有列出 {years} 年的這項數字。", years=asked)
+        else:  # the closest thing it has, marked as such
+            message = Msg(
+                "報告沒有列出 {years} 年的這項數字；最接近的內容只提到 {printed} 年：「{closest}」",
+                years=asked,
+                printed=Joined("、", printed),
+                closest=closest,
+            )
+        return self.cards.not_found(answer.query, message, SAMPLES)
 
     def _unprinted(self, answer: Answer, message: str) -> Answer:
         """Not in the report, said plainly; the indicator asked stays the subject of the

@@ -21,6 +21,22 @@ def test_a_year_the_report_does_not_print_is_not_answered_with_the_card(engine, 
     assert "0.022" not in text and "1,931,013" not in text  # no figure offered as the answer
 
 
+@pytest.mark.parametrize(
+    ("question", "printed"),
+    [("2023年青年職涯發展中心服務了多少人", "2021、2024、2025 年"),
+     ("How many young people took ICT-related vocational training in 2022 alone?",
+      "2017、2024、2025 年")],
+)  # fmt: skip
+def test_a_year_no_quoted_text_names_is_not_answered_with_the_quote(engine, question, printed):
+    """A figure asked of a year the report's text never gives: refused, the closest text
+    quoted and marked as such, with the years it does name."""
+    answer = engine.answer(question)
+    assert not answer.found and answer.zone == "none"
+    first = plain(answer).splitlines()[0]
+    assert first.startswith("報告沒有列出 20") and f"最接近的內容只提到 {printed}：「" in first
+    assert engine.answer("2024年青年職涯發展中心服務了多少人").found  # a year it names
+
+
 @pytest.mark.parametrize("question", ["職災死亡千人率 2024 年", "勞保年金 2021 年", "1.3.1 2025"])
 def test_printed_years_are_answered(engine, question):
     answer = engine.answer(question)
