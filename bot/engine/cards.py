@@ -430,6 +430,9 @@ class Cards:
         first = chosen[0]
         passage = next(p for p in self.k.passages if p.id == first.passage_id)
         mine = [u.text for u in chosen if u.section == first.section]
+        signed = self.k.facts.get("minister")
+        if signed is not None and signed.section == first.section:  # the foreword: signed
+            mine.append(Msg("（勞動部部長 {name} 謹識）", name=signed.value))
         # a chapter's or section's opening quoted: the titles of its parts follow
         answer = _quote(
             question,

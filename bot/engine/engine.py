@@ -37,7 +37,12 @@ _SCHEME = re.compile(r"([^\W\d的之_a-z]{2,10}?)(?:計畫|計劃|方案|條例)
 _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「1」, 「2.5」
 
 
-VALUE_NAMES = {"age": N_("這方面的年齡"), "money": N_("金額或經費"), "phone": N_("電話號碼")}
+VALUE_NAMES = {
+    "age": N_("這方面的年齡"),
+    "money": N_("金額或經費"),
+    "procedure": N_("申請或報名的方式與資格"),
+    "phone": N_("電話號碼"),
+}
 
 
 def _indexed(unit) -> str:

@@ -156,11 +156,21 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     ),
     "money": (
         re.compile(
-            r"多少錢|金額|經費|預算|平均.{0,3}月領|月領多少|每個?月.{0,2}領多少|領多少錢|花[了費]?多少|多少元|幾元"
+            r"多少錢|金額|經費|預算|平均.{0,3}月領|月領多少|[每一]個?月.{0,4}領多少|領多少錢|花[了費]?多少|多少元|幾元"
+            r"|(?:可以|能|最多)\S{0,3}(?:借|貸)多少|貸款額度"
             r"|how much money|amount of money|\bamount (?:paid|spent|lent)|\bspen[dt]\b"
             r"|average (?:monthly )?(?:pension|payment|benefit)|\bcosts?\b|budget|dollars|nt\$"
         ),
         re.compile(r"\d\s*(?:億|萬|千)?元|新臺幣"),
+    ),
+    "procedure": (  # how to apply or sign up, who may: the report describes neither
+        re.compile(
+            r"(?:怎麼|如何|怎樣|要怎麼|去哪裡?|在哪裡?)\s*(?:申請|報名|登記)|(?:申請|報名)(?:方式|流程|管道|手續)"
+            r"|(?:申請|請領|參加|報名)\S{0,2}(?:資格|條件)|資格\S{0,3}(?:怎麼|如何)\S{0,2}(?:認定|審核)"
+            r"|認定標準|how (?:do|can|should) (?:i|we|you) (?:apply|register|sign up|enrol)"
+            r"|how to (?:apply|register|sign up|enrol)|eligib\w*|who (?:can|may) apply"
+        ),
+        re.compile(r"申請方式|申請流程|報名方式|申請資格|請領資格|資格條件|認定標準|洽詢專線"),
     ),
     "phone": (
         re.compile(r"電話|專線|熱線|hotline|phone"),

@@ -126,6 +126,17 @@ def test_programme_and_facts(engine):
     assert answer.found and "第三章" in text
 
 
+def test_a_quote_of_the_foreword_carries_its_signature(engine):
+    """The foreword is signed by the minister: a quote of it says so; other text does not."""
+    units = engine.knowledge.units
+    signed = engine.knowledge.facts["minister"]
+    foreword = engine.cards.units("q", [next(u for u in units if u.section == signed.section)], 50)
+    assert plain(foreword).splitlines()[-3] == "（勞動部部長 洪申翰 謹識）"
+    other = engine.cards.units("q", [next(u for u in units if u.section != signed.section)], 50)
+    assert "謹識" not in plain(other)
+    assert "洪申翰" in plain(engine.answer("这份报告前面「首长的话」是哪位部长写的？"))
+
+
 def test_quoted_text_is_about_the_indicator_that_owns_it(engine):
     """Text quoted from an indicator's execution subsection names that indicator first
     among the matches (then the passage), and a follow-up asks about it."""
@@ -228,17 +239,24 @@ def test_a_latest_figure_the_report_does_not_print_is_refused(engine):
 
 
 def test_a_kind_of_value_the_report_never_prints_is_refused(engine):
-    """An age of pension, an amount spent, a phone number: no candidate prints one."""
+    """An age of pension, an amount spent, a phone number, how to apply or who may: no
+    candidate prints one."""
     for question, missing in [
         ("勞保年金要幾歲才可以開始領？", "年齡"),
         ("How much did the ministry spend on pre-employment training in 2024?", "金額"),
         ("What's the ministry's hotline number for filing labor complaints?", "電話"),
         ("勞保老年年金每個月能領多少", "金額"),
+        ("微型創業貸款最多可以借多少", "金額"),
+        ("社會創新專案管理人培訓課程要怎麼報名", "申請或報名"),
+        ("How do I apply for a micro-business loan?", "申請或報名"),
+        ("低收入戶資格怎麼認定", "資格"),
     ]:
         answer = engine.answer(question)
         assert answer.found is False and missing in answer.message, question
     answer = engine.answer("職災保險那個新法上路後 對投保的年紀限制有什麼改變")
     assert answer.found and "65 歲" in plain(answer)  # the text that prints an age
+    for question in ["我想報名社會創新的專案管理課 這種課培訓了幾個人", "災保可以在哪些管道加保"]:
+        assert engine.answer(question).found, question  # wanting to apply is not asking how
 
 
 def test_english_field_words_are_whole_words(engine):
