@@ -37,9 +37,10 @@ _SCHEME = re.compile(r"([^\W\d的之_a-z]{2,10}?)(?:計畫|計劃|方案|條例)
 _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「1」, 「2.5」
 
 
+_PARTIAL_2025 = re.compile(r"2025\s*年\s*\d{1,2}\s*月")  # 2025 printed up to a month
 VALUE_NAMES = {
     "age": N_("這方面的年齡"),
-    "money": N_("金額或經費"),
+    "money": N_("金額、經費或給付的計算方式"),
     "procedure": N_("申請或報名的方式與資格"),
     "phone": N_("電話號碼"),
 }
@@ -340,12 +341,18 @@ class Engine:
         if answer.programme is not None:
             p = answer.programme
             shown += f"{p.title} {p.content} {p.conclusion} {p.captions}"
-        if any(year in shown for year in q.years):
+        partial = len(_PARTIAL_2025.findall(shown)) == shown.count("2025")
+        whole = q.full_year and "2025" in q.years and partial  # 2025 全年, printed to a month
+        if any(year in shown for year in q.years) and not whole:
             return answer
         asked = Joined("、", sorted(set(q.years)))
         closest = answer.lead or next(iter(answer.sentences), "")
         printed = sorted(set(re.findall(r"20[0-3]\d(?!\d)", closest)))
-        if not printed or not closest:
+        if whole and closest:
+            message = Msg(
+                "報告沒有列出 2025 年全年的數字；最接近的內容：「{closest}」", closest=closest
+            )
+        elif not printed or not closest:
             message = Msg("報告沒有列出 {years} 年的這項數字。", years=asked)
         else:  # the closest thing it has, marked as such
             message = Msg(
@@ -389,6 +396,17 @@ class Engine:
         report prints none for in 2025: say so, with its latest printed figure, the 2024
         actual."""
         card = answer.cards[0]
+        first = card.indicator
+        partial = [f for f in card.figures if f.period == "latest" and "月" in f.as_of]
+        if q.full_year and partial:  # 2025 全年: the report prints it up to a month
+            message = Msg(
+                "報告沒有列出指標 {id} {name} 2025 年全年的數值；最新的是 {as_of}：{latest}。",
+                id=first.id,
+                name=Name(first.name, first.name_en),
+                as_of=partial[0].as_of,
+                latest=Joined("、", [f"{f.component} {f.text}".strip() for f in partial]),
+            )
+            return self._unprinted(answer, message)
         figures = [f for f in card.figures if f.period in ("latest", "actual_2024")]
         if q.components:
             figures = [f for f in figures if any(c in f.component for c in q.components)]
@@ -398,8 +416,13 @@ class Engine:
         target = self.index.find("indicator", card.indicator.id)
         beyond = target and self.index.unexplained(self._words(q, self._tokens(q)), target)
         if "2025" in quoted and beyond and not q.components:
+            if q.full_year and len(_PARTIAL_2025.findall(quoted)) == quoted.count("2025"):
+                message = Msg(  # 2025 全年 asked, its text goes up to a month only
+                    "報告沒有列出 2025 年全年的數字；最接近的內容：「{closest}」",
+                    closest=answer.lead or quoted,
+                )
+                return self._unprinted(answer, message)
             return answer  # asks more than its measure (死亡人數), and its 2025 text is quoted
-        first = card.indicator
         said = {
             "id": first.id,
             "name": Name(first.name, first.name_en),

@@ -120,6 +120,10 @@ _HEADCOUNT = re.compile(
     r"人數|幾個?人|多少人|幾位|幾名|how many (?:people|persons|workers|deaths|died|were killed)"
     r"|number of (?:people|persons|workers|deaths)"
 )
+# The whole of a year asked (2025 全年): the report prints 2025 only up to a month
+_FULL_YEAR = re.compile(
+    r"全年|整年|whole (?:of )?(?:the )?(?:year|2025)|full[- ]year|entire year|all of 2025"
+)
 _RATE = re.compile(r"千人率|比率|比例|率|\brate\b|per (?:1,?000|thousand)")
 _COUNT = re.compile(r"(?<![哪那])幾[項個]|多少項|多少個|how many|number of")
 # What kind of answer is asked: a number (多少, 幾, how many, 比例) or words (怎麼, 為什麼,
@@ -157,7 +161,8 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "money": (
         re.compile(
             r"多少錢|金額|經費|預算|平均.{0,3}月領|月領多少|[每一]個?月.{0,4}領多少|領多少錢|花[了費]?多少|多少元|幾元"
-            r"|(?:可以|能|最多)\S{0,3}(?:借|貸)多少|貸款額度"
+            r"|(?:可以|能|最多)\S{0,3}(?:借|貸)多少|貸款額度|計算公式"
+            r"|(?:給付|年金|津貼)(?:的|要)?(?:怎麼|如何)(?:算|計算)|(?:給付|年金|津貼)的?計算方式"
             r"|how much money|amount of money|\bamount (?:paid|spent|lent)|\bspen[dt]\b"
             r"|average (?:monthly )?(?:pension|payment|benefit)|\bcosts?\b|budget|dollars|nt\$"
         ),
@@ -206,6 +211,7 @@ class Question:
     describe: bool = False  # asks words: 怎麼, 為什麼, 哪些方式, what measures
     value: str = ""  # a kind of value asked (VALUES): age, money, phone
     latest: bool = False  # the latest (2025) figure is asked in so many words
+    full_year: bool = False  # the whole of a year is asked: 2025 全年, whole of 2025
     headcount: bool = False  # asks how many people (人數, 幾個人, how many workers)
     measure: str = ""  # what a count asked is counted in: 多少場次 → 場次
     future: bool = False  # asks what comes next: 之後會, 未來, plans
@@ -283,6 +289,7 @@ def analyse(text: str) -> Question:
         q.components.append("就業率")
         rest = _EMPLOYED_SHARE.sub("就業率", rest)
     q.latest = Field.LATEST in q.fields and bool(_LATEST.search(text))
+    q.full_year = bool(_FULL_YEAR.search(text))
     q.headcount = bool(_HEADCOUNT.search(text)) and not _RATE.search(text)
     q.names_goals = q.goal is None and bool(re.search(r"核心目標|core goals?", text))
     q.names_indicators = q.names_indicators or bool(_INDICATOR_WORD.search(rest))

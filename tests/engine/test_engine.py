@@ -247,6 +247,7 @@ def test_a_kind_of_value_the_report_never_prints_is_refused(engine):
         ("What's the ministry's hotline number for filing labor complaints?", "電話"),
         ("勞保老年年金每個月能領多少", "金額"),
         ("微型創業貸款最多可以借多少", "金額"),
+        ("勞保老年給付的計算公式是什麼", "計算方式"),
         ("社會創新專案管理人培訓課程要怎麼報名", "申請或報名"),
         ("How do I apply for a micro-business loan?", "申請或報名"),
         ("低收入戶資格怎麼認定", "資格"),
@@ -257,6 +258,7 @@ def test_a_kind_of_value_the_report_never_prints_is_refused(engine):
     assert answer.found and "65 歲" in plain(answer)  # the text that prints an age
     for question in ["我想報名社會創新的專案管理課 這種課培訓了幾個人", "災保可以在哪些管道加保"]:
         assert engine.answer(question).found, question  # wanting to apply is not asking how
+    assert "計算說明" in plain(engine.answer("勞保年金請領人數怎麼計算"))  # the indicator's note
 
 
 def test_english_field_words_are_whole_words(engine):

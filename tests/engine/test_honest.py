@@ -37,6 +37,20 @@ def test_a_year_no_quoted_text_names_is_not_answered_with_the_quote(engine, ques
     assert engine.answer("2024年青年職涯發展中心服務了多少人").found  # a year it names
 
 
+@pytest.mark.parametrize(
+    ("question", "latest"),
+    [("2025年全年微型創業貸款核准幾件", "最新的是 2025 年 1 月至 8 月：298 件"),
+     ("How many micro-business loans were approved in the whole of 2025?", "298 件"),
+     ("2025一整年職災死了多少人", "最接近的內容：「截至 2025 年 8 月底，發生職業災害死亡"),
+     ("2025年全年青年職涯發展中心服務多少人次", "2025 年 1 月至 8 月服務青年 9 萬 4,467 人次")],
+)  # fmt: skip
+def test_a_whole_year_the_report_prints_up_to_a_month_is_refused(engine, question, latest):
+    """2025 全年 asked: the report prints 2025 up to a month only; said so, with that."""
+    answer = engine.answer(question)
+    assert not answer.found and "2025 年全年" in answer.message and latest in answer.message
+    assert engine.answer("2025年1到8月微型創業貸款核准幾件").found  # the months it prints
+
+
 @pytest.mark.parametrize("question", ["職災死亡千人率 2024 年", "勞保年金 2021 年", "1.3.1 2025"])
 def test_printed_years_are_answered(engine, question):
     answer = engine.answer(question)
