@@ -105,6 +105,16 @@ def test_a_scheme_named_with_a_word_the_report_never_uses_is_not_covered(engine,
     assert not answer.found and scheme in plain(answer).splitlines()[0]
 
 
+@pytest.mark.parametrize(
+    "question", ["前任勞動部長是誰", "Who was the labor minister before Hung Sun-han?"]
+)
+def test_an_earlier_minister_is_not_in_the_report(engine, question):
+    """The report names its own minister only: 洪申翰 is no answer to who came before."""
+    answer = engine.answer(question)
+    assert not answer.found and "洪申翰" not in plain(answer)
+    assert "洪申翰" in plain(engine.answer("Who is the labor minister?"))
+
+
 @pytest.mark.parametrize("question", ["投資青年就業方案是什麼", "社會創新專業人員訓練發展計畫"])
 def test_a_scheme_the_report_names_is_answered(engine, question):
     assert engine.answer(question).found
