@@ -102,6 +102,7 @@ def generate(
     }
     out: list[Candidate] = []
     seen: set[tuple[str, str]] = set()
+    weight = _weights(engine, content)
     for s in ranked[:TOP_TARGETS]:
         key = (s.target.type, s.target.id)
         if key in seen:
@@ -121,10 +122,10 @@ def generate(
             f["indicator:in_goal"] = float(engine.knowledge.indicators[s.target.id].goal == q.goal)
         text = engine.texts.get(key)
         if text is not None:  # how much of the question its text holds, words by weight
-            f[f"{kind}:held"] = _held(engine, content, text)
+            f[f"{kind}:held"] = _held(weight, text)
             # and how much it asks beyond the name (鼓勵哪個領域, 利害關係人): a card shows
             # its name's figures, a quote the sentence that says more
-            f[f"{kind}:beyond"] = _beyond(engine, content, s.target)
+            f[f"{kind}:beyond"] = _beyond(engine, weight, s.target)
         f.update({"target:" + k.split(":", 1)[1]: v for k, v in f.items()})  # shared too
         _common(f, kind, cues)
         out.append(
@@ -215,14 +216,17 @@ def _measured(engine: Engine, q, found: list[Candidate]) -> None:
             c.features["shared:measure"] = 1.0
 
 
-def _beyond(engine: Engine, content: list[str], target) -> float:
-    weight = {w: engine.passages.idf.get(w, engine.passages.max_idf) for w in content if len(w) > 1}
+def _weights(engine: Engine, content: list[str]) -> dict[str, float]:
+    """The question's words for the report's text, each with its idf among the passages."""
+    return {w: engine.passages.idf.get(w, engine.passages.max_idf) for w in content if len(w) > 1}
+
+
+def _beyond(engine: Engine, weight: dict[str, float], target) -> float:
     name = engine.index.name_words(target)
     return sum(v for w, v in weight.items() if w not in name) / (sum(weight.values()) or 1.0)
 
 
-def _held(engine: Engine, content: list[str], text: str) -> float:
-    weight = {w: engine.passages.idf.get(w, engine.passages.max_idf) for w in content if len(w) > 1}
+def _held(weight: dict[str, float], text: str) -> float:
     return sum(v for w, v in weight.items() if w in text) / (sum(weight.values()) or 1.0)
 
 
@@ -418,7 +422,7 @@ def _detail(engine: Engine, question: str, q, content: list, top: Scored, cues: 
     best = hits[0]
     unit = engine.knowledge.units[best.index]
     chosen = _neighbours(engine.knowledge.units, hits)
-    weight = {w: engine.passages.idf.get(w, engine.passages.max_idf) for w in content if len(w) > 1}
+    weight = _weights(engine, content)
     asked = sum(weight.get(w, 0.0) for w in leftover) / (sum(weight.values()) or 1.0)
     excerpt = engine.cards.owned.excerpt(ind.id, leftover)
     f = {

@@ -100,13 +100,13 @@ class Cards:
         if kind != "indicator":
             return self.label(kind, ident)
         entry = self._entry(ident)
-        newest = [f for f in self.k.figures[ident] if f.period == "latest"]
+        newest = next((f for f in self.k.figures[ident] if f.period == "latest"), None)
         if latest and newest:
             return Msg(
                 "{label} 最新（{as_of}）：{latest}（2024：{actual}）{mark}",
                 label=self.label(kind, ident),
-                as_of=newest[0].as_of,
-                latest="、".join(f"{f.component} {f.text}".strip() for f in newest),
+                as_of=newest.as_of,
+                latest=self._printed(ident, "latest"),
                 actual=entry.actual,
                 mark="●" if entry.met else "○",
             )
@@ -269,19 +269,19 @@ class Cards:
             entries=entries,
         )
 
+    def _printed(self, ind_id: str, period: str) -> str:
+        """An indicator's figures of a period as printed, its parts joined."""
+        figs = [f for f in self.k.figures[ind_id] if f.period == period]
+        return "、".join(f"{f.component} {f.text}".strip() for f in figs)
+
     def _entry(self, ind_id: str) -> ListEntry:
         ind = self.k.indicators[ind_id]
-
-        def printed(period: str) -> str:
-            figs = [f for f in self.k.figures[ind_id] if f.period == period]
-            return "、".join(f"{f.component} {f.text}".strip() for f in figs)
-
         return ListEntry(
             ind.id,
             Name(ind.name, ind.name_en),
             ind.met,
-            printed("actual_2024"),
-            printed("target_2024"),
+            self._printed(ind_id, "actual_2024"),
+            self._printed(ind_id, "target_2024"),
             ind.goal,
         )
 

@@ -38,6 +38,17 @@ _NUMERIC = re.compile(r"^[\d.,%\-]+$").match  # bare numbers are no subject: 「
 
 
 _PARTIAL_2025 = re.compile(r"2025\s*年\s*\d{1,2}\s*月")  # 2025 printed up to a month
+
+
+def _to_a_month(text: str) -> bool:
+    """Every 2025 the text prints is up to a month (2025 年 1 月至 8 月, 截至 2025 年 8 月底)."""
+    return len(_PARTIAL_2025.findall(text)) == text.count("2025")
+
+
+def _no_full_2025(closest: str) -> Msg:
+    return Msg("報告沒有列出 2025 年全年的數字；最接近的內容：「{closest}」", closest=closest)
+
+
 VALUE_NAMES = {
     "age": N_("這方面的年齡"),
     "money": N_("金額、經費或給付的計算方式"),
@@ -341,17 +352,14 @@ class Engine:
         if answer.programme is not None:
             p = answer.programme
             shown += f"{p.title} {p.content} {p.conclusion} {p.captions}"
-        partial = len(_PARTIAL_2025.findall(shown)) == shown.count("2025")
-        whole = q.full_year and "2025" in q.years and partial  # 2025 全年, printed to a month
+        whole = q.full_year and "2025" in q.years and _to_a_month(shown)  # 2025 全年 asked
         if any(year in shown for year in q.years) and not whole:
             return answer
         asked = Joined("、", sorted(set(q.years)))
         closest = answer.lead or next(iter(answer.sentences), "")
         printed = sorted(set(re.findall(r"20[0-3]\d(?!\d)", closest)))
         if whole and closest:
-            message = Msg(
-                "報告沒有列出 2025 年全年的數字；最接近的內容：「{closest}」", closest=closest
-            )
+            message = _no_full_2025(closest)
         elif not printed or not closest:
             message = Msg("報告沒有列出 {years} 年的這項數字。", years=asked)
         else:  # the closest thing it has, marked as such
@@ -416,12 +424,8 @@ class Engine:
         target = self.index.find("indicator", card.indicator.id)
         beyond = target and self.index.unexplained(self._words(q, self._tokens(q)), target)
         if "2025" in quoted and beyond and not q.components:
-            if q.full_year and len(_PARTIAL_2025.findall(quoted)) == quoted.count("2025"):
-                message = Msg(  # 2025 全年 asked, its text goes up to a month only
-                    "報告沒有列出 2025 年全年的數字；最接近的內容：「{closest}」",
-                    closest=answer.lead or quoted,
-                )
-                return self._unprinted(answer, message)
+            if q.full_year and _to_a_month(quoted):  # 2025 全年 asked
+                return self._unprinted(answer, _no_full_2025(answer.lead or quoted))
             return answer  # asks more than its measure (死亡人數), and its 2025 text is quoted
         said = {
             "id": first.id,

@@ -98,7 +98,7 @@ def gap(
     places = max(_decimals(actual.text), _decimals(target.text))
     diff = abs(Decimal(str(actual.value)) - Decimal(str(target.value)))
     amount = f"{diff:,.{places}f}"
-    counted = actual.unit not in ("", "千人率", "%")  # 人, 人次, 場, 件: more or fewer
+    counted = _counted(actual)
     if actual.unit == "%":
         amount = tr("{amount} 個百分點", amount=amount)
     elif counted:
@@ -124,10 +124,15 @@ def gap(
     return tr("{gap}，{verdict}", gap=said, verdict=tr("達標") if good else tr("未達標"))
 
 
+def _counted(figure: Figure) -> bool:
+    """A count (人, 人次, 場, 件): more or fewer; a rate or share: higher or lower."""
+    return figure.unit not in ("", "千人率", "%")
+
+
 def _since(now: Figure, was: Figure, tr: Translator) -> str:
     places = max(_decimals(now.text), _decimals(was.text))
     amount = f"{abs(Decimal(str(now.value)) - Decimal(str(was.value))):,.{places}f}"
-    counted = now.unit not in ("", "千人率", "%")
+    counted = _counted(now)
     if now.unit == "%":
         amount = tr("{amount} 個百分點", amount=amount)
     elif counted:
@@ -325,8 +330,7 @@ def _ratio(card: IndicatorCard, shown: list[str], tr: Translator) -> str:
             continue
         share = Decimal(str(actual.value)) / Decimal(str(target.value)) * 100
         beyond = f"{abs(share - 100):,.1f}%"
-        counted = actual.unit not in ("", "千人率", "%")
-        more, less = (tr("多"), tr("少")) if counted else (tr("高"), tr("低"))
+        more, less = (tr("多"), tr("少")) if _counted(actual) else (tr("高"), tr("低"))
         out.append(
             tr(
                 "{part}2024 年實際 {actual}，為目標 {target}的 {share}%（{way} {beyond}）",
