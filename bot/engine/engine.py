@@ -57,6 +57,39 @@ VALUE_NAMES = {
 }
 
 
+SPLIT_NAMES = {
+    "sex": N_("按性別分的數字"),
+    "place": N_("按縣市或地區分的數字"),
+    "industry": N_("按行業分的數字"),
+}
+
+
+def _as_typed(word: str, question: str) -> str:
+    """A word of the normalised question as the user typed it (japan → Japan)."""
+    if not word.isascii():
+        return word
+    typed = re.search(re.escape(word), question, re.IGNORECASE)
+    return typed.group(0) if typed else word
+
+
+def _shown(answer: Answer, cards: bool = False) -> str:
+    """The report text an answer shows: its quotes, passage, programme (and its cards'
+    names, notes and excerpts)."""
+    shown = " ".join(
+        [*answer.sentences, *(a.text for a in answer.asides), answer.lead, answer.message]
+    )
+    if answer.passage is not None:
+        shown += answer.passage.text
+    if answer.programme is not None:
+        p = answer.programme
+        shown += f"{p.title} {p.content} {p.conclusion} {p.captions}"
+    for card in answer.cards if cards else []:
+        ind = card.indicator
+        shown += f"{ind.name} {ind.note} {card.excerpt}"
+        shown += " ".join(t.text for t in (*card.related, *card.aside))
+    return shown
+
+
 def _indexed(unit) -> str:
     """What a unit is found by: its own heading and text; a programme's photo captions by
     the programme's title and the word for photo (its own heading is 執行內容及實際績效)."""
@@ -300,6 +333,10 @@ class Engine:
         """A year the report prints no figure of for the indicator (2022, 2023, a 2030
         target, a 2025 figure of 8.7.1) is not answered with the card: say what is
         missing and what it prints."""
+        if q.split and answer.found:
+            split = self.unprinted_split(answer, q)
+            if split is not answer:
+                return split
         if answer.kind in (Kind.FACT, Kind.PROGRAMME):
             return self._unprinted_fact_year(answer, q)
         if answer.kind is not Kind.INDICATOR:
@@ -339,19 +376,43 @@ class Engine:
         )
         return self._unprinted(answer, message)
 
+    def unprinted_split(self, answer: Answer, q) -> Answer:
+        """A figure asked split by sex, place or industry (「男女各多少」, 「臺中有幾件」) that
+        the answer's text does not print so: the report gives totals only. Say so, with the
+        total (an indicator stays the subject) or the closest text, marked as such."""
+        printed, shown = questions.SPLITS[q.split][1], _shown(answer, cards=True)
+        named = questions.places(q.text) if q.split == "place" else []
+        if all(p in shown for p in named) and printed.search(shown):
+            return answer  # (a place named, 臺中, is printed itself: not 「各縣市」)
+        what = Msg(SPLIT_NAMES[q.split])
+        if named:
+            what = Msg("「{places}」的資料（報告不分縣市列出）", places=Joined("、", named))
+        if answer.kind is Kind.INDICATOR and answer.cards:
+            card = answer.cards[0]
+            first = card.indicator
+            actual = [f for f in card.figures if f.period == "actual_2024"]
+            message = Msg(
+                "報告沒有列出指標 {id} {name} {what}，只列出總數；2024 年實際 {actual}。",
+                id=first.id,
+                name=Name(first.name, first.name_en),
+                what=what,
+                actual=Joined("、", [f"{f.component} {f.text}".strip() for f in actual]),
+            )
+            return self._unprinted(answer, message)
+        closest = answer.lead or next(iter(answer.sentences), "")
+        message = (
+            Msg("報告沒有列出{what}；最接近的內容：「{closest}」", what=what, closest=closest)
+            if closest
+            else Msg("報告沒有列出{what}。", what=what)
+        )
+        return self.cards.not_found(answer.query, message, SAMPLES)
+
     def _unprinted_fact_year(self, answer: Answer, q) -> Answer:
         """A figure asked for years the quoted text (or the programme) never names (「2022 年
         那一年有多少人」 answered by 「2017 年至 2024 年累計…」): the report prints none."""
         if not (q.figure and q.years):
             return answer
-        shown = " ".join(
-            [*answer.sentences, *(a.text for a in answer.asides), answer.lead, answer.message]
-        )
-        if answer.passage is not None:
-            shown += answer.passage.text
-        if answer.programme is not None:
-            p = answer.programme
-            shown += f"{p.title} {p.content} {p.conclusion} {p.captions}"
+        shown = _shown(answer)
         whole = q.full_year and "2025" in q.years and _to_a_month(shown)  # 2025 全年 asked
         if any(year in shown for year in q.years) and not whole:
             return answer
@@ -566,7 +627,7 @@ class Engine:
                 SAMPLES,
             )
         if decision.off_topic:
-            topics = Joined("、", decision.off_topic)
+            topics = Joined("、", [_as_typed(t, question) for t in decision.off_topic])
             return self.cards.not_found(
                 question, Msg("這份報告沒有談到「{topics}」。", topics=topics), SAMPLES
             )

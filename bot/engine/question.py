@@ -184,6 +184,53 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
 }
 
 
+# A figure asked split by sex, place or industry: the report prints totals only (the
+# asking words, and what a text printing that split holds). 臺中, 北分署: a place; 平臺中 not.
+_PLACES = (
+    r"(?<!平)臺[北中南東]|新北|桃園|高雄|基隆|新竹|苗栗|彰化|南投|雲林|嘉義|屏東|宜蘭|花蓮|澎湖|金門|馬祖"
+    r"|[北中南]分署|桃竹苗分署|雲嘉南分署|高屏澎東分署"
+    r"|\b(?:taipei|taichung|tainan|kaohsiung|taoyuan|hsinchu|keelung)\b"
+)
+PLACES = re.compile(_PLACES)
+# 「我住臺南，…」, 「I live in Taipei」: where the asker is, not a figure asked by place
+_SELF_PLACE = re.compile(
+    r"(?:我|我們|我家|本人)[^，。？！,.?!]{0,8}(?:" + _PLACES + ")"
+    r"|\b(?:i|i'm|my|we)\b[^,.?!]{0,40}?(?:" + _PLACES + ")"
+)
+SPLITS: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    "sex": (
+        re.compile(
+            r"男女(?!平等|工作平等|同工|共同)|男生.{0,6}女生|女生.{0,6}男生|男性.{0,6}女性|女性.{0,6}男性|性別(?:比例?|分布|分佈|統計)"
+            r"|[按依]性別|\bby (?:gender|sex)\b|\b(?:men and women|women and men)\b"
+            r"|\b(?:male and female|female and male)\b|gender (?:split|breakdown|ratio)"
+            r"|\bmen\b.{0,30}\bwomen\b|\bwomen\b.{0,30}\bmen\b"
+        ),
+        re.compile(r"男.{0,40}女|女.{0,40}男"),
+    ),
+    "place": (
+        re.compile(
+            _PLACES + r"|[按依各]縣市|縣市別|[哪那][些個幾]個?(?:縣市|城市)|[哪那]些地區"
+            r"|\bby (?:county|city|region)\b|\b(?:which|what) (?:cities|counties|regions)\b"
+        ),
+        re.compile(_PLACES + "|各縣市"),
+    ),
+    "industry": (
+        re.compile(
+            r"[哪那][些個一]種?行業|什麼行業|行業別|[按依各]行業|\bby (?:industry|sector)\b"
+            r"|\b(?:which|what) (?:industries|sectors)\b"
+        ),
+        re.compile(  # 營造業占…比例近半, 多數投入服務業的青年
+            r"(?:營造業|製造業|服務業)\S{0,2}[占佔]|(?:多數|多為|大多|投入|從事)\S{0,3}(?:營造業|製造業|服務業)"
+        ),
+    ),
+}
+
+
+def places(text: str) -> list[str]:
+    """The places a question asks of (臺中), not where the asker is (我住臺南)."""
+    return PLACES.findall(_SELF_PLACE.sub(" ", text))
+
+
 @functools.cache  # (the measures _MEASURE and _MEASURE_EN name: a handful)
 def counted_in(measure: str) -> re.Pattern:
     """A number printed in a measure: 15 萬 1,174 場次, 26 場."""
@@ -210,6 +257,7 @@ class Question:
     figure: bool = False  # asks a number: 多少, 幾, how many, 比例
     describe: bool = False  # asks words: 怎麼, 為什麼, 哪些方式, what measures
     value: str = ""  # a kind of value asked (VALUES): age, money, phone
+    split: str = ""  # a figure asked split (SPLITS): by sex, place, industry
     latest: bool = False  # the latest (2025) figure is asked in so many words
     full_year: bool = False  # the whole of a year is asked: 2025 全年, whole of 2025
     headcount: bool = False  # asks how many people (人數, 幾個人, how many workers)
@@ -246,6 +294,8 @@ def analyse(text: str) -> Question:
     english = re.search(r"how many (sessions|cases|person-times|classes)", text)
     q.measure = measure.group(1) if measure else _MEASURE_EN[english.group(1)] if english else ""
     q.value = next((kind for kind, (asks, _) in VALUES.items() if asks.search(text)), "")
+    told = _SELF_PLACE.sub(" ", text)  # (where the asker lives asks nothing of a place)
+    q.split = next((kind for kind, (asks, _) in SPLITS.items() if asks.search(told)), "")
     for m in _ID.finditer(text):
         parts = [p for i, p in enumerate(m.groups()) if p is not None and i != 1]
         q.ids.append(".".join(parts))

@@ -87,7 +87,10 @@ def curated_english(knowledge: Path) -> list[tuple[str, str]]:
         if not line.strip() or line.startswith("#"):
             continue
         phrase, _, words = line.partition("\t")
-        key = " ".join(english.content(phrase.replace("-", " ")))
+        # (a question's stop words never reach the bridge: 'department of labor' is met
+        # as 'department labor')
+        stems = english.content(phrase.replace("-", " "))
+        key = " ".join(w for w in stems if w not in english.STOP_STEMS)
         if not key or not words.strip():
             raise ValueError(f"{path}:{n}: want an English phrase, a tab and the report's words")
         out.append((key, " ".join(words.split())))

@@ -146,3 +146,45 @@ def test_an_age_asked_is_not_answered_by_a_sentence_that_only_shares_the_word_fo
 
 def test_an_age_the_report_prints_is_answered(engine):
     assert "15至29歲" in plain(engine.answer("青年是指幾歲")).replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [("勞保年金請領人數男女各多少", "按性別分的數字"),
+     ("How many of the ICT trainees were men and how many women?", "按性別分的數字"),
+     ("微型創業貸款高雄核准幾件", "「高雄」的資料"),
+     ("單獨參加職災保險的人按縣市分是多少", "按縣市或地區分的數字"),
+     ("青年職訓結訓後都去了哪些行業", "按行業分的數字")],
+)  # fmt: skip
+def test_a_figure_asked_split_the_report_does_not_print_so_is_refused(engine, question, said):
+    """The report prints totals: a split by sex, place or industry is not in it; said so,
+    with the total (an indicator stays the subject) or the closest text."""
+    answer = engine.answer(question)
+    assert not answer.found and said in answer.message
+    assert "總數" in answer.message or "最接近的內容" in answer.message
+
+
+@pytest.mark.parametrize(
+    ("question", "top"),
+    [("我住臺南，勞保年金有多少人領", "1.3.1"),  # where the asker lives asks nothing
+     ("I work in Taoyuan. What was the fatal accident rate per 1,000 workers in 2024?", "8.7.1"),
+     ("重大職災哪個行業最多", None),  # 營造業占…近半: printed
+     ("男女平等的指標有哪些", None)],  # (an equality, not a split)
+)  # fmt: skip
+def test_a_split_the_report_prints_or_does_not_ask_is_answered(engine, question, top):
+    answer = engine.answer(question)
+    assert answer.found
+    if top:
+        assert answer.matches[0].id == top
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [("日本的職災死亡千人率是多少", "日本"),
+     ("What is Japan's fatal occupational accident rate?", "Japan"),
+     ("職業病去年有幾件", "職業病"),
+     ("遠距工作有什麼規定", "遠距工作")],
+)  # fmt: skip
+def test_other_countries_and_topics_the_report_never_names_are_not_covered(engine, question, topic):
+    answer = engine.answer(question)
+    assert not answer.found and f"「{topic}」" in plain(answer)
