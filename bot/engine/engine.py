@@ -57,6 +57,11 @@ VALUE_NAMES = {
 }
 
 
+# 「教育部統計的…」: figures another agency publishes (the report gives the ministry's own)
+_FIGURES_OF = re.compile(r"(?:部|署|會|局|處)\s*(?:的\s*)?(?:統計|調查|公布|發布|數據)")
+# a date the quoted text would print: 2022 年 5 月 1 日施行, 2025 年 7 月
+_A_DATE = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|民國")
+
 SPLIT_NAMES = {
     "sex": N_("按性別分的數字"),
     "place": N_("按縣市或地區分的數字"),
@@ -68,7 +73,7 @@ def _as_typed(word: str, question: str) -> str:
     """A word of the normalised question as the user typed it (japan → Japan)."""
     if not word.isascii():
         return word
-    typed = re.search(re.escape(word), question, re.IGNORECASE)
+    typed = re.search(re.escape(word).replace(r"\ ", r"[\s-]"), question, re.IGNORECASE)
     return typed.group(0) if typed else word
 
 
@@ -317,6 +322,9 @@ class Engine:
         talk = questions.small_talk(text)
         if talk:  # 「你好」, 「謝謝」: a friendly line, not "the report does not say"
             return replace(self.cards.not_found(question, talk, SAMPLES), kind=Kind.CHAT), False
+        if questions.opinion(text):
+            said = Msg("我只回答報告寫了什麼，不做評論、評分或預測。")
+            return self.cards.not_found(question, said, SAMPLES), False
         q = self.analyse(text)
         if q.bad_ids and not q.ids:
             missing = Msg("報告中沒有指標 {ids}。", ids=Joined("、", q.bad_ids))
@@ -338,6 +346,8 @@ class Engine:
             if split is not answer:
                 return split
         if answer.kind in (Kind.FACT, Kind.PROGRAMME):
+            if q.when and not q.years and not _A_DATE.search(_shown(answer)):
+                return self._undated(answer)
             return self._unprinted_fact_year(answer, q)
         if answer.kind is not Kind.INDICATOR:
             return answer
@@ -404,6 +414,17 @@ class Engine:
             Msg("報告沒有列出{what}；最接近的內容：「{closest}」", what=what, closest=closest)
             if closest
             else Msg("報告沒有列出{what}。", what=what)
+        )
+        return self.cards.not_found(answer.query, message, SAMPLES)
+
+    def _undated(self, answer: Answer) -> Answer:
+        """When something happens or happened (「什麼時候生效」), asked of text that prints no
+        date: the report does not say; the closest text, marked as such."""
+        closest = answer.lead or next(iter(answer.sentences), "")
+        message = (
+            Msg("報告沒有寫出這件事的日期；最接近的內容：「{closest}」", closest=closest)
+            if closest
+            else Msg("報告沒有寫出這件事的日期。")
         )
         return self.cards.not_found(answer.query, message, SAMPLES)
 
@@ -525,13 +546,15 @@ class Engine:
         if numbers and ranked:
             ranked = self._by_figures(ranked, numbers)
         off_topic = [w for w in words if w in self.not_covered]
-        off_topic += [t for t in self.not_covered if " " in t and t in q.text]
+        spaced = q.text.replace("-", " ")  # heat-stress: "heat stress"
+        off_topic += [t for t in self.not_covered if " " in t and t in spaced]
         off_topic = [w for w in off_topic if not any(w != t and w in t for t in off_topic)]
         off_topic += self._unknown_schemes(q.text)
         if (Field.UNIT in q.fields or q.names_indicators) and not any(
             u in q.text for u in self.unit_terms
         ):  # 「衛福部負責的指標」: not the ministry's (「勞發署還是社家署」 names one of its own)
             off_topic += [a for a in self.agencies if a in q.text][:1]
+        off_topic += [a for a in self.agencies if a in q.text and _FIGURES_OF.search(q.text)][:1]
         content = self._content(q, tokens)
         found = candidates.generate(self, question, q, words, content, ranked, context, off_topic)
         decision = decide(found, self.weights, off_topic, content)

@@ -147,8 +147,8 @@ _FUTURE = re.compile(
 
 # The question asks when (幾年幾月, 何時, when): candidates printing a date get a feature.
 _WHEN = re.compile(
-    r"幾年幾月|哪一?年|幾月|何時|什麼時候|甚麼時候|啥時|\bwhen\b|what (?:year|date|month)"
-    r"|which year|since when"
+    r"幾年幾月|哪一?年|幾月|哪一?天|幾號|何時|什麼時候|甚麼時候|啥時"
+    r"|\bwhen\b|what (?:year|date|month|day)|which year|since when"
 )
 
 # A kind of value the question asks for, and how the report prints one: an age
@@ -365,6 +365,20 @@ SMALL_TALK = (
     (_THANKS, Msg("不客氣！還有問題隨時問我。")),
     (_BYE, Msg("再見！需要查報告的數字時再來找我。")),
 )
+
+
+# an opinion or a judgement asked of the bot: the report states, it does not grade
+_OPINION = re.compile(
+    r"你(?:覺得|認為|看)\S{0,24}(?:好不好|怎麼樣|好嗎|對不對|合不合理|合理嗎)"
+    r"|(?:做得|表現得?)\S{0,2}(?:好不好|怎麼樣|好嗎)|打幾分|給個?評價"
+    r"|\bdo you think\b.{0,40}\b(?:good|bad|well|enough|right|fair)\b"
+    r"|\b(?:your|in your) (?:opinion|view)\b|\bhow would you rate\b"
+)
+
+
+def opinion(text: str) -> bool:
+    """Whether the question asks the bot's own judgement (「你覺得部長做得好不好」)."""
+    return bool(_OPINION.search(text))
 
 
 def small_talk(text: str) -> str:

@@ -188,3 +188,37 @@ def test_a_split_the_report_prints_or_does_not_ask_is_answered(engine, question,
 def test_other_countries_and_topics_the_report_never_names_are_not_covered(engine, question, topic):
     answer = engine.answer(question)
     assert not answer.found and f"「{topic}」" in plain(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["職安法修正以後幾號開始生效",
+     "When is the revised Occupational Safety and Health Act coming into force?"],
+)  # fmt: skip
+def test_when_asked_of_text_that_prints_no_date_is_refused(engine, question):
+    answer = engine.answer(question)
+    assert not answer.found and "報告沒有寫出這件事的日期" in answer.message
+    assert "最接近的內容" in answer.message
+
+
+def test_when_asked_of_text_that_prints_the_date_is_answered(engine):
+    answer = engine.answer("勞工職業災害保險及保護法什麼時候施行")
+    assert answer.found and "2022 年 5 月 1 日" in plain(answer)
+
+
+@pytest.mark.parametrize(
+    "question", ["你覺得勞動部長做得好不好", "Do you think the ministry did a good job?"]
+)
+def test_an_opinion_is_not_given(engine, question):
+    answer = engine.answer(question)
+    assert not answer.found and "不做評論" in answer.message
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [("內政部統計的外籍配偶就業人數", "內政部"),
+     ("Which heat-stress rules protect outdoor workers?", "heat-stress")],
+)  # fmt: skip
+def test_another_agencys_statistics_and_hyphenated_topics_are_not_covered(engine, question, topic):
+    answer = engine.answer(question)
+    assert not answer.found and f"「{topic}」" in plain(answer)
