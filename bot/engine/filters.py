@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.i18n import Joined, Msg
+from bot.knowledge.english import stem
 from bot.knowledge.values import Figure, Indicator, Knowledge
 
 
@@ -24,9 +25,18 @@ class Filter:
 _UNIT_WORDS = {
     "person-times": "人次", "person times": "人次", "per thousand": "千人率",
     "percent": "%", "percentage": "%", "sessions": "場", "cases": "件",
+    "百分比": "%", "百分率": "%", "人數": "人",
 }  # fmt: skip
 _NAMED = re.compile(
     r"(?:名稱|名字|name)\S{0,4}?(?:有|含|包含|包括|contains?|with)\s*[「“\"']?([^」”\"'，。?？\s]{2,12})"
+)
+# "indicators that mention the unemployed in their names", "whose name contains youth"
+_NAMED_EN = re.compile(
+    r"\b(?:mention(?:ing|s)?|with|contain(?:ing|s)?|includ(?:e|es|ing)|hav(?:e|ing))\s+"
+    r"(?:the\s+)?(?:words?\s+)?[\"']?([a-z][a-z\- ]{1,30}?)[\"']?"
+    r"\s+in\s+(?:its|their|the)\s+names?\b"
+    r"|\bnames?\s+(?:contain|include|mention|ha)s?\s+(?:the\s+)?(?:words?\s+)?"
+    r"[\"']?([a-z][a-z\-]{1,30})"
 )
 _MONTH = re.compile(
     r"(?:到|至|截至|統計到|until|to|through)?\s*(?:20\d\d\s*年)?\s*(\d{1,2})\s*月底?"
@@ -37,7 +47,15 @@ _SAME = re.compile(
     r"|(?:一樣|相同|重複)的(?:數字|數值|數據)"
     r"|(?:identical|the same|same|duplicate[ds]?|repeated)\s+(?:figures|numbers|values|data)"
 )
-_ACCRUED = re.compile(r"(20[12]\d)\s*年?\S{0,4}累計|cumulative (?:since|from) (20[12]\d)")
+_ACCRUED = re.compile(
+    r"(20[12]\d)\s*年?\S{0,4}累計|cumulative(?: \w+){0,2} (?:since|from) (20[12]\d)"
+)
+
+
+def _holds_stems(words: list[str], stems: list[str]) -> bool:
+    """The stems stand in the words, in a row."""
+    n = len(stems)
+    return any(words[k : k + n] == stems for k in range(len(words) - n + 1))
 
 
 def _last_month(as_of: str) -> int | None:
@@ -46,10 +64,15 @@ def _last_month(as_of: str) -> int | None:
 
 
 def recognise(
-    text: str, k: Knowledge, canon: Callable[[str], str], read_as: tuple[str, ...] = ()
+    text: str,
+    k: Knowledge,
+    canon: Callable[[str], str],
+    read_as: tuple[str, ...] = (),
+    bridge: Callable[[list[str]], list[str]] = lambda stems: [],
 ) -> list[Filter]:
     """The attribute filters a (normalised) list question names; `read_as`: the parts its
-    words were read as (「上完訓練之後找到工作的比例」 → 就業率)."""
+    words were read as (「上完訓練之後找到工作的比例」 → 就業率); `bridge`: English stems →
+    the report's words (youth → 青年)."""
     found: list[Filter] = []
     units = sorted({f.unit for figs in k.figures.values() for f in figs if f.unit}, key=len)
     asked = [u for word, u in _UNIT_WORDS.items() if word in text]
@@ -63,11 +86,22 @@ def recognise(
             )
         )
     named = _NAMED.search(text)
-    if named:
-        word = canon(named.group(1))
+    if named:  # (「名稱裡有失業者的指標」: 失業者)
+        word = canon(re.sub(r"(?:的)?(?:指標|項目)?(?:有哪些|是哪些|有幾項)?$", "", named.group(1)))
         found.append(
             Filter(Msg("名稱含「{word}」", word=word), lambda i, figs, w=word: w in canon(i.name))
         )
+    named_en = _NAMED_EN.search(text) if not named else None
+    if named_en:  # matched on the curated English names, word by stem
+        said = (named_en.group(1) or named_en.group(2)).strip()
+        stems = [stem(w) for w in said.split()]
+        chinese = [w for w in bridge(stems) if not w.isascii()]
+
+        def holds(i: Indicator, figs: list[Figure], ss=stems, zh=chinese) -> bool:
+            english = [stem(w) for w in re.findall(r"[a-z]+", (i.name_en or "").lower())]
+            return _holds_stems(english, ss) or (bool(zh) and all(w in canon(i.name) for w in zh))
+
+        found.append(Filter(Msg("名稱含「{word}」", word=said), holds))
     parts = {c for figs in k.figures.values() for f in figs for c in [f.component] if c}
     rates = [p for p in sorted(parts) if p.endswith("率") and p in text]
     if not rates:  # 「就業率」: every part it ends (訓後就業率, 推介就業率) ...

@@ -45,7 +45,10 @@ def listing(
         ids = [i.id for i in engine.knowledge.indicators.values() if i.unit != unit]
         return engine.cards.listing(question, ids=ids, described=Msg("非{unit}負責", unit=unit))
     parts = tuple(q.components)
-    chosen = filters.recognise(q.text, engine.knowledge, engine.canon, parts) if listy(q) else []
+    bridge = lambda stems: engine.bridge(stems, everything=True)  # noqa: E731
+    chosen = (
+        filters.recognise(q.text, engine.knowledge, engine.canon, parts, bridge) if listy(q) else []
+    )
     if chosen:
         k = engine.knowledge
         ids = [i.id for i in k.indicators.values()

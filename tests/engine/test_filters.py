@@ -79,3 +79,31 @@ def test_indicators_printing_the_same_figures(engine, knowledge, question):
     want = {a for a in knowledge.indicators for b in knowledge.indicators
             if a != b and prints(a) == prints(b)}  # fmt: skip
     assert listed(engine, question) == want == {"8.5.3", "10.2.2"}
+
+
+def test_a_word_in_the_name_without_quotes(engine, knowledge):
+    want = by_store(knowledge, lambda i, figs: "失業者" in i.name)
+    assert listed(engine, "名稱裡有失業者的指標") == want and len(want) == 4
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [("Which indicators mention the unemployed in their names?", "失業者"),
+     ("Which indicators have youth in their names?", "青年")],  # by the bridge: youth → 青年
+)  # fmt: skip
+def test_an_english_word_in_the_name(engine, knowledge, question, word):
+    want = by_store(knowledge, lambda i, figs: word in i.name)
+    assert listed(engine, question) == want and want
+
+
+def test_two_units_at_once(engine, knowledge):
+    def both(i, figs):
+        units = {f.unit for f in figs if f.period == "actual_2024"}
+        return "%" in units and "人" in units
+
+    assert listed(engine, "哪些指標同時有人數跟百分比") == by_store(knowledge, both)
+
+
+def test_cumulative_since_a_year_in_english(engine):
+    got = listed(engine, "Which indicators are counted as cumulative totals since 2017?")
+    assert got == listed(engine, "自2017年起累計的指標有哪些") and len(got) == 6
