@@ -59,6 +59,8 @@ FIELD_WORDS: list[tuple[Field, str]] = [
     ),
 ]
 _FIELD_PATTERNS = [(name, re.compile(pattern)) for name, pattern in FIELD_WORDS]
+_STAKEHOLDERS = re.compile(r"利害關係人|利益相關者|利害相關者|利益關係人|關係人|stakeholders?")
+_WHO = re.compile(r"還有誰|有誰|是誰|哪些人")  # (an English "who" stays: it also asks the unit)
 _COMPONENTS = r"就業率|訓後就業率|推介就業率|employment rate"
 _COMPONENT = re.compile(_COMPONENTS)
 _EMPLOYED_SHARE = re.compile(r"就業\S{0,2}?(?:比率|百分比)")  # 就業的比率: the 就業率 part
@@ -264,6 +266,7 @@ class Question:
     measure: str = ""  # what a count asked is counted in: 多少場次 → 場次
     future: bool = False  # asks what comes next: 之後會, 未來, plans
     when: bool = False  # asks when: 幾年幾月, 何時, when
+    stakeholders: bool = False  # asks who is involved: 利害關係人 (not who is responsible)
 
 
 # 「2021 年那份」, 「2021 年的 VDR」: the report of a year, not a figure of it (the one before
@@ -329,6 +332,9 @@ def analyse(text: str) -> Question:
     elif (q.wants_list or q.count) and _MET.search(rest):
         q.met = True
         q.wants_list = True  # 有幾項指標達成: the met ones, counted
+    q.stakeholders = bool(_STAKEHOLDERS.search(text))
+    if q.stakeholders:  # 「利害關係人有誰」: who is involved, not the unit responsible
+        rest = _blank(_WHO, rest)
     for name, pattern in _FIELD_PATTERNS:
         if name not in q.fields and pattern.search(rest):
             q.fields.append(name)

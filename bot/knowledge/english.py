@@ -27,7 +27,8 @@ _STOP_TEXT = """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 # Plurals no rule finds; CC-CEDICT glosses say "person" where questions say "people".
-_IRREGULAR = {"women": "woman", "men": "man", "people": "person", "children": "child"}
+_IRREGULAR = {"women": "woman", "men": "man", "people": "person", "children": "child",
+              "going": "go", "goes": "go"}  # fmt: skip
 # what CC-CEDICT puts where an object goes: 'to take care of sb', 'to give sth a try'
 _PLACEHOLDER_TEXT = "sb sth sb's sth's someone something oneself one one's it etc"
 _PLACEHOLDERS = frozenset(_PLACEHOLDER_TEXT.split())

@@ -333,3 +333,10 @@ def test_twin_indicators_look_for_details_under_both_their_goals(engine):
     assert engine.goals_of["8.7.1"] == {8}
     text = plain(engine.answer("身障者就業 跨部會合作的部會有哪些"))
     assert "法務部" in text  # goal 10's programme, though 8.5.3 stands under goal 8
+
+
+def test_who_is_involved_is_not_who_is_responsible(engine):
+    """「利害關係人有誰」 asks the programme's stakeholders, not the unit in charge."""
+    answer = engine.answer("資通訊職訓的利害關係人有誰")
+    assert Field.UNIT not in answer.fields and "大專校院" in plain(answer)
+    assert Field.UNIT in engine.answer("資通訊職訓是誰負責的").fields
