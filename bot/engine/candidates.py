@@ -31,6 +31,7 @@ feature; decide.py scores them and tools/fit_weights.py fits the weights:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -57,12 +58,17 @@ PHOTO = "照片"  # the word (after synonyms: 相片, photo …) that asks for p
 def _common(c: dict[str, float], kind: str, cues: dict[str, float]) -> None:
     """What the question says, as features of this type and of every type (`all:`): a cue
     few questions of one type show (off_topic for a programme) still counts through the
-    shared weight."""
+    shared weight. (`generate` keeps only the cues that are on: a cue of 0 adds none.)"""
     c[f"{kind}:bias"] = 1.0
     for name, value in cues.items():
-        if value:
-            c[f"{kind}:{name}"] = value
-            c[f"all:{name}"] = value
+        c[f"{kind}:{name}"] = value
+        c[f"all:{name}"] = value
+
+
+@functools.cache  # (a handful of types and features)
+def _named(kind: str, feature: str) -> str:
+    """A feature's name: `<type>:<feature>`."""
+    return f"{kind}:{feature}"
 
 
 def follows(q: Question, words: list[str]) -> bool:
@@ -100,6 +106,7 @@ def generate(
         "generic": float(generic),
         "short": float(len([w for w in words if len(w) > 1]) <= 2),
     }
+    cues = {name: value for name, value in cues.items() if value}  # (see _common)
     out: list[Candidate] = []
     seen: set[tuple[str, str]] = set()
     weight = _weights(engine, content)
@@ -110,23 +117,24 @@ def generate(
         seen.add(key)
         kind = s.target.type
         rival = next((r.score for r in choosable if r.target != s.target), 0.0)
-        f: dict[str, float] = {
-            f"{kind}:lead": max(-1.0, min(1.0, (s.score - rival) / 100)),
-            f"{kind}:score": s.score / 100,
-            f"{kind}:precision": s.precision,
-            f"{kind}:coverage": s.coverage,
-            f"{kind}:exact": float(s.precision >= 0.99 and s.coverage >= 0.99),
-            f"{kind}:ambiguous": float(len(contenders) >= 3 and s in contenders),
-        }
+        own = [
+            ("lead", max(-1.0, min(1.0, (s.score - rival) / 100))),
+            ("score", s.score / 100),
+            ("precision", s.precision),
+            ("coverage", s.coverage),
+            ("exact", float(s.precision >= 0.99 and s.coverage >= 0.99)),
+            ("ambiguous", float(len(contenders) >= 3 and s in contenders)),
+        ]
         if kind == "indicator" and q.goal is not None:  # 「核心目標 10 的推介身障者」
-            f["indicator:in_goal"] = float(engine.knowledge.indicators[s.target.id].goal == q.goal)
+            own.append(("in_goal", float(engine.knowledge.indicators[s.target.id].goal == q.goal)))
         text = engine.texts.get(key)
         if text is not None:  # how much of the question its text holds, words by weight
-            f[f"{kind}:held"] = _held(weight, text)
+            own.append(("held", _held(weight, text)))
             # and how much it asks beyond the name (鼓勵哪個領域, 利害關係人): a card shows
             # its name's figures, a quote the sentence that says more
-            f[f"{kind}:beyond"] = _beyond(engine, weight, s.target)
-        f.update({"target:" + k.split(":", 1)[1]: v for k, v in f.items()})  # shared too
+            own.append(("beyond", _beyond(engine, weight, s.target)))
+        f: dict[str, float] = {_named(kind, name): v for name, v in own}
+        f.update({_named("target", name): v for name, v in own})  # shared too
         _common(f, kind, cues)
         out.append(
             Candidate(kind, s.target.id, f, _target_builder(engine, question, q, s, ranked, words))
@@ -261,24 +269,8 @@ def _target_builder(
 ):
     kind, ident = top.target.type, top.target.id
     cards = engine.cards
-    if kind == "indicator":
-        ids = [
-            s.target.id
-            for s in ranked
-            if s.target.type == "indicator" and s.score >= top.score - TIE * 100
-        ]
-        ids = [ident] + [i for i in ids if i != ident]
-        scores = {s.target.id: s.score for s in ranked if s.target.type == "indicator"}
-        return lambda: cards.indicators(
-            question,
-            ids[:3],
-            q,
-            score=top.score,
-            scores=scores,
-            leftover=engine.index.unexplained(words, top.target),
-            aside=aside,
-            excerpt=excerpt,
-        )
+    if kind == "indicator":  # (worked out when built: most candidates never are)
+        return lambda: _indicators(engine, question, q, top, ranked, words, aside, excerpt)
     if kind == "programme":
         return lambda: cards.programme(question, int(ident), top.score)
     if kind == "goal":
@@ -293,6 +285,29 @@ def _target_builder(
         if s.target.type == "fact" and s.score >= top.score - TIE * 100
     )
     return lambda: cards.fact(question, ident, top.score, also=also)
+
+
+def _indicators(engine: Engine, question: str, q, top: Scored, ranked: list, words: list,
+                aside: tuple, excerpt: str):  # fmt: skip
+    """The card of the indicator `top`, with those ranked about as well beside it."""
+    ident = top.target.id
+    ids = [
+        s.target.id
+        for s in ranked
+        if s.target.type == "indicator" and s.score >= top.score - TIE * 100
+    ]
+    ids = [ident] + [i for i in ids if i != ident]
+    scores = {s.target.id: s.score for s in ranked if s.target.type == "indicator"}
+    return engine.cards.indicators(
+        question,
+        ids[:3],
+        q,
+        score=top.score,
+        scores=scores,
+        leftover=engine.index.unexplained(words, top.target),
+        aside=aside,
+        excerpt=excerpt,
+    )
 
 
 SECOND = 0.8  # a unit holding this share of the best one's evidence is quoted too
