@@ -28,6 +28,7 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 _YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
 _DAY = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*月\s*([12]\d|3[01]|0?[1-9])\s*日")
 POOL = 30  # units BM25 finds that the reranker puts in order
+MEMO = 20_000  # question words remembered with the headings and passages holding them
 UNIT_WEIGHTS = Path(__file__).resolve().parent / "unit_weights.json"
 
 
@@ -182,6 +183,12 @@ class Reranker:
     ):
         self.weights = [weights.get(name, 0.0) for name in self.FEATURES]
         self.headings, self.passages, self.future = headings, passages, future
+        # units share their headings and passages: each text once, and per word the texts
+        # holding it (`_holding`), so a unit's share is a look-up, not a substring search
+        self._texts: dict[str, int] = {}
+        self._heading_at = [self._texts.setdefault(t, len(self._texts)) for t in headings]
+        self._passage_at = [self._texts.setdefault(t, len(self._texts)) for t in passages]
+        self._holding: dict[str, frozenset[int]] = {}
         self.static = [
             (
                 math.log(len(u.text) + 1) / 6,
@@ -241,9 +248,19 @@ class Reranker:
         scores = self.scores(hits, weight, q)
         return [hits[k] for k in sorted(range(len(hits)), key=lambda k: (-scores[k], k))]
 
+    def _holders(self, word: str) -> frozenset[int]:
+        """The headings and passages (by their number in `_texts`) holding the word."""
+        found = self._holding.get(word)
+        if found is None:
+            found = frozenset(n for t, n in self._texts.items() if word in t)
+            if len(self._holding) < MEMO:
+                self._holding[word] = found
+        return found
+
     def scores(self, hits: list[Hit], weight: dict[str, float], q) -> list[float]:
         """Each hit's score."""
         w = self._w
+        holders = [(self._holders(word), v) for word, v in weight.items()]
         total = sum(weight.values()) or 1.0
         heading_w, passage_w = w["heading"] / total, w["passage"] / total
         numbered = w["number"] + w["number_figure"] * q.figure + w["number_describe"] * q.describe
@@ -252,12 +269,12 @@ class Reranker:
         scores = []
         for k, h in enumerate(hits):
             i = h.index
-            heading, passage = self.headings[i], self.passages[i]
+            heading, passage = self._heading_at[i], self._passage_at[i]
             held_h = held_p = 0.0
-            for word, v in weight.items():
-                if word in heading:
+            for holding, v in holders:  # (in the words' order: the same sums)
+                if heading in holding:
                     held_h += v
-                if word in passage:
+                if passage in holding:
                     held_p += v
             score = (self.base[i] + w["words"] * h.words + w["chars"] * h.chars
                      + w["bm25"] * h.bm25 + heading_w * held_h + passage_w * held_p

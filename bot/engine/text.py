@@ -43,11 +43,12 @@ class _Table:
     def __init__(self, buckets: dict[str, str]):
         self.buckets: dict[str, Any] = dict(buckets)
 
-    def at(self, char: str) -> tuple[dict[str, str], int] | None:
+    def at(self, char: str) -> tuple[dict[str, str], tuple[int, ...]] | None:
+        """The keys starting with char, and their lengths, longest first."""
         bucket = self.buckets.get(char)
         if isinstance(bucket, str):
             table = json.loads(bucket)
-            bucket = self.buckets[char] = (table, max(map(len, table)))
+            bucket = self.buckets[char] = (table, tuple(sorted(set(map(len, table)), reverse=True)))
         return bucket
 
 
@@ -72,6 +73,7 @@ class Converter:
         self.normalization = [step(s) for s in steps["normalization"]]
         self.segmentation = step(steps["segmentation"])
         self.chain = [step(s) for s in steps["chain"]]
+        self._chained: dict[str, str] = {}  # a segment → through the chain (see convert)
 
     @staticmethod
     def pack(tables: Mapping) -> dict:
@@ -94,11 +96,12 @@ class Converter:
             bucket = d.at(text[i])
             if bucket is None:
                 return None
-            table, longest = bucket
-            for n in range(min(longest, len(text) - i), 0, -1):
-                value = table.get(text[i : i + n])
-                if value is not None:
-                    return n, value
+            table, lengths = bucket
+            for n in lengths:  # (only the lengths its keys have)
+                if i + n <= len(text):
+                    value = table.get(text[i : i + n])
+                    if value is not None:
+                        return n, value
             return None
         policy, inner_dicts = d
         best = None
@@ -112,6 +115,8 @@ class Converter:
         return best
 
     def _convert(self, d, text: str) -> str:
+        if isinstance(d, _Table) and d.buckets.keys().isdisjoint(text):
+            return text  # no key starts with any of its characters: nothing to convert
         out, i = [], 0
         while i < len(text):
             found = self._match(d, text, i)
@@ -139,12 +144,21 @@ class Converter:
         return [*segments, pending] if pending else segments
 
     def convert(self, text: str) -> str:
+        """The chain converts each segment on its own, so a segment's conversion is
+        remembered (a phrase of the dictionary, or the text between two)."""
         for d in self.normalization:
             text = self._convert(d, text)
-        segments = self._segments(text)
-        for d in self.chain:
-            segments = [self._convert(d, s) for s in segments]
-        return "".join(segments)
+        out = []
+        for segment in self._segments(text):
+            converted = self._chained.get(segment)
+            if converted is None:
+                converted = segment
+                for d in self.chain:
+                    converted = self._convert(d, converted)
+                if len(self._chained) < MEMO:
+                    self._chained[segment] = converted
+            out.append(converted)
+        return "".join(out)
 
 
 class Taiwan:
@@ -177,6 +191,8 @@ class Taiwan:
         if self.chars is None or not self.chars.isdisjoint(text):
             return True
         phrases = self.phrases
+        if phrases.keys().isdisjoint(text):  # (no phrase starts with one of its characters)
+            return False
         return any(
             text.startswith(p, i) for i, c in enumerate(text) if c in phrases for p in phrases[c]
         )
