@@ -325,6 +325,12 @@ def _neighbours(units: list, hits: list) -> list:
         other = _whole(units, h.index)
         if h.words + h.chars >= SECOND * evidence and other not in chosen:
             chosen.append(other)
+    shown: set[str] = set()  # (a group of rows is quoted once, whichever row was found)
+    for u in list(chosen):
+        rows = set(u.text.split("\n")) if u.kind == "row" else set()
+        if rows and rows <= shown:
+            chosen.remove(u)
+        shown |= rows
     return [unit, *sorted(chosen[1:], key=lambda u: u.id)]  # the best heads the answer
 
 
@@ -334,6 +340,8 @@ def _whole(units: list, index: int):
     利害關係人」: 1. 15 至 29 歲青年, 2. …, 3. …) into its items; a quote of one part
     would drop the others. Parts join only within one passage and one owner."""
     unit = units[index]
+    if unit.kind == "row":
+        return _row_group(units, index)
     if unit.kind not in ("sentence", "item"):
         return unit
 
@@ -357,6 +365,33 @@ def _whole(units: list, index: int):
     if unit.kind == "item" and not _only_items(units, start, end):
         return unit  # items among the passage's prose: each stands alone
     text = ("\n" if unit.kind == "item" else "").join(u.text for u in units[start : end + 1])
+    if start == end or len(text) > WHOLE:
+        return unit
+    return replace(unit, text=text)
+
+
+def _row_group(units: list, index: int):
+    """A table row and the rows beside it under the same first cell (附錄二: 「企業」's
+    溝通管道及頻率 and its 參與交流摘要), one per line, the row found first: a row alone
+    says half."""
+    unit = units[index]
+    first = unit.text.split("｜", 1)[0]
+
+    def same(j: int) -> bool:
+        other = units[j]
+        return (other.kind, other.passage_id, other.text.split("｜", 1)[0]) == (
+            "row",
+            unit.passage_id,
+            first,
+        )
+
+    start = end = index
+    while start > 0 and same(start - 1):
+        start -= 1
+    while end + 1 < len(units) and same(end + 1):
+        end += 1
+    rows = [unit.text] + [u.text for u in units[start : end + 1] if u is not unit]
+    text = "\n".join(rows)  # the row found first: the answer's first line (leads._rows)
     if start == end or len(text) > WHOLE:
         return unit
     return replace(unit, text=text)

@@ -38,7 +38,10 @@ def lead(
         parts = [s for s in answer.sentences if isinstance(s, Msg) and s.msgid == PARTS]
         if q is not None and q.wants_list and parts and len(parts[0]) <= LIMIT:
             return parts[0]  # 「有哪幾個方向」: the titles of its subsections
-        text = " ".join(answer.sentences[:2]) or " ".join(a.text for a in answer.asides)
+        # (of a group of table rows, the row found: it stands first)
+        text = " ".join(_rows(str(s))[0] for s in answer.sentences[:2]) or " ".join(
+            a.text for a in answer.asides
+        )
         # a long sentence's parts, each alone; photo captions (unpunctuated lines) one by one
         cut = r"\n" if _UNPUNCTUATED.fullmatch(text) else r"(?<=；)"
         pieces = [p for p in re.split(cut, text) if p.strip()]
@@ -81,10 +84,18 @@ def lead(
         cues = [[w for w in beyond if len(w) > 1] or beyond, *([words] if latest else [])]
     # the text beside it, its own words, or a figure it quotes (168 人)
     quoted = [*(a.text for a in card.aside[:1]), card.excerpt, *(r.text for r in card.related)]
-    found = (best_snippet([t], cue, canon, wanted=date) for cue in cues for t in quoted if t)
+    found = (
+        best_snippet(_rows(t)[:1], cue, canon, wanted=date) for cue in cues for t in quoted if t
+    )
     year = "2025" if latest else "2021" if Field.BASELINE in answer.fields else ""
     needs = _DATE.pattern if when else year
     return next((line for line in found if line and _answers(line, needs, q)), "")
+
+
+def _rows(text: str) -> list[str]:
+    """A quote's table rows (「類別：企業｜項目：…」, one a line, the row found first) each
+    alone; else the quote."""
+    return text.split("\n") if "｜" in text else [text]
 
 
 def _answers(line: str, needs: str, q) -> bool:

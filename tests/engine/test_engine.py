@@ -340,3 +340,14 @@ def test_who_is_involved_is_not_who_is_responsible(engine):
     answer = engine.answer("資通訊職訓的利害關係人有誰")
     assert Field.UNIT not in answer.fields and "大專校院" in plain(answer)
     assert Field.UNIT in engine.answer("資通訊職訓是誰負責的").fields
+
+
+def test_a_table_row_is_quoted_with_the_rows_under_the_same_first_cell(engine):
+    """附錄二: a stakeholder's communication channels and its exchange summary are two rows
+    under one first cell; a row found is quoted with the other, each once, one a line."""
+    answer = engine.answer("勞動部為了鼓勵企業進用身障者，跟企業有哪些溝通管道")
+    text = plain(answer)
+    assert "雇主座談會" in text and "鼓勵企業進用身心障礙者" in text
+    assert text.count("就業機會開發 / 不定期") == 1
+    first = text.split("\n")[0]
+    assert first.startswith("利害關係人類別：企業") and "\n" not in first
