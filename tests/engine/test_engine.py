@@ -351,3 +351,9 @@ def test_a_table_row_is_quoted_with_the_rows_under_the_same_first_cell(engine):
     assert text.count("就業機會開發 / 不定期") == 1
     first = text.split("\n")[0]
     assert first.startswith("利害關係人類別：企業") and "\n" not in first
+
+
+def test_colloquial_words_for_discrimination_reach_the_reports_word(engine):
+    """嫌棄, 看不起: people's words for 歧視 (the concept lexicon, synonyms.txt)."""
+    assert "歧視" in plain(engine.answer("身障者找工作被嫌棄怎麼辦")).split("\n")[0]
+    assert "歧視" in plain(engine.answer("身心障礙者找工作常被老闆看不起，勞動部未來要怎麼處理"))
