@@ -21,6 +21,7 @@ from bot.knowledge.vocab import converter
 
 BRIDGE_FILE = "derived/cedict_bridge.tsv"
 ENGLISH_FILE = "curated/english.tsv"
+FILLERS_FILE = "curated/fillers.txt"
 COMMON = 1000  # a character counts as common when jieba's words holding it weigh this much
 
 
@@ -82,15 +83,18 @@ def bridge_rows(knowledge: Path) -> list[Bridge]:
 def curated_english(knowledge: Path) -> list[tuple[str, str]]:
     """(stemmed English phrase, the report's words) from knowledge/curated/english.tsv."""
     path = knowledge / ENGLISH_FILE
+    # a question's fillers never reach the bridge ('department of labor' is met as
+    # 'department labor'); its other stop words do ('step up')
+    filler_file = knowledge / FILLERS_FILE
+    lines = filler_file.read_text(encoding="utf-8").splitlines() if filler_file.exists() else []
+    fillers = {english.stem(w) for w in lines if w.isascii() and not w.startswith("#")}
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         phrase, _, words = line.partition("\t")
-        # (a question's stop words never reach the bridge: 'department of labor' is met
-        # as 'department labor')
         stems = english.content(phrase.replace("-", " "))
-        key = " ".join(w for w in stems if w not in english.STOP_STEMS)
+        key = " ".join(w for w in stems if w not in fillers)
         if not key or not words.strip():
             raise ValueError(f"{path}:{n}: want an English phrase, a tab and the report's words")
         out.append((key, " ".join(words.split())))
