@@ -69,6 +69,14 @@ SPLIT_NAMES = {
 }
 
 
+def _heading(unit) -> str:
+    """What a unit stands under: its section, and for a table row its first cell too
+    (附錄二's 「利害關係人類別：企業」 heads that row as a heading does a sentence)."""
+    if unit.kind == "row":
+        return f"{unit.section} {unit.text.split('｜', 1)[0].split('：', 1)[-1]}"
+    return unit.section
+
+
 def _as_typed(word: str, question: str) -> str:
     """A word of the normalised question as the user typed it (japan → Japan)."""
     if not word.isascii():
@@ -203,7 +211,7 @@ class Engine:
         self.reranker = Reranker(
             Reranker.load_weights(),
             knowledge.units,
-            [self.canon(u.section) for u in knowledge.units],
+            [self.canon(_heading(u)) for u in knowledge.units],
             [passages[at[u.passage_id]] for u in knowledge.units],
             self.future_units,
         )

@@ -202,3 +202,14 @@ def test_a_unit_printing_the_year_asked_comes_first():
     assert [h.index for h in ranker.order(hits, {"共案服務": 1.0}, Asked)] == [0, 1]
     Asked.years = []
     assert [h.index for h in ranker.order(hits, {"共案服務": 1.0}, Asked)] == [1, 0]
+
+
+def test_a_table_rows_first_cell_heads_it(engine):
+    """附錄二's rows stand under their stakeholder (「利害關係人類別：企業」) as a sentence
+    stands under its heading: the row of the stakeholder asked ranks first."""
+    from bot.engine.text import normalise
+
+    q = engine.analyse(normalise("勞動部跟企業透過哪些管道溝通"))
+    words = engine._content(q, engine._tokens(q))
+    first = engine.rank_units(words, q.rest, q, limit=1)[0]
+    assert engine.knowledge.units[first.index].text.startswith("利害關係人類別：企業｜")
