@@ -106,14 +106,11 @@ def facts(parsed, text: str) -> list[ReportFact]:
         where = next(
             (b for b in blocks if re.search(squashed, squash(b.text + "".join(b.captions)))), None
         )
-        sentence = (
-            next(
-                (s for s in re.split(r"(?<=。)", where.text) if re.search(squashed, squash(s))),
-                m.group(0),
-            )
-            if where
-            else m.group(0)
-        )
+        sentences = re.split(r"(?<=。)", where.text) if where else []
+        sentence = next((s for s in sentences if re.search(squashed, squash(s))), m.group(0))
+        counted = re.search(r"個(\w{2,8})$", m.group(0))
+        if counted:  # 「5 個三級機關」 then 「三級機關（構）為勞工保險局、…」: which ones, too
+            sentence += "".join(s for s in sentences if s.strip().startswith(counted[1]))
         out.append(
             ReportFact(
                 key=key,

@@ -151,6 +151,17 @@ def test_report_facts(rows):
     assert facts["compiled_by"] == "綜合規劃司"
 
 
+def test_a_counted_fact_quotes_the_ones_counted(rows, report_text):
+    """「5 個三級機關」 is quoted with 「三級機關（構）為勞工保險局、…」, the sentence naming
+    them, so 「有哪些三級機關」 and "which agency manages the labour funds" are answered."""
+    texts = {f.key: f.text for f in of(rows, ReportFact)}
+    assert "勞動基金運用局" in texts["agencies"] and "5 個三級機關" in texts["agencies"]
+    assert "勞動法務司" in texts["business_units"] and "統計處" not in texts["business_units"]
+    assert "統計處" in texts["support_units"]
+    sentences = [s for t in texts.values() for s in re.split(r"(?<=。)", t) if s.strip()]
+    assert all(s.strip() in report_text for s in sentences if "。" in s)  # each verbatim
+
+
 def test_programmes_and_passages(rows):
     progs = of(rows, Programme)
     assert len(progs) == 8
