@@ -60,12 +60,16 @@ VALUE_NAMES = {
 # 「教育部統計的…」: figures another agency publishes (the report gives the ministry's own)
 _FIGURES_OF = re.compile(r"(?:部|署|會|局|處)\s*(?:的\s*)?(?:統計|調查|公布|發布|數據)")
 # a date the quoted text would print: 2022 年 5 月 1 日施行, 2025 年 7 月
+_REPORT_OF = r"\s*(?:的\s*)?[^，。？！\s]{0,12}?(?:報告|vdr\b)"  # (after an agency's name)
+_A_RATE = re.compile(r"就業率\S{0,3}?\d")  # 「推介就業率 79.12%」, 「就業率為 87.99%」
+_A_DAY = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _A_DATE = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|民國")
 
 SPLIT_NAMES = {
     "sex": N_("按性別分的數字"),
     "place": N_("按縣市或地區分的數字"),
     "industry": N_("按行業分的數字"),
+    "part": N_("這個總數裡各部分的數字"),
 }
 
 
@@ -252,7 +256,7 @@ class Engine:
         self.years = {  # the years each indicator's figures and texts are printed for
             i.id: {"2021", "2024"}
             | ({"2025"} if any(f.period == "latest" for f in knowledge.figures[i.id]) else set())
-            | set(re.findall(r"(20[0-4]\d)\s*年", f"{i.note} {i.section_text}"))
+            | set(re.findall(r"(20[0-4]\d)\s*年", _A_DAY.sub(" ", f"{i.note} {i.section_text}")))
             for i in knowledge.indicators.values()
         }
         self.windows = {  # the year each indicator's count starts, from its calculation note
@@ -334,6 +338,17 @@ class Engine:
             said = Msg("我只回答報告寫了什麼，不做評論、評分或預測。")
             return self.cards.not_found(question, said, SAMPLES), False
         q = self.analyse(text)
+        if q.other_report and "previous_review" in self.knowledge.facts:
+            year = self.knowledge.facts["previous_review"].value
+            said = Msg(
+                "報告只提到上一次 VDR 報告於 {year} 年發布，以及本次新增的做法，沒有列出它的內容。",
+                year=year,
+            )
+            return self.cards.not_found(question, said, SAMPLES), False
+        other = next((a for a in self.agencies if re.search(re.escape(a) + _REPORT_OF, q.text)), "")
+        if other:  # 「教育部的SDG自願檢視報告」: another agency's own report
+            said = Msg("這份是勞動部的報告，沒有{agency}的報告內容。", agency=other)
+            return self.cards.not_found(question, said, SAMPLES), False
         if q.bad_ids and not q.ids:
             missing = Msg("報告中沒有指標 {ids}。", ids=Joined("、", q.bad_ids))
             return self.cards.not_found(question, missing, SAMPLES, listing=True), False
@@ -359,6 +374,10 @@ class Engine:
             return self._unprinted_fact_year(answer, q)
         if answer.kind is not Kind.INDICATOR:
             return answer
+        if q.components:
+            answer = self.unprinted_rate(answer)
+            if answer.kind is not Kind.INDICATOR:
+                return answer
         if q.headcount and not q.latest:
             answer = self.unprinted_count(answer)
             if answer.kind is not Kind.INDICATOR:
@@ -369,6 +388,7 @@ class Engine:
             return answer
         ids = [c.indicator.id for c in answer.cards]
         quoted = " ".join(c.excerpt + " ".join(r.text for r in c.related) for c in answer.cards)
+        quoted = _A_DAY.sub(" ", quoted)  # 「2022 年 5 月 1 日施行」 dates an event, no figure
         missing = [
             y for y in q.years if all(y not in self.years[i] for i in ids) and y not in quoted
         ]
@@ -402,6 +422,8 @@ class Engine:
         named = questions.places(q.text) if q.split == "place" else []
         if all(p in shown for p in named) and printed.search(shown):
             return answer  # (a place named, 臺中, is printed itself: not 「各縣市」)
+        if q.split == "place" and "各縣市" in q.text and "各縣市" in shown:
+            return answer  # 「各縣市要辦幾場」 asked of 「於各縣市辦理 26 場」: the total, as asked
         what = Msg(SPLIT_NAMES[q.split])
         if named:
             what = Msg("「{places}」的資料（報告不分縣市列出）", places=Joined("、", named))
@@ -489,6 +511,23 @@ class Engine:
             message = Msg("{said}報告的推動亮點另提到：{text}", said=message, text=later.text)
         return self._unprinted(answer, message)
 
+    def unprinted_rate(self, answer: Answer) -> Answer:
+        """An employment rate asked of an indicator the report prints none for (4.4.3 counts
+        trainees only, and no text of it prints a rate): say so, with what it prints."""
+        card = answer.cards[0]
+        quoted = card.excerpt + " ".join(t.text for t in (*card.related, *card.aside))
+        if any("就業率" in f.component for f in card.figures) or _A_RATE.search(quoted):
+            return answer
+        first = card.indicator
+        actual = [f for f in card.figures if f.period == "actual_2024"]
+        message = Msg(
+            "報告沒有列出指標 {id} {name} 的就業率；2024 年實際 {actual}。",
+            id=first.id,
+            name=Name(first.name, first.name_en),
+            actual=Joined("、", [f"{f.component} {f.text}".strip() for f in actual]),
+        )
+        return self._unprinted(answer, message)
+
     def unprinted_latest(self, answer: Answer, q) -> Answer:
         """The latest figure asked of an indicator (or of its part: 8.6.1's 就業率) the
         report prints none for in 2025: say so, with its latest printed figure, the 2024
@@ -563,6 +602,7 @@ class Engine:
         ):  # 「衛福部負責的指標」: not the ministry's (「勞發署還是社家署」 names one of its own)
             off_topic += [a for a in self.agencies if a in q.text][:1]
         off_topic += [a for a in self.agencies if a in q.text and _FIGURES_OF.search(q.text)][:1]
+
         content = self._content(q, tokens)
         found = candidates.generate(self, question, q, words, content, ranked, context, off_topic)
         decision = decide(found, self.weights, off_topic, content)

@@ -28,7 +28,8 @@ _UNIT_WORDS = {
     "百分比": "%", "百分率": "%", "人數": "人",
 }  # fmt: skip
 _NAMED = re.compile(
-    r"(?:名稱|名字|name)\S{0,4}?(?:有|含|包含|包括|contains?|with)\s*[「“\"']?([^」”\"'，。?？\s]{2,12})"
+    r"(?:名稱|名字|name)\S{0,4}?(?:有|含|包含|包括|contains?|with)\s*(?:提到|提及|寫到|寫著|出現)?"
+    r"\s*[「“\"']?([^「」“”\"'，。?？\s]{2,12})"
 )
 # "indicators that mention the unemployed in their names", "whose name contains youth"
 _NAMED_EN = re.compile(

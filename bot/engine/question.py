@@ -212,9 +212,11 @@ SPLITS: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "place": (
         re.compile(
             _PLACES + r"|[按依各]縣市|縣市別|[哪那][些個幾]個?(?:縣市|城市)|[哪那]些地區"
-            r"|\bby (?:county|city|region)\b|\b(?:which|what) (?:cities|counties|regions)\b"
+            r"|\bby (?:county|city|region)\b"
+            r"|\b(?:which|what) (?:cit(?:y|ies)|count(?:y|ies)|regions?)\b"
+            r"|\b(?:which|what|by)\s*(?:縣市|城市|地區)"  # (county → 縣市 by the bridge)
         ),
-        re.compile(_PLACES + "|各縣市"),
+        re.compile(_PLACES),  # (「於各縣市辦理 26 場」 is a total, not one per county)
     ),
     "industry": (
         re.compile(
@@ -225,7 +227,22 @@ SPLITS: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"(?:營造業|製造業|服務業)\S{0,2}[占佔]|(?:多數|多為|大多|投入|從事)\S{0,3}(?:營造業|製造業|服務業)"
         ),
     ),
+    "part": (  # 「那 1,627 人裡有幾個脫貧」, "of the 85,289 referrals, how many were women"
+        re.compile(
+            r"(?:\d{3,}|\d{1,3}(?:[ ,]\d{3})+|\d+\s*萬\s*[\d ,]*)\s*(?:人次|人|名|件|場)"
+            r"\s*(?:裡面?|之中|當中).{0,16}?(?:幾|多少|[佔占])"  # (normalised: 1,627 is 1 627)
+            r"|\bof (?:the|those|these) (?:\d{3,}|\d{1,3}(?:[ ,]\d{3})+)\b.{0,60}\bhow many\b"
+        ),
+        re.compile(r"其中\S{0,20}\d"),  # (a part printed: 「其中 …」)
+    ),
 }
+
+
+# An industry named where a figure is asked (「營造業去年職災死亡多少人」): a split too.
+_INDUSTRY = re.compile(
+    r"(?:營造|製造|服務|美容|餐飲|零售|批發|運輸|物流|金融|科技|醫療|建築|旅館|觀光|農|漁)業"
+    r"|\b(?:construction|manufacturing|retail|catering) (?:industry|sector|workers?)\b"
+)
 
 
 def places(text: str) -> list[str]:
@@ -267,15 +284,26 @@ class Question:
     future: bool = False  # asks what comes next: 之後會, 未來, plans
     when: bool = False  # asks when: 幾年幾月, 何時, when
     stakeholders: bool = False  # asks who is involved: 利害關係人 (not who is responsible)
+    other_report: bool = False  # asks the content of the review before this one
 
 
 # 「2021 年那份」, 「2021 年的 VDR」: the report of a year, not a figure of it (the one before
 # this, or this one)
 _REPORT_OF_YEAR = re.compile(
     r"(2021|2025)\s*年?\s*(?:的|發布的|出版的|發表的)?\s*"
-    r"(?:那一?[份本]|版本?|vdr\s*報告|vdr|報告|自願性?檢視報告)"
+    r"(?:[那這]一?[份本]|版本?|vdr\s*報告|vdr|報告|自願性?檢視報告)"
 )
 REPORTS = {"2021": "上次報告", "2025": "本報告"}
+# The review before this one, asked of its own content (「上次報告列了幾項指標」): the report
+# says only when it came out and what is new since; a comparison or its date is answered.
+_OTHER_REPORT = re.compile(
+    r"上次報告|上一?[次版份本]的?\s*(?:vdr|報告|自願性?檢視報告)|前一?[次版份]的?\s*(?:vdr|報告)"
+    r"|\b(?:previous|last|earlier|prior) (?:vdr|review|report|自願性?檢視報告)"
+)
+_COMPARED = re.compile(
+    r"相較|相比|比較|比起|[跟和與].{0,14}比|不同|差別|差異|新增|多了|多做|新的|延續"
+    r"|compar|differ|\bnew\b|\bchange|\bthan\b|\bsince\b"
+)
 
 
 def _blank(pattern: re.Pattern | str, text: str) -> str:
@@ -293,12 +321,15 @@ def analyse(text: str) -> Question:
     q.describe = bool(_DESCRIBE.search(text))
     q.future = bool(_FUTURE.search(text))
     q.when = bool(_WHEN.search(text))
+    q.other_report = bool(_OTHER_REPORT.search(text) and not _COMPARED.search(text)) and not q.when
     measure = _MEASURE.search(text)
     english = re.search(r"how many (sessions|cases|person-times|classes)", text)
     q.measure = measure.group(1) if measure else _MEASURE_EN[english.group(1)] if english else ""
     q.value = next((kind for kind, (asks, _) in VALUES.items() if asks.search(text)), "")
     told = _SELF_PLACE.sub(" ", text)  # (where the asker lives asks nothing of a place)
     q.split = next((kind for kind, (asks, _) in SPLITS.items() if asks.search(told)), "")
+    if not q.split and q.figure and _INDUSTRY.search(text):
+        q.split = "industry"
     for m in _ID.finditer(text):
         parts = [p for i, p in enumerate(m.groups()) if p is not None and i != 1]
         q.ids.append(".".join(parts))

@@ -84,6 +84,7 @@ def test_indicators_printing_the_same_figures(engine, knowledge, question):
 def test_a_word_in_the_name_without_quotes(engine, knowledge):
     want = by_store(knowledge, lambda i, figs: "失業者" in i.name)
     assert listed(engine, "名稱裡有失業者的指標") == want and len(want) == 4
+    assert listed(engine, "指標名稱有提到「失業者」的是哪些？") == want
 
 
 @pytest.mark.parametrize(

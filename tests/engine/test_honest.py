@@ -154,7 +154,12 @@ def test_an_age_the_report_prints_is_answered(engine):
      ("How many of the ICT trainees were men and how many women?", "按性別分的數字"),
      ("微型創業貸款高雄核准幾件", "「高雄」的資料"),
      ("單獨參加職災保險的人按縣市分是多少", "按縣市或地區分的數字"),
-     ("青年職訓結訓後都去了哪些行業", "按行業分的數字")],
+     ("青年職訓結訓後都去了哪些行業", "按行業分的數字"),
+     ("營造業去年職災死亡多少人", "按行業分的數字"),
+     ("哪個縣市推介身障者就業人數最多？", "按縣市或地區分的數字"),
+     ("Which county held the most reasonable-accommodation seminars?", "按縣市或地區分的數字"),
+     ("2024年共案服務的那1,627人裡，有幾個成功脫貧？", "總數裡各部分"),
+     ("Of the 85,289 disability job referrals, how many were women?", "總數裡各部分")],
 )  # fmt: skip
 def test_a_figure_asked_split_the_report_does_not_print_so_is_refused(engine, question, said):
     """The report prints totals: a split by sex, place or industry is not in it; said so,
@@ -169,7 +174,10 @@ def test_a_figure_asked_split_the_report_does_not_print_so_is_refused(engine, qu
     [("我住臺南，勞保年金有多少人領", "1.3.1"),  # where the asker lives asks nothing
      ("I work in Taoyuan. What was the fatal accident rate per 1,000 workers in 2024?", "8.7.1"),
      ("重大職災哪個行業最多", None),  # 營造業占…近半: printed
-     ("男女平等的指標有哪些", None)],  # (an equality, not a split)
+     ("男女平等的指標有哪些", None),  # (an equality, not a split)
+     ("合理調整的宣導說明會下半年各縣市要辦幾場", None),  # 「於各縣市辦理 26 場」: as asked
+     ("核心目標8裡面有達標的是哪幾個", None),  # (a goal's number, no total)
+     ("Out of the 20 indicators, how many hit the 2024 target?", None)],
 )  # fmt: skip
 def test_a_split_the_report_prints_or_does_not_ask_is_answered(engine, question, top):
     answer = engine.answer(question)
@@ -222,3 +230,62 @@ def test_an_opinion_is_not_given(engine, question):
 def test_another_agencys_statistics_and_hyphenated_topics_are_not_covered(engine, question, topic):
     answer = engine.answer(question)
     assert not answer.found and f"「{topic}」" in plain(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "上一版 VDR 總共列了幾項指標",
+        "2021年那份報告是哪位部長寫序的",
+        "How many indicators did the previous VDR track?",
+    ],
+)
+def test_the_content_of_the_review_before_this_one_is_not_in_the_report(engine, question):
+    answer = engine.answer(question)
+    assert not answer.found and answer.zone == "none"
+    said = plain(answer).splitlines()[0]
+    assert "2021 年發布" in said and "洪申翰" not in said and "20 項" not in said
+
+
+@pytest.mark.parametrize(
+    ("question", "must"),
+    [("這次報告跟2021年那份比多了哪些新做法", "物聯網"), ("上一次VDR報告是哪一年發布的", "2021")],
+)
+def test_what_is_new_since_the_review_before_or_when_it_came_out_is_answered(
+    engine, question, must
+):
+    answer = engine.answer(question)
+    assert answer.found and must in plain(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "ident"),
+    [("ICT資通訊職訓課程結訓後的就業率是多少？", "4.4.3"),
+     ("What is the employment rate after the ICT training courses?", "4.4.3")],
+)  # fmt: skip
+def test_an_employment_rate_the_report_does_not_print_is_refused(engine, question, ident):
+    answer = engine.answer(question)
+    assert not answer.found and answer.matches[0].id == ident
+    assert "就業率" in plain(answer).splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "rate"), [("青年職訓訓後就業率", "87.99%"), ("推介身障者就業率", "79.12%")]
+)
+def test_an_employment_rate_the_report_prints_is_answered(engine, question, rate):
+    answer = engine.answer(question)
+    assert answer.found and rate in plain(answer)
+
+
+def test_an_event_date_is_no_year_of_figures(engine):
+    """1.3.2's text dates the law (「2022 年 5 月 1 日施行」) but prints no 2022 figure."""
+    answer = engine.answer("2022年單獨參加職災保險的人數是多少")
+    assert not answer.found and "2021、2024、2025" in plain(answer)
+
+
+@pytest.mark.parametrize(
+    "question", ["教育部的SDG自愿检视报告里有哪些指标？", "衛福部的永續報告寫了什麼"]
+)
+def test_another_agencys_report_is_not_this_one(engine, question):
+    answer = engine.answer(question)
+    assert not answer.found and "勞動部的報告" in plain(answer).splitlines()[0]

@@ -110,13 +110,14 @@ def test_passages_rank_as_passage_by_passage(engine):
 
 
 def test_units_rank_as_sorting_every_unit(engine):
-    from bot.engine.retrieve import K1, Hit, bigrams
+    from bot.engine.retrieve import K1, Hit, bigrams, days
 
     units = engine.units
     for q in _questions()[::3]:
         text = normalise(q)
         words = [w for w in engine.segmenter.cut(text) if len(w) > 1]
-        w_bm25, w_held, w_total = units.by_word.scores(words)
+        terms = words + days(text)  # (a date asked, 9 月 16 日, is a term too)
+        w_bm25, w_held, w_total = units.by_word.scores(terms)
         c_bm25, c_held, c_total = units.by_char.scores(bigrams(text))
         ceiling = (K1 + 1) * (w_total + c_total) or 1.0
         every = [Hit(i, w_held.get(i, 0.0), c_held.get(i, 0.0),
