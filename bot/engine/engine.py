@@ -54,6 +54,9 @@ VALUE_NAMES = {
     "money": N_("金額、經費或給付的計算方式"),
     "procedure": N_("申請或報名的方式與資格"),
     "phone": N_("電話號碼"),
+    "duration": N_("這件事要多久（時數、週數或年限）"),
+    "person": N_("這個職位由誰擔任或由誰授課"),
+    "things": N_("這類據點或機構的數目"),
 }
 
 
@@ -589,6 +592,8 @@ class Engine:
         ranked = self.index.rank(resolved) if words else []
         if q.window:
             ranked = self._by_window(ranked, q.window)
+        if q.goal is not None:
+            ranked = self._by_goal(ranked, q.goal)
         numbers = {float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*\.?\d*", q.rest)}
         if numbers and ranked:
             ranked = self._by_figures(ranked, numbers)
@@ -691,16 +696,18 @@ class Engine:
                 for c in choosable(decision.ranked)
             ]
             return self.cards.candidates(question, options)
+        asking = questions.VALUES[decision.value][0] if decision.value else None
+        topics = [t for t in decision.off_topic if not (asking and asking.search(t))]
+        if topics:  # (the topic named first: 「失業給付」 rather than "how long"; not 「多少錢」)
+            said = Joined("、", [_as_typed(t, question) for t in topics])
+            return self.cards.not_found(
+                question, Msg("這份報告沒有談到「{topics}」。", topics=said), SAMPLES
+            )
         if decision.value:
             return self.cards.not_found(
                 question,
                 Msg("這份報告沒有列出{what}。", what=Msg(VALUE_NAMES[decision.value])),
                 SAMPLES,
-            )
-        if decision.off_topic:
-            topics = Joined("、", [_as_typed(t, question) for t in decision.off_topic])
-            return self.cards.not_found(
-                question, Msg("這份報告沒有談到「{topics}」。", topics=topics), SAMPLES
             )
         return self.cards.not_found(question, Msg("這份報告沒有談到這個問題。"), SAMPLES)
 
@@ -718,6 +725,15 @@ class Engine:
                 s = replace(s, score=round(s.score + shift, 1))
             out.append(s)
         return sorted(out, key=lambda s: (-s.score, -s.coverage, s.target.type != "indicator"))
+
+    def _by_goal(self, ranked: list[Scored], goal: int) -> list[Scored]:
+        """Of indicators printed under one name in two goals (推介身心障礙者就業: 8.5.3 and
+        10.2.2), a question naming the goal (「核心目標8的推介身心障礙者就業」) means its own."""
+        k = self.knowledge.indicators
+        inds = [k[s.target.id] for s in ranked if s.target.type == "indicator"]
+        own = {i.name for i in inds if i.goal == goal}
+        twins = {i.id for i in inds if i.goal != goal and i.name in own}  # (the other goal's)
+        return [s for s in ranked if s.target.id not in twins or s.target.type != "indicator"]
 
     def _by_figures(self, ranked: list[Scored], numbers: set[float]) -> list[Scored]:
         """A figure the question quotes (「目標 4182 達標沒有」) points at the indicator

@@ -106,8 +106,9 @@ _UNMET = re.compile(
 )
 _MET = re.compile(r"達成|達標|達到目標|\bmet\b|achieved|\bhit\b|reached")
 _GOAL = re.compile(
-    r"(?:核心目標|目標|goal|sdg)\s*(\d{1,2}|十[一二三四五六七]?|[一二三四五六七八九])"
+    r"(?:核心目標|目標|goal|sdg)\s*(\d{1,2}|十[一二三四五六七八]?|[一二三四五六七八九])"
     r"(?!\d|\s*[.．]\d|\s*%|\s*[項個])"
+    r"|第\s*(\d{1,2}|十[一二三四五六七八]?|[一二三四五六七八九])\s*[項個]?\s*核心目標"
 )
 _INDICATOR_WORD = re.compile(r"對應指標|指標|indicators?")
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
@@ -155,6 +156,7 @@ _WHEN = re.compile(
 
 # A kind of value the question asks for, and how the report prints one: an age
 # (65 歲), an amount of money (the report prints none), a phone number (none either).
+_OFFICES = r"(?:分署|中心|據點|辦公室|機構|服務站|工作站|服務處|分部|訓練場)"  # (「幾個分署」)
 VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "age": (
         re.compile(r"幾歲|多少歲|歲數|年齡|年紀|\bage\b|how old"),
@@ -165,7 +167,9 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"多少錢|金額|經費|預算|平均.{0,3}月領|月領多少|[每一]個?月.{0,4}領多少|領多少錢|花[了費]?多少|多少元|幾元"
             r"|(?:可以|能|最多)\S{0,3}(?:借|貸)多少|貸款額度|計算公式"
             r"|(?:給付|年金|津貼)(?:的|要)?(?:怎麼|如何)(?:算|計算)|(?:給付|年金|津貼)的?計算方式"
+            r"|(?:補助|補貼|津貼|學費|罰款|罰鍰)\S{0,2}(?:多少|幾元)|(?:補|付|繳|罰)多少錢?"
             r"|how much money|amount of money|\bamount (?:paid|spent|lent)|\bspen[dt]\b"
+            r"|how much (?:subsid|allowance|funding|of a subsid|is the (?:subsid|allowance|fine))"
             r"|average (?:monthly )?(?:pension|payment|benefit)|\bcosts?\b|budget|dollars|nt\$"
         ),
         re.compile(r"\d\s*(?:億|萬|千)?元|新臺幣"),
@@ -174,7 +178,8 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
         re.compile(
             r"(?:怎麼|如何|怎樣|要怎麼|去哪裡?|在哪裡?)\s*(?:申請|報名|登記)|(?:申請|報名)(?:方式|流程|管道|手續)"
             r"|(?:申請|請領|參加|報名)\S{0,2}(?:資格|條件)|資格\S{0,3}(?:怎麼|如何)\S{0,2}(?:認定|審核)"
-            r"|認定標準|how (?:do|can|should) (?:i|we|you) (?:apply|register|sign up|enrol)"
+            r"|認定標準|(?:需要|要|有)什麼(?:條件|資格)|什麼人(?:可以|能)(?:申請|參加|請領)"
+            r"|how (?:do|can|should) (?:i|we|you) (?:apply|register|sign up|enrol)"
             r"|how to (?:apply|register|sign up|enrol)|eligib\w*|who (?:can|may) apply"
         ),
         re.compile(r"申請方式|申請流程|報名方式|申請資格|請領資格|資格條件|認定標準|洽詢專線"),
@@ -182,6 +187,33 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "phone": (
         re.compile(r"電話|專線|熱線|hotline|phone"),
         re.compile(r"電話|專線|熱線|\d{4}-\d{3}"),
+    ),
+    "duration": (  # how long something lasts: hours, weeks, months (a year is 2024, not this)
+        re.compile(
+            r"幾個?小時|多少(?:個)?小時|(?<![哪那])幾個?[週周]|幾個?禮拜|幾個?星期|(?<![哪那])幾天|多少天"
+            r"|(?<![哪那])幾個月|多少個月|多久(?!\S{0,3}一次)"  # (多久開一次: how often)
+            r"|(?:補|補貼|補助|領|上|要|需要|花|持續)\S{0,2}幾年"
+            r"|how long\b|how many (?:hours|weeks|days|months)\b"
+        ),
+        re.compile(r"(?<![\d.])\d{1,3}\s*(?:個?小時|[週周]|個月|天)(?![\d\s]*[月日])"),
+    ),
+    "person": (  # who holds an office the report never names (it names the minister only)
+        re.compile(
+            r"署長|次長|局長|司長|處長|主任委員|主委|召集人|講師|(?:老師|教練)是誰|誰(?:來)?(?:教|授課)"
+            r"|\bdirector\b|deputy minister"
+            r"|\bchairs?\b|\bchairman\b|\bchairperson\b|instructor|who (?:teaches|heads|leads|runs)"
+        ),
+        re.compile(r"(?:署長|次長|局長|司長|處長|主任委員|主委|召集人|講師)\s*[^\W\d]{2,3}"),
+    ),
+    "things": (  # how many offices or centres (幾個分署): only the ministry's units are counted
+        re.compile(
+            r"(?<![哪那])(?:幾|多少)\s*[個間所處家座]\s*"
+            + _OFFICES
+            + r"|"
+            + _OFFICES
+            + r"[^，。？?]{0,10}(?<![哪那])(?:幾|多少)\s*[個間所處家座](?!\s*[^\s，。？?])"
+        ),
+        re.compile(r"\d[\d,]*\s*[個間所處家座項]"),
     ),
 }
 
@@ -350,8 +382,8 @@ def analyse(text: str) -> Question:
         q.window = window.group(1) or window.group(2)
         rest = _blank(_WINDOW, rest)
     goal = _GOAL.search(rest)
-    number = goal.group(1) if goal else ""
-    if goal and 1 <= _goal_number(number) <= 17:  # the UN has 17 goals
+    number = (goal.group(1) or goal.group(2)) if goal else ""
+    if goal and 1 <= _goal_number(number) <= 18:  # the UN has 17 goals, T-SDGs 18
         q.goal = _goal_number(number)
         rest = rest[: goal.start()] + " " + rest[goal.end() :]
     if _LIST.search(rest):

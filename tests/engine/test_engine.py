@@ -97,6 +97,16 @@ def test_two_equal_matches_are_both_shown_and_told_apart(engine):
     assert "同一組數字" in text
 
 
+@pytest.mark.parametrize(
+    ("question", "own"),
+    [("核心目標8的推介身心障礙者就業，2024年推介了多少人", "8.5.3"),
+     ("核心目標 10 的推介身心障礙者就業目標", "10.2.2")],
+)  # fmt: skip
+def test_a_goal_named_picks_its_own_of_two_indicators_with_one_name(engine, question, own):
+    answer, _ = ask(engine, question)
+    assert [m.id for m in answer.matches if m.type == "indicator"] == [own]
+
+
 def test_lists(engine):
     answer, text = ask(engine, "未達成的指標有哪些")
     assert answer.kind is Kind.LIST

@@ -289,3 +289,41 @@ def test_an_event_date_is_no_year_of_figures(engine):
 def test_another_agencys_report_is_not_this_one(engine, question):
     answer = engine.answer(question)
     assert not answer.found and "勞動部的報告" in plain(answer).splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [("社會創新專案管理人課程總共要上幾小時", "要多久"),
+     ("ICT培訓班 how many weeks is each class", "要多久"),
+     ("微型創業貸款的利息補貼可以補幾年？", "要多久"),
+     ("勞動部政務次長是誰", "由誰擔任"),
+     ("Who is the Director-General of the Workforce Development Agency?", "由誰擔任"),
+     ("女性工会干部培训课程的讲师是谁？", "由誰擔任"),
+     ("勞動力發展署總共有幾個分署？", "數目"),
+     ("青年职涯发展中心全台一共有几个？", "數目"),
+     ("How much subsidy does an employer get for hiring a person with a disability?", "金額"),
+     ("申请创业贷款需要什么条件？", "資格")],
+)  # fmt: skip
+def test_a_kind_of_value_the_report_never_prints_is_refused(engine, question, said):
+    """How long, who holds an office, how many offices, how much money, who may apply:
+    the report prints none of these, so no quote that merely shares the words answers."""
+    answer = engine.answer(question)
+    assert not answer.found and said in plain(answer).splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "must"),
+    [("社安網脫貧家庭服務聯繫會議多久開一次", "每"),  # how often: appendix 2 prints it
+     ("單獨參加職災保險的人2024年有幾個", "568,977"),  # people, not offices
+     ("勞動部底下的三級機關有幾個？", "5 個三級機關"),
+     ("部長是誰", "洪申翰")],
+)  # fmt: skip
+def test_values_the_report_prints_are_answered(engine, question, must):
+    answer = engine.answer(question)
+    assert answer.found and must in plain(answer)
+
+
+@pytest.mark.parametrize("question", ["T-SDGs第18項核心目標是什麼？", "核心目標十八的指標"])
+def test_a_tsdgs_goal_the_ministry_does_not_hold_is_not_in_the_report(engine, question):
+    answer = engine.answer(question)
+    assert not answer.found and "核心目標 18" in plain(answer).splitlines()[0]
