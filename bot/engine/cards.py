@@ -4,7 +4,7 @@ import re
 from collections.abc import Callable
 
 from bot.engine.answer import Answer, Aside, IndicatorCard, Kind, ListEntry, Match, Quote
-from bot.engine.owned import LABEL, Owned
+from bot.engine.owned import KIN, LABEL, Owned
 from bot.engine.question import Question
 from bot.i18n import N_, Joined, Msg, Name
 from bot.knowledge.values import Knowledge, owners
@@ -46,9 +46,13 @@ def snippet(clause: str, figure: str) -> str:
     at = clause.find(figure)
     if at < 0:
         return clause
-    dates = [m.start() for m in re.finditer(r"(?:截至|至)?\s*\d{4}\s*年", clause[:at])]
+    dates = [m.start() for m in _DATE_FROM.finditer(clause[:at])]
     start = dates[-1] if dates else max(clause.rfind("，", 0, at) + 1, 0)
-    return clause[start:]
+    return clause[start:].strip()
+
+
+# a date, or a span of years as one (「2021 年至 2024 年」 from 2021, not from 「至 2024 年」)
+_DATE_FROM = re.compile(r"(?:截至|至)?\s*\d{4}\s*年(?:\s*(?:至|到)\s*\d{4}\s*年)?")
 
 
 def _bigrams(text: str) -> set[str]:
@@ -72,15 +76,19 @@ class Cards:
         ind = self.k.indicators[ind_id]
         printed = {f.value for figs in self.k.figures.values() for f in figs}
         name = _bigrams(self.canon(ind.name))
+        rate_only = {f.unit for f in self.k.figures[ind_id]} <= {"%", "千人率"}  # (8.7.3)
         out = []
         for prog in self.k.programmes.values():
             if prog.goal != ind.goal:
                 continue
+            kin = rate_only and len(name & _bigrams(self.canon(prog.title))) >= KIN
             for fig in self.k.programme_figures[prog.id]:
                 shared = len(name & _bigrams(self.canon(fig.clause)))
+                if kin:  # 8.7.3 prints a growth rate; its programme's title, the people
+                    shared = len(name)
                 if fig.value not in printed and fig.unit != "%" and shared >= max(3, len(name) / 2):
                     quote = snippet(fig.clause, fig.text)
-                    if not self.owned.foreign(quote, ind_id):
+                    if not self.owned.foreign(quote, ind_id) and quote not in [q.text for q in out]:
                         out.append(Quote(quote, fig.text))
         return tuple(out)
 

@@ -202,3 +202,13 @@ def test_text_shared_by_indicators_is_about_the_one_the_question_names(engine):
     assert _owned_by(unit) == _owned_by(unit, {"1.4.2": 30.0, "1.4.1": 25.0})
     assert _owned_by(unit)[0] == "1.4.1"
     assert _owned_by(unit, {"1.4.2": 30.0})[0] == "1.4.2"
+
+
+def test_a_rate_only_indicator_shows_the_people_its_programme_counts(engine):
+    """8.7.3 prints a growth rate; its programme (女性工會幹部暨會務人員成長營) counts the
+    sessions and trainees, shown beside the card as the programme's, from the span's start."""
+    text = plain(
+        engine.answer("How many female union officers were trained between 2021 and 2024?")
+    )
+    assert "2021 年至 2024 年共完成 8 場次訓練，參訓人數逾 290 人" in text
+    assert "推動亮點" in text
