@@ -142,6 +142,7 @@ class Engine:
         # English terms also as the segmenter stems them: does → doe, wages → wage
         self.fillers = with_stems(a.term for a in by_source.get("fillers", []))
         self.not_covered = with_stems(a.term for a in by_source.get("not_covered", []))
+        self.spaced_not_covered = [t for t in self.not_covered if " " in t]  # (in the set's order)
         self.agencies = sorted((a.term for a in by_source.get("agencies", [])), key=len)[::-1]
         self.unit_terms = {a.term for a in by_source.get("aliases", []) if a.target[:5] == "unit:"}
         self.unit_terms |= {i.unit for i in knowledge.indicators.values()}
@@ -599,7 +600,7 @@ class Engine:
             ranked = self._by_figures(ranked, numbers)
         off_topic = [w for w in words if w in self.not_covered]
         spaced = q.text.replace("-", " ")  # heat-stress: "heat stress"
-        off_topic += [t for t in self.not_covered if " " in t and t in spaced]
+        off_topic += [t for t in self.spaced_not_covered if t in spaced]
         off_topic = [w for w in off_topic if not any(w != t and w in t for t in off_topic)]
         off_topic += self._unknown_schemes(q.text)
         if (Field.UNIT in q.fields or q.names_indicators) and not any(

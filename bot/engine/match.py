@@ -21,6 +21,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -63,12 +64,22 @@ class Target:
     keys: tuple[str, ...]  # already normalised and rewritten
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # (not frozen: made by the tens per question, and frozen makes slowly)
 class Scored:
     target: Target
     score: float
     precision: float
     coverage: float
+
+
+class Key(NamedTuple):
+    """A key of a target as ranking reads it (worked out once per index: `Index._tables`)."""
+
+    weights: list[tuple[float, str]]  # its words' weights, in the key's order
+    total: float  # their sum
+    text: str  # the key as one string
+    chars: int  # its characters, as bits (`Index._char_bit`)
+    need: int  # how many of them a question must hold to be worth rapidfuzz's call
 
 
 @dataclass(frozen=True)
@@ -100,13 +111,9 @@ class Index:
         self.vocab = sorted(self.idf)
         self._resolved: dict[str, Resolved] = {}
         self._holding: dict[str, list[tuple[int, float]]] = {}  # word → targets holding it
-        self._key_cache: dict[int, list] = {}  # target → its keys' weights (see _keys)
-        self._key_index: dict[str, list] | None = None  # see _in_keys
-        self._key_chars: dict[str, list[str]] = {}
-        self._letters: dict[int, frozenset] = {}  # target → its keys' characters
+        self._tables()
         self._near_memo: dict[str, tuple[str, ...]] = {}  # question word → key words near it
         self._cover: dict[str, tuple] = {}  # question word → the key words it covers
-        self._key_need: dict[int, int] = {}
         self._names: dict[Target, set[str]] = {}  # target → the words of its name
         self._by_id: dict[tuple[str, str], Target] = {}
         for t in self.targets:
@@ -203,41 +210,19 @@ class Index:
             for i, held in self._holders(r.known):
                 hits[i] = hits.get(i, 0) + weight * held
         spell = has_cjk(asked)
-        letters = set(asked)
         shares = self._shares(found, longer)  # key word → how much of it the question holds
-        # target → its keys holding some of the question → their terms the question holds,
-        # as (position in the key, weight × share): a key's coverage is their sum in the
-        # key's order; the terms it does not hold add 0.0, so it equals the sum over all
-        held: dict[int, dict[int, list[tuple[int, float]]]] = {}
-        in_keys = self._in_keys()
-        for w, share in shares.items():
-            for i, k, at in in_keys[w]:
-                if i in hits:
-                    held.setdefault(i, {}).setdefault(k, []).extend(
-                        (pos, wt * share) for pos, wt in at
-                    )
+        covered = self._coverages(hits, shares)
+        letters = self._bits(asked, self._char_bit)
         results = []
         for i in sorted(hits):  # in the targets' order, as ties are kept
             t, hit = self.targets[i], hits[i]
             if (types and t.type not in types) or hit <= 0:
                 continue
             precision = hit / total
-            keys = self._keys(i)
-            coverage = 0.0  # the best key's share (_coverage); a key holding none has 0
-            for k, got_terms in held.get(i, {}).items():
-                key_total = keys[k][1]
-                if key_total > 0:
-                    got = 0.0
-                    for _, part in sorted(got_terms) if len(got_terms) > 1 else got_terms:
-                        got += part
-                    coverage = max(coverage, got / key_total)
-            chars = self._letters.get(i) or self._key_letters(i)
-            if spell and len(chars & letters) >= self._key_need[i]:
-                # (a ratio under the cutoff is never used: rapidfuzz may stop early)
-                near = [fuzz.partial_ratio(j, asked, score_cutoff=FUZZY_CUTOFF)
-                        for _, _, j, chars, need in keys
-                        if len(j) <= len(asked) and len(chars & letters) >= need]  # fmt: skip
-                spelled = max(near, default=0) / 100
+            coverage = covered.get(i, 0.0)
+            # a spelling as close as the cutoff may stand for a key (1 is the most it adds)
+            if spell and coverage < 1 and (self._chars[i] & letters).bit_count() >= self._need[i]:
+                spelled = self._spelled(i, asked, letters)
                 if spelled >= FUZZY_CUTOFF / 100:
                     coverage = max(coverage, spelled)
             score = 100 * (PRECISION_WEIGHT * precision + (1 - PRECISION_WEIGHT) * coverage)
@@ -265,9 +250,9 @@ class Index:
 
     def _named(self, i: int, shares: dict[str, float]) -> float:
         """The share of target i's own name (its first key) the question holds."""
-        keys = self._keys(i)
-        if keys and keys[0][1] > 0:
-            return sum(wt * shares.get(w, 0.0) for wt, w in keys[0][0]) / keys[0][1]
+        keys = self._keys[i]
+        if keys and keys[0].total > 0:
+            return sum(wt * shares.get(w, 0.0) for wt, w in keys[0].weights) / keys[0].total
         return 0.0
 
     def _holders(self, word: str) -> list[tuple[int, float]]:
@@ -279,57 +264,86 @@ class Index:
                 self._holding[word] = found
         return found
 
-    def _keys(self, i: int) -> list[tuple[list[tuple[float, str]], float, str, frozenset, int]]:
-        """Each key of target i: its words' weights, their sum, the key as one string, its
-        characters, and how many of them a question must hold for rapidfuzz's partial
-        ratio of the key within it to reach the cutoff (`_needed`)."""
-        keys = self._key_cache.get(i)
-        if keys is None:
-            keys = self._key_cache[i] = []
-            for key in self.key_words[i]:
+    def _tables(self) -> None:
+        """Each target's keys as ranking reads them (`Key`), with one bit per character of any
+        key (`_char_bit`); per target, its keys' characters together and the fewest of them
+        any key needs (`_needed`: fewer and rapidfuzz's partial ratio of the key within the
+        question cannot reach the cutoff); and every word of a key → the keys holding it,
+        with its positions in each (`_in_keys`)."""
+        chars = sorted({c for keys in self.key_words for key in keys for w in key for c in w})
+        self._char_bit = {c: 1 << n for n, c in enumerate(chars)}
+        self._keys: list[list[Key]] = []
+        for keys in self.key_words:
+            table = []
+            for key in keys:
                 weights = self._weights(tuple(key))
                 joined = "".join(key)
-                chars = frozenset(joined)
-                keys.append((weights, sum(wt for wt, _ in weights), joined, chars,
-                             _needed(len(joined)) - (len(joined) - len(chars))))  # fmt: skip
-        return keys
+                need = _needed(len(joined)) - (len(joined) - len(set(joined)))
+                total = sum(wt for wt, _ in weights)
+                table.append(Key(weights, total, joined, self._bits(joined, self._char_bit), need))
+            self._keys.append(table)
+        self._chars = [
+            self._bits((c for k in keys for c in k.text), self._char_bit) for keys in self._keys
+        ]
+        self._need = [min((k.need for k in keys), default=0) for keys in self._keys]
+        self._in_keys: dict[str, list[tuple[int, int, list[int]]]] = {}
+        for i, keys in enumerate(self._keys):
+            for k, key in enumerate(keys):
+                spots: dict[str, list[int]] = {}
+                for pos, (_, w) in enumerate(key.weights):
+                    spots.setdefault(w, []).append(pos)
+                for w, positions in spots.items():
+                    self._in_keys.setdefault(w, []).append((i, k, positions))
+        self._key_chars: dict[str, list[str]] = {}  # by character, the key words holding it
+        for w in self._in_keys:
+            for c in set(w):
+                self._key_chars.setdefault(c, []).append(w)
 
-    def _key_letters(self, i: int) -> frozenset:
-        """The characters of every key of target i, and (in `_key_need`) the fewest of them
-        a question must hold for one key to be worth rapidfuzz's call (`_keys`)."""
-        found = self._letters.get(i)
-        if found is None:
-            keys = self._keys(i)
-            found = self._letters[i] = frozenset().union(*(chars for *_, chars, _ in keys))
-            self._key_need[i] = min((need for *_, need in keys), default=0)
-        return found
+    @staticmethod
+    def _bits(items, bit: dict[str, int]) -> int:
+        """The bits of the items that have one."""
+        bits = 0
+        for item in items:
+            bits |= bit.get(item, 0)
+        return bits
 
-    def _in_keys(self) -> dict[str, list[tuple[int, int, tuple[tuple[int, float], ...]]]]:
-        """Every word of a key → the (target, key) pairs it is in, each with the word's
-        positions in the key and their weights; and by character, the key words holding it
-        (made once, on the first question)."""
-        if self._key_index is None:
-            index: dict[str, list[tuple[int, int, tuple[tuple[int, float], ...]]]] = {}
-            for i in range(len(self.targets)):
-                for k, (weights, *_) in enumerate(self._keys(i)):
-                    spots: dict[str, list[tuple[int, float]]] = {}
-                    for pos, (wt, w) in enumerate(weights):
-                        spots.setdefault(w, []).append((pos, wt))
-                    for w, at in spots.items():
-                        index.setdefault(w, []).append((i, k, tuple(at)))
-            by_char: dict[str, list[str]] = {}
-            for w in index:
-                for c in set(w):
-                    by_char.setdefault(c, []).append(w)
-            self._key_index, self._key_chars = index, by_char
-        return self._key_index
+    def _coverages(self, hits: dict[int, float], shares: dict[str, float]) -> dict[int, float]:
+        """Target (of those hit) → the best share of one of its keys the question holds
+        (`_coverage`): each key holding a word of it sums their weight × share in the key's
+        order (the words it lacks would add 0.0, which changes no sum)."""
+        terms: dict[tuple[int, int], list[tuple[int, float]]] = {}  # (target, key) → terms
+        for w, share in shares.items():
+            part = self.idf.get(w, self.max_idf) * share  # (the weight `_weights` gives it)
+            for i, k, positions in self._in_keys[w]:
+                if i in hits:
+                    held = terms.setdefault((i, k), [])
+                    for pos in positions:
+                        held.append((pos, part))
+        covered: dict[int, float] = {}
+        for (i, k), held in terms.items():
+            total = self._keys[i][k].total
+            if total > 0:
+                got = 0.0
+                for _, part in sorted(held) if len(held) > 1 else held:
+                    got += part
+                covered[i] = max(covered.get(i, 0.0), got / total)
+        return covered
+
+    def _spelled(self, i: int, asked: str, letters: int) -> float:
+        """rapidfuzz's best partial ratio of a key of target i within the question, over 100,
+        of the keys it holds enough characters of; a ratio under the cutoff is never used,
+        so rapidfuzz may stop early (and say 0)."""
+        best = 0.0
+        for _, _, key, chars, need in self._keys[i]:
+            if len(key) <= len(asked) and (chars & letters).bit_count() >= need:
+                best = max(best, fuzz.partial_ratio(key, asked, score_cutoff=FUZZY_CUTOFF))
+        return best / 100
 
     def _shares(self, found: set[str], longer: list[str]) -> dict[str, float]:
         """The key words the question holds some of (`_share` > 0): a word of the question
         itself, or one its longer words cover part of (the share of its characters they
         cover, squared) or hold whole (1). A word can only cover key words it is near."""
-        self._in_keys()
-        shares = {w: 1.0 for w in found if w in self._key_index}
+        shares = {w: 1.0 for w in found if w in self._in_keys}
         masks: dict[str, int] = {}  # the positions covered, or -1 (-1 | a mask is -1)
         for f in longer:
             for w, mask in self._covers(f):
@@ -349,7 +363,7 @@ class Index:
                 rare = min(word, key=lambda c: len(self._key_chars.get(c, ())))
                 every = set(self._key_chars.get(rare, ()))
             every |= {word[a:b] for a in range(len(word)) for b in range(a + 1, len(word) + 1)}
-            near = tuple(w for w in every if w in self._key_index)
+            near = tuple(w for w in every if w in self._in_keys)
             if len(self._near_memo) < MEMO:
                 self._near_memo[word] = near
         return near

@@ -13,7 +13,6 @@ for a question asking one, what comes next for one asking that), its weights fit
 tools/fit_units.py on the units that answer the training questions.
 """
 
-import heapq
 import json
 import math
 import re
@@ -102,7 +101,7 @@ class _Bm25:
         return found
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # (not frozen: made by the tens per question, and frozen makes slowly)
 class Hit:
     index: int  # position in the unit list
     words: float  # idf share of the question's words the unit holds
@@ -147,12 +146,12 @@ class UnitIndex:
         for i in (by_word.keys() | by_char.keys()) - skip:
             w_bm25, w_held = by_word.get(i, none)
             c_bm25, c_held = by_char.get(i, none)
-            words_share = w_held / w_total if i in by_word else 0.0
-            chars_share = c_held / c_total if i in by_char else 0.0
+            words_share = w_held / w_total  # (0.0 for a unit holding none: 0.0 / x)
+            chars_share = c_held / c_total
             keys.append((-(words_share + chars_share), -((w_bm25 + c_bm25) / ceiling), i,
                          words_share, chars_share))  # fmt: skip
-        ranked = heapq.nsmallest(limit, keys)  # as sorted()[:limit] (the positions differ)
-        return [Hit(i, w, c, -bm25) for _, bm25, i, w, c in ranked]
+        keys.sort()  # (the positions differ: no two keys are equal)
+        return [Hit(i, w, c, -bm25) for _, bm25, i, w, c in keys[:limit]]
 
 
 class Reranker:
@@ -266,6 +265,7 @@ class Reranker:
         numbered = w["number"] + w["number_figure"] * q.figure + w["number_describe"] * q.describe
         listed = w["items_describe"] * q.describe
         years, future = set(q.years), self.future if q.future else ()
+        words, chars, bm25, prior = w["words"], w["chars"], w["bm25"], w["prior"]
         scores = []
         for k, h in enumerate(hits):
             i = h.index
@@ -276,9 +276,8 @@ class Reranker:
                     held_h += v
                 if passage in holding:
                     held_p += v
-            score = (self.base[i] + w["words"] * h.words + w["chars"] * h.chars
-                     + w["bm25"] * h.bm25 + heading_w * held_h + passage_w * held_p
-                     + w["prior"] / (1 + k))  # fmt: skip
+            score = (self.base[i] + words * h.words + chars * h.chars + bm25 * h.bm25
+                     + heading_w * held_h + passage_w * held_p + prior / (1 + k))  # fmt: skip
             if self.numbers[i]:
                 score += numbered
             if self.listed[i]:

@@ -237,16 +237,12 @@ def with_stems(terms: Iterable[str]) -> set[str]:
     return out | {stem(t) for t in out if t.isascii() and " " not in t}
 
 
-def _whole_word(word: str) -> str:
-    """A word as a pattern: English only as a whole word (「grow」 not in 「growing」)."""
-    escaped = re.escape(word)
-    return (
-        rf"(?<![a-z]){escaped}(?![a-z])" if word[:1].isascii() and word[:1].isalpha() else escaped
-    )
-
-
 class Rewriter:
-    """Replace words by another, longest first, in one pass (so nothing is rewritten twice)."""
+    """Replace words by another, longest first, in one pass (so nothing is rewritten twice);
+    English only as a whole word (「grow」, not in 「growing」). Read left to right: at each
+    place the longest word of the table there is replaced and reading goes on after it, as
+    a regex alternation of the words, longest first, would (but not trying every word at
+    every place: only the lengths of the words starting with that character)."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]]):
         table = {}
@@ -254,13 +250,34 @@ class Rewriter:
             if word and word not in table:
                 table[word] = repl
         self.table = table
-        words = sorted(table, key=len, reverse=True)
-        self.pattern = re.compile("|".join(map(_whole_word, words))) if words else None
+        lengths: dict[str, set[int]] = {}  # first character → its words' lengths
+        for word in table:
+            lengths.setdefault(word[0], set()).add(len(word))
+        self.lengths = {c: sorted(ns, reverse=True) for c, ns in lengths.items()}
 
     def __call__(self, text: str) -> str:
-        if not self.pattern:
-            return text
-        return self.pattern.sub(lambda m: self.table[m.group(0)], text)
+        out, done, i = [], 0, 0  # text[:done] is in out
+        while i < len(text):
+            for n in self.lengths.get(text[i], ()):
+                repl = self.table.get(text[i : i + n]) if i + n <= len(text) else None
+                if repl is not None and (not _latin(text[i]) or _apart(text, i, i + n)):
+                    out += [text[done:i], repl]
+                    i = done = i + n
+                    break
+            else:
+                i += 1
+        return "".join(out) + text[done:] if out else text
+
+
+def _latin(c: str) -> bool:
+    return c.isascii() and c.isalpha()
+
+
+def _apart(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] stands as a word: no letter a-z just before or after it."""
+    return not (start > 0 and "a" <= text[start - 1] <= "z") and not (
+        end < len(text) and "a" <= text[end] <= "z"
+    )
 
 
 class Segmenter:

@@ -1,8 +1,12 @@
 """Normalising, rewriting, segmenting and mending questions."""
 
+import json
+import re
+
 import pytest
 
 from bot.engine.text import Rewriter, normalise, stem
+from tests.conftest import DATA
 
 
 @pytest.mark.parametrize(
@@ -147,6 +151,36 @@ def test_a_word_of_the_report_is_not_mended_into_a_target_word(engine):
     (resolved,) = engine.index.resolve(["職業安全衛生法"])
     assert resolved.known != "職業安全衛生署"
     assert engine.answer("職災死往千人率").matches[0].id == "8.7.1"  # a typo is still mended
+
+
+def _alternation(table: dict[str, str]):
+    """The rewrite as a regex: every word, longest first, English ones only as a whole word."""
+    words = sorted(table, key=len, reverse=True)
+    spelled = [
+        rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w[:1].isascii() and w[:1].isalpha()
+        else re.escape(w)
+        for w in words
+    ]  # fmt: skip
+    pattern = re.compile("|".join(spelled))
+    return lambda text: pattern.sub(lambda m: table[m.group(0)], text)
+
+
+def test_the_rewriter_reads_as_the_alternation_of_its_words(engine):
+    """Rewriter scans by first character; the regex alternation of its words, longest first,
+    is what it must equal: on every question, the report's passages, and each word of its
+    table alone, glued to letters and inside other words."""
+    rewrite = engine.rewrite
+    regex = _alternation(rewrite.table)
+    texts = [normalise(json.loads(line)["q"])
+             for path in sorted(DATA.glob("*questions.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]  # fmt: skip
+    texts += [normalise(p.text, limit=None) for p in engine.knowledge.passages]
+    for word in rewrite.table:
+        texts += [word, f"{word}{word}", word[:-1], word[1:], f"{word[:-1]} {word}"]
+        texts += [f"{c}{word}{d}" for c in "az0 .中" for d in "az0 -中"]  # glued and apart
+    assert len(texts) > 10_000
+    for text in texts:
+        assert rewrite(text) == regex(text), text
 
 
 def test_an_english_synonym_phrase_is_rewritten_whole_and_only_whole(engine):
