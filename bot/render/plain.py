@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from bot.engine.answer import EDITION, SAMPLES, Answer, Field, IndicatorCard, Kind
 from bot.i18n import N_, ZH, Translator
-from bot.knowledge.figures import PROSE_FIGURE
+from bot.knowledge.figures import PROSE_FIGURE, number_value
 from bot.knowledge.values import Figure, Indicator, Programme
 from bot.render.numbers import dated, readable, unit_word
 from bot.render.windows import window
@@ -213,8 +213,23 @@ def _component_lines(
     return out
 
 
-def _bold_figures(text: str) -> str:
-    return PROSE_FIGURE.sub(lambda m: b(m.group(0)), text)
+def _bold_figures(text: str, digits: bool = False) -> str:
+    """The figures of a quoted sentence in bold; with `digits` (a question asked in
+    English), a 萬 form is given in digits too: 「15 萬 1,174 場次 (151,174)」, 「約 511 萬人次
+    (5,110,000)」, the report's words untouched."""
+
+    def bold(m: re.Match) -> str:
+        if digits and m["wan"]:
+            return f"{b(m.group(0))} ({round(number_value(m)):,})"
+        return b(m.group(0))
+
+    return PROSE_FIGURE.sub(bold, text)
+
+
+def _in_english(question: str) -> bool:
+    """Asked in English: more Latin letters than CJK characters."""
+    latin = sum(c.isascii() and c.isalpha() for c in question)
+    return latin > sum("\u4e00" <= c <= "\u9fff" for c in question)
 
 
 def card_lead(
@@ -372,12 +387,14 @@ def card_lines(
     components: list[str] = (),
     lead: str = "",
     tr: Translator = ZH,
+    digits: bool = False,
 ) -> list[str]:
     """One indicator: the answer in the first line, the key figures, the responsible unit,
-    the report's words in a details block, a short citation."""
+    the report's words in a details block, a short citation; `digits`: the 萬 forms of the
+    report's words in digits too (asked in English)."""
     ind = card.indicator
     first, said = _lead(card, [] if lead else fields, components, tr)
-    out = [_bold_figures(lead), first] if lead else [first]  # a quoted detail answers first
+    out = [_bold_figures(lead, digits), first] if lead else [first]  # a quoted detail answers first
     title = name(ind, tr)
     if not clean(first).startswith(f"{ind.id} {title}"):  # the name did not fit the line
         out.append(tr("（{name}）", name=f"{ind.id} {title}"))
@@ -398,14 +415,13 @@ def card_lines(
         out.append(tr("負責單位：{unit}（{better}）", unit=ind.unit, better=better))
     details = []
     if card.excerpt:
-        details.append(tr("報告內文：{text}", text=_bold_figures(card.excerpt)))
+        details.append(tr("報告內文：{text}", text=_bold_figures(card.excerpt, digits)))
     for quote in card.related:
-        figure = quote.text.replace(quote.figure, b(quote.figure))
-        details.append(tr("相關數據（推動亮點）：{text}", text=figure))
+        details.append(tr("相關數據（推動亮點）：{text}", text=_bold_figures(quote.text, digits)))
     for aside in card.aside:
         details.append(
             tr("{where}：{text}", where=where(aside.section, aside.page, tr),
-               text=_bold_figures(aside.text))
+               text=_bold_figures(aside.text, digits))
         )  # fmt: skip
     noted = ind.note in clean(first)  # the first line says it already
     if (Field.NOTE in fields or not _restates(ind.note, ind.name)) and not noted:
@@ -419,10 +435,10 @@ def card_lines(
 
 @functools.lru_cache(maxsize=4_096)
 def _card_lines(card: IndicatorCard, fields: tuple, components: tuple, lead: str,
-                tr: Translator) -> tuple[str, ...]:  # fmt: skip
+                tr: Translator, digits: bool) -> tuple[str, ...]:  # fmt: skip
     """card_lines, memoised: a pure function of frozen values, so the same card asked the
     same way (in another question too) is laid out once."""
-    return tuple(card_lines(card, list(fields), list(components), lead, tr))
+    return tuple(card_lines(card, list(fields), list(components), lead, tr, digits))
 
 
 def cited(place: str, tr: Translator = ZH) -> str:
@@ -463,7 +479,8 @@ def lines(answer: Answer, tr: Translator = ZH) -> list[str]:
             if i:
                 out.append("")
             lead = answer.lead if not i else ""
-            out += _card_lines(card, tuple(answer.fields), tuple(answer.components), lead, tr)
+            out += _card_lines(card, tuple(answer.fields), tuple(answer.components), lead, tr,
+                               _in_english(answer.query))  # fmt: skip
     elif answer.kind is Kind.LIST:
         title = tr.text(answer.title)
         ids = tr("、").join(e.id for e in answer.entries)
@@ -486,7 +503,7 @@ def lines(answer: Answer, tr: Translator = ZH) -> list[str]:
     elif answer.kind is Kind.PROGRAMME and answer.programme:
         p = answer.programme
         if answer.lead:  # report text (or its stakeholders, said in the user's words)
-            out.append(_bold_figures(tr.text(answer.lead)))
+            out.append(_bold_figures(tr.text(answer.lead), _in_english(answer.query)))
         out.append(tr("推動亮點：{title}（核心目標 {goal}）", title=name(p, tr), goal=p.goal))
         if name(p, tr) != p.title:  # an English name: the report's own one beside it
             out.append(tr("報告中的名稱：{name}", name=p.title))
@@ -494,10 +511,11 @@ def lines(answer: Answer, tr: Translator = ZH) -> list[str]:
         if p.stakeholders:
             body.append(tr("涉及利害關係人：{who}", who="；".join(p.stakeholders.splitlines())))
         body.append(tr("執行內容及實際績效："))
+        english = _in_english(answer.query)
         for para in p.content.splitlines():
             for fig in answer.programme_figures:
                 if fig.text in para and BOLD + fig.text not in para:
-                    para = para.replace(fig.text, b(fig.text))
+                    para = para.replace(fig.text, _bold_figures(fig.text, english))
             body.append(para)
         if p.conclusion:
             body.append(tr("結語：{text}", text=p.conclusion.splitlines()[0]))
@@ -506,17 +524,20 @@ def lines(answer: Answer, tr: Translator = ZH) -> list[str]:
     elif answer.kind is Kind.FACT:
         heading = tr.text(answer.title)
         title = short_where(heading, None, tr) if " > " in heading else heading
-        sentences = [_bold_figures(tr.text(t)) for t in answer.sentences]
+        english = _in_english(answer.query)
+        sentences = [_bold_figures(tr.text(t), english) for t in answer.sentences]
         lead = answer.lead
         if lead and [answer.lead] != answer.sentences[:1]:
-            out += [_bold_figures(tr.text(lead)), title, DETAILS, *sentences, DETAILS_END]
+            out += [_bold_figures(tr.text(lead), english), title, DETAILS, *sentences, DETAILS_END]
         elif sentences and answer.passage and len(answer.sentences[0]) <= 120:  # it answers
             out += [sentences[0], title, *sentences[1:]]
         else:
             out += [title, *sentences]
         for aside in answer.asides:
             place = short_where(aside.section, aside.page, tr)
-            out.append(tr("・{where}：{text}", where=place, text=_bold_figures(aside.text)))
+            out.append(
+                tr("・{where}：{text}", where=place, text=_bold_figures(aside.text, english))
+            )
         if answer.passage:
             out.append(cited(short_where(answer.passage.heading, answer.passage.page, tr), tr))
         elif answer.message:

@@ -12,6 +12,6 @@ def test_a_card_is_laid_out_once_however_it_is_asked_for(engine):
         answer = engine.answer(question)
         for card in answer.cards:
             memo = _card_lines(card, tuple(answer.fields), tuple(answer.components),
-                               answer.lead, ZH)  # fmt: skip
+                               answer.lead, ZH, False)  # fmt: skip
             assert list(memo) == card_lines(card, answer.fields, answer.components, answer.lead)
     assert _card_lines.cache_info().hits >= 1  # 多少 and 是多少: one card, one layout

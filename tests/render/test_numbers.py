@@ -62,3 +62,11 @@ def test_an_english_card_has_no_chinese_units(engine):
     text = plain(engine.answer("labor insurance annuity 2024 target"), tr=EN)
     first = text.splitlines()[0]
     assert "1,900,000 people" in first and "人" not in first
+
+
+def test_a_quote_answering_an_english_question_gives_its_wan_figures_in_digits_too(engine):
+    """The report's words stay as printed; an English asker also gets the digits."""
+    asked = "How many young people did the Youth Career Development Center serve from 2021 to 2024?"
+    text = plain(engine.answer(asked))
+    assert "74 萬 1,561 人次 (741,561)" in text
+    assert "(741,561)" not in plain(engine.answer("青年職涯發展中心2021到2024服務多少人次"))
