@@ -73,6 +73,7 @@ SPLIT_NAMES = {
     "place": N_("按縣市或地區分的數字"),
     "industry": N_("按行業分的數字"),
     "part": N_("這個總數裡各部分的數字"),
+    "disability": N_("按障礙類別分的數字"),
 }
 
 
@@ -431,8 +432,11 @@ class Engine:
         what = Msg(SPLIT_NAMES[q.split])
         if named:
             what = Msg("「{places}」的資料（報告不分縣市列出）", places=Joined("、", named))
-        if answer.kind is Kind.INDICATOR and answer.cards:
-            card = answer.cards[0]
+        card = answer.cards[0] if answer.kind is Kind.INDICATOR and answer.cards else None
+        if answer.kind is Kind.CANDIDATES and answer.candidates[0].type == "indicator":
+            card = self.cards.card(answer.candidates[0].id)  # the likeliest: its total
+            answer = replace(answer, cards=[card], matches=answer.candidates[:1])
+        if card is not None:
             first = card.indicator
             actual = [f for f in card.figures if f.period == "actual_2024"]
             message = Msg(

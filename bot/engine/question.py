@@ -259,6 +259,15 @@ SPLITS: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"(?:營造業|製造業|服務業)\S{0,2}[占佔]|(?:多數|多為|大多|投入|從事)\S{0,3}(?:營造業|製造業|服務業)"
         ),
     ),
+    "disability": (  # 「推介身障者裡哪一類障別最多」: the report counts them all as one
+        re.compile(
+            r"障別|障礙類別|障礙別|[哪那]一?[類種]障礙|(?:精神|肢體|視覺|聽覺|智能|智力)(?:障礙|障)"
+            r"\S{0,12}(?:多少|幾|比例|[佔占])|by (?:type of )?disabilit|types? of disabilit"
+            r"|how many\b.{0,60}\b(?:mental|physical|visual|hearing|intellectual)(?:ly)?"
+            r" (?:disabilit|impair)"
+        ),
+        re.compile(r"(?:精神|肢體|視覺|聽覺|智能)障礙者?\S{0,8}\d"),
+    ),
     "part": (  # 「那 1,627 人裡有幾個脫貧」, "of the 85,289 referrals, how many were women"
         re.compile(
             r"(?:\d{3,}|\d{1,3}(?:[ ,]\d{3})+|\d+\s*萬\s*[\d ,]*)\s*(?:人次|人|名|件|場)"

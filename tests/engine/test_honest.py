@@ -159,7 +159,10 @@ def test_an_age_the_report_prints_is_answered(engine):
      ("哪個縣市推介身障者就業人數最多？", "按縣市或地區分的數字"),
      ("Which county held the most reasonable-accommodation seminars?", "按縣市或地區分的數字"),
      ("2024年共案服務的那1,627人裡，有幾個成功脫貧？", "總數裡各部分"),
-     ("Of the 85,289 disability job referrals, how many were women?", "總數裡各部分")],
+     ("Of the 85,289 disability job referrals, how many were women?", "總數裡各部分"),
+     ("推介身障者就業的人裡面，哪一類障別最多？", "按障礙類別"),
+     ("Of the people with disabilities referred to jobs, how many had mental disabilities?",
+      "按障礙類別")],
 )  # fmt: skip
 def test_a_figure_asked_split_the_report_does_not_print_so_is_refused(engine, question, said):
     """The report prints totals: a split by sex, place or industry is not in it; said so,
@@ -177,7 +180,8 @@ def test_a_figure_asked_split_the_report_does_not_print_so_is_refused(engine, qu
      ("男女平等的指標有哪些", None),  # (an equality, not a split)
      ("合理調整的宣導說明會下半年各縣市要辦幾場", None),  # 「於各縣市辦理 26 場」: as asked
      ("核心目標8裡面有達標的是哪幾個", None),  # (a goal's number, no total)
-     ("Out of the 20 indicators, how many hit the 2024 target?", None)],
+     ("Out of the 20 indicators, how many hit the 2024 target?", None),
+     ("Which community services help people with mental disabilities find work?", None)],
 )  # fmt: skip
 def test_a_split_the_report_prints_or_does_not_ask_is_answered(engine, question, top):
     answer = engine.answer(question)
