@@ -261,7 +261,7 @@ SPLITS: dict[str, tuple[re.Pattern, re.Pattern]] = {
     ),
     "disability": (  # 「推介身障者裡哪一類障別最多」: the report counts them all as one
         re.compile(
-            r"障別|障礙類別|障礙別|[哪那]一?[類種]障礙|(?:精神|肢體|視覺|聽覺|智能|智力)(?:障礙|障)"
+            r"障別|障礙類別|障礙別|[哪那]一?[類種]障礙|(?:精神|肢體|視覺|聽覺|智能|智力)(?:身心)?(?:障礙|障)"
             r"\S{0,12}(?:多少|幾|比例|[佔占])|by (?:type of )?disabilit|types? of disabilit"
             r"|how many\b.{0,60}\b(?:mental|physical|visual|hearing|intellectual)(?:ly)?"
             r" (?:disabilit|impair)"
