@@ -41,6 +41,11 @@ def listing(
         )
 
     unit = named("unit")
+    units = [s.target.id for s in ranked if s.target.type == "unit" and s.coverage >= 0.99]
+    if len(units) > 1 and not _NOT.search(q.text) and not (q.unmet or q.met):
+        ids = [i.id for i in engine.knowledge.indicators.values() if i.unit in units]
+        said = Msg("{units}負責", units=Joined("、", units))  # 「勞動關係司和…平等司負責哪些」
+        return engine.cards.listing(question, ids=ids, described=said, count=q.count)
     if unit and _NOT.search(q.text):  # 「不是勞發署負責的指標」: every other unit's
         ids = [i.id for i in engine.knowledge.indicators.values() if i.unit != unit]
         return engine.cards.listing(question, ids=ids, described=Msg("非{unit}負責", unit=unit))

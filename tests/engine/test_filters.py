@@ -62,7 +62,8 @@ def test_which_ones_is_a_list_not_a_count(engine):
 
 
 def test_indicators_about_a_subject_are_all_listed(engine):
-    assert {"8.7.3", "10.3.1"} <= listed(engine, "跟女生或性別平等有關的指標")
+    assert listed(engine, "跟女生或性別平等有關的指標") == {"8.7.3", "10.3.1"}  # (或: no word)
+    assert listed(engine, "跟性別平等有關的指標有哪些") == {"8.7.3", "10.3.1"}  # 工會的性別平等
     assert {"4.4.3", "8.6.1", "8.6.2"} <= listed(engine, "跟青年有關的指標")
 
 
@@ -108,3 +109,16 @@ def test_two_units_at_once(engine, knowledge):
 def test_cumulative_since_a_year_in_english(engine):
     got = listed(engine, "Which indicators are counted as cumulative totals since 2017?")
     assert got == listed(engine, "自2017年起累計的指標有哪些") and len(got) == 6
+
+
+def test_the_indicators_of_two_units_named_are_listed_together(engine):
+    want = {"8.7.3", "10.3.1"}
+    assert listed(engine, "勞動關係司和勞動條件及就業平等司負責哪些指標") == want
+    assert (
+        listed(
+            engine,
+            "Which indicators are owned by the Department of Labor Relations "
+            "and by the Department of Labor Standards and Equal Employment?",
+        )
+        == want
+    )
