@@ -156,7 +156,8 @@ _WHEN = re.compile(
 
 # A kind of value the question asks for, and how the report prints one: an age
 # (65 歲), an amount of money (the report prints none), a phone number (none either).
-_OFFICES = r"(?:分署|中心|據點|辦公室|機構|服務站|工作站|服務處|分部|訓練場)"  # (「幾個分署」)
+_OFFICE_WORDS = "分署|中心|據點|辦公室|機構|服務站|工作站|服務處|分部|訓練場"  # (「幾個分署」)
+_OFFICES = f"(?:{_OFFICE_WORDS})"
 VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "age": (
         re.compile(r"幾歲|多少歲|歲數|年齡|年紀|\bage\b|how old"),
@@ -179,6 +180,7 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"(?:怎麼|如何|怎樣|要怎麼|去哪裡?|在哪裡?)\s*(?:申請|報名|登記)|(?:申請|報名)(?:方式|流程|管道|手續)"
             r"|(?:申請|請領|參加|報名)\S{0,2}(?:資格|條件)|資格\S{0,3}(?:怎麼|如何)\S{0,2}(?:認定|審核)"
             r"|認定標準|(?:需要|要|有)什麼(?:條件|資格)|什麼人(?:可以|能)(?:申請|參加|請領)"
+            r"|(?:哪個|哪一個|什麼)\s*(?:網站|網頁|平[臺台]|窗口|地方)\s*(?:申請|報名|登記)"
             r"|how (?:do|can|should) (?:i|we|you) (?:apply|register|sign up|enrol)"
             r"|how to (?:apply|register|sign up|enrol)|eligib\w*|who (?:can|may) apply"
         ),
@@ -205,15 +207,24 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
         ),
         re.compile(r"(?:署長|次長|局長|司長|處長|主任委員|主委|召集人|講師)\s*[^\W\d]{2,3}"),
     ),
+    "penalty": (  # a fine or a penalty for something: the report names only the law's
+        re.compile(
+            r"被?(?:罰|處罰|開罰)(?:鍰|款|錢|金)?嗎|罰(?:鍰|款|金)?(?:多少|幾)|開罰\S{0,4}(?:幾|多少)"
+            r"|\bfined?\b|\bpenalt(?:y|ies) (?:for|if)\b|\bpunished\b"
+        ),
+        re.compile(r"罰則|罰金|罰鍰|裁罰|罰款|刑期|處罰"),
+    ),
     "things": (  # how many offices or centres (幾個分署): only the ministry's units are counted
         re.compile(
-            r"(?<![哪那])(?:幾|多少)\s*[個間所處家座]\s*"
+            r"(?<![哪那])(?:幾|多少)\s*[個間所處家座]\s*[^\s，。？?]{0,10}?"
             + _OFFICES
             + r"|"
             + _OFFICES
             + r"[^，。？?]{0,10}(?<![哪那])(?:幾|多少)\s*[個間所處家座](?!\s*[^\s，。？?])"
         ),
-        re.compile(r"\d[\d,]*\s*[個間所處家座項]"),
+        re.compile(
+            r"\d[\d,]*\s*[個間所處家座項]\s*[^\s，。]{0,6}?(?:" + _OFFICE_WORDS + "|機關|單位)"
+        ),
     ),
 }
 

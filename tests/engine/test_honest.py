@@ -306,7 +306,11 @@ def test_another_agencys_report_is_not_this_one(engine, question):
      ("勞動力發展署總共有幾個分署？", "數目"),
      ("青年职涯发展中心全台一共有几个？", "數目"),
      ("How much subsidy does an employer get for hiring a person with a disability?", "金額"),
-     ("申请创业贷款需要什么条件？", "資格")],
+     ("申请创业贷款需要什么条件？", "資格"),
+     ("職訓課要去哪個網站報名？", "資格"),
+     ("全台灣有幾個公立就業服務站？", "數目"),
+     ("企業如果不做職場合理調整會被罰嗎？", "罰則"),
+     ("勞檢15萬多場次，總共開罰了幾件？", "罰則")],
 )  # fmt: skip
 def test_a_kind_of_value_the_report_never_prints_is_refused(engine, question, said):
     """How long, who holds an office, how many offices, how much money, who may apply:
