@@ -335,3 +335,15 @@ def test_values_the_report_prints_are_answered(engine, question, must):
 def test_a_tsdgs_goal_the_ministry_does_not_hold_is_not_in_the_report(engine, question):
     answer = engine.answer(question)
     assert not answer.found and "核心目標 18" in plain(answer).splitlines()[0]
+
+
+def test_whether_it_costs_money_is_answered_by_what_the_report_says_is_free(engine):
+    """要錢嗎 asks whether it is free: 「提供免費創業諮詢輔導」 answers it, not the
+    safety law's 安全衛生費用; "in charge of" is 負責, not CC-CEDICT's charge → 要錢."""
+    assert "免費創業諮詢輔導" in plain(engine.answer("勞動部的創業諮詢要錢嗎？")).splitlines()[0]
+    said = plain(
+        engine.answer(
+            "Which third-level agency under MOL is in charge of managing the labour funds?"
+        )
+    )
+    assert "勞動基金運用局" in said
