@@ -64,7 +64,10 @@ VALUE_NAMES = {
 # 「教育部統計的…」: figures another agency publishes (the report gives the ministry's own)
 _FIGURES_OF = re.compile(r"(?:部|署|會|局|處)\s*(?:的\s*)?(?:統計|調查|公布|發布|數據)")
 # a date the quoted text would print: 2022 年 5 月 1 日施行, 2025 年 7 月
-_REPORT_OF = r"\s*(?:的\s*)?[^，。？！\s]{0,12}?(?:報告|vdr\b)"  # (after an agency's name)
+_REPORT_OF = (  # (after an agency's name) its own report, or what it did itself
+    r"\s*(?:的\s*)?[^，。？！\s]{0,12}?(?:報告|vdr\b)"
+    r"|\s*(?:在[^，。？！\s]{0,10})?(?:做了(?:什麼|哪些)|有(?:什麼|哪些)(?:作為|成果|措施|政策))"
+)
 _A_RATE = re.compile(r"就業率\S{0,3}?\d")  # 「推介就業率 79.12%」, 「就業率為 87.99%」
 _A_DAY = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _A_DATE = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|民國")
@@ -351,9 +354,11 @@ class Engine:
                 year=year,
             )
             return self.cards.not_found(question, said, SAMPLES), False
-        other = next((a for a in self.agencies if re.search(re.escape(a) + _REPORT_OF, q.text)), "")
+        other = next(
+            (a for a in self.agencies if re.search(f"{re.escape(a)}(?:{_REPORT_OF})", q.text)), ""
+        )
         if other:  # 「教育部的SDG自願檢視報告」: another agency's own report
-            said = Msg("這份是勞動部的報告，沒有{agency}的報告內容。", agency=other)
+            said = Msg("這份是勞動部的報告，沒有{agency}自己的報告或施政內容。", agency=other)
             return self.cards.not_found(question, said, SAMPLES), False
         if q.bad_ids and not q.ids:
             missing = Msg("報告中沒有指標 {ids}。", ids=Joined("、", q.bad_ids))
@@ -470,13 +475,14 @@ class Engine:
     def _unprinted_fact_year(self, answer: Answer, q) -> Answer:
         """A figure asked for years the quoted text (or the programme) never names (「2022 年
         那一年有多少人」 answered by 「2017 年至 2024 年累計…」): the report prints none."""
-        if not (q.figure and q.years):
+        years = list(dict.fromkeys([*q.years, *([q.window] if q.window else [])]))
+        if not (q.figure and years):
             return answer
         shown = _shown(answer)
-        whole = q.full_year and "2025" in q.years and _to_a_month(shown)  # 2025 全年 asked
-        if any(year in shown for year in q.years) and not whole:
-            return answer
-        asked = Joined("、", sorted(set(q.years)))
+        whole = q.full_year and "2025" in years and _to_a_month(shown)  # 2025 全年 asked
+        if any(year in shown for year in years) and not whole:
+            return answer  # (a window's year too: 「2023 年累計」)
+        asked = Joined("、", sorted(set(years)))
         closest = answer.lead or next(iter(answer.sentences), "")
         printed = sorted(set(re.findall(r"20[0-3]\d(?!\d)", closest)))
         if whole and closest:

@@ -347,3 +347,14 @@ def test_whether_it_costs_money_is_answered_by_what_the_report_says_is_free(engi
         )
     )
     assert "勞動基金運用局" in said
+
+
+def test_a_counting_window_from_a_year_no_quoted_text_names_is_refused(engine):
+    """「2023 年累計」 reads as a window; the quoted text counts 2021, 2024 and 2025 only."""
+    answer = engine.answer("就业平等网2023年累计宣导人次是多少？")
+    assert not answer.found and "2023" in plain(answer).splitlines()[0]
+
+
+def test_what_another_agency_did_is_not_in_this_report(engine):
+    answer = engine.answer("经济部在SDGs方面做了什么？")
+    assert not answer.found and "經濟部" in plain(answer).splitlines()[0]
