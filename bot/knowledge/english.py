@@ -36,10 +36,25 @@ _WORD = re.compile(r"[a-z][a-z0-9'\-]*[a-z0-9]|[a-z]")
 _DOUBLE = re.compile(r"([bdfgklmnprt])\1$")
 
 
+# British spellings as CC-CEDICT and the curated names spell them (labour → labor)
+_AMERICAN = {"centre": "center", "centres": "centers", "programme": "program",
+             "programmes": "programs", "licence": "license", "defence": "defense"}  # fmt: skip
+_OUR = re.compile(r"^(lab|fav|behavi|hon|col|neighb|flav|harb|rum|hum|vap|endeav)our")
+
+
+def american(word: str) -> str:
+    """labour → labor, favourable → favorable, organisation → organization, centre →
+    center: one spelling for both sides of the bridge."""
+    word = _OUR.sub(r"\1or", _AMERICAN.get(word, word))
+    return re.sub(r"(?<=[a-z]{3})is(ation|ations)$", r"iz\1", word)
+
+
 def stem(word: str) -> str:
     """A light English stemmer, enough to meet plural and singular, -ing and -ed forms:
     jobs → job, disabilities → disability, trained and training → train, insured → insur
-    (as insure). Not Porter: short words and words with digits stay as they are."""
+    (as insure), British spellings as American ones. Not Porter: short words and words with
+    digits stay as they are."""
+    word = american(word)
     if word in _IRREGULAR:
         return _IRREGULAR[word]
     if not word.isalpha() or len(word) <= 3:

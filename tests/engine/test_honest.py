@@ -358,3 +358,8 @@ def test_a_counting_window_from_a_year_no_quoted_text_names_is_refused(engine):
 def test_what_another_agency_did_is_not_in_this_report(engine):
     answer = engine.answer("经济部在SDGs方面做了什么？")
     assert not answer.found and "經濟部" in plain(answer).splitlines()[0]
+
+
+def test_a_british_spelling_reaches_the_same_text(engine):
+    said = plain(engine.answer("Which third-level agency is in charge of the labour funds?"))
+    assert "勞動基金運用局" in said

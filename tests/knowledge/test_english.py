@@ -22,6 +22,13 @@ from bot.knowledge.english import STOP_STEMS, content, stem
         ("class", "class"),
         ("status", "status"),
         ("1,000", "1,000"),
+        ("labour", "labor"),  # British spellings meet CC-CEDICT's American ones
+        ("labours", "labor"),
+        ("organisation", "organization"),
+        ("centre", "center"),
+        ("programme", "program"),
+        ("contour", "contour"),  # (not every -our word is British)
+        ("hours", "hour"),
     ],
 )
 def test_stem(word, stemmed):
