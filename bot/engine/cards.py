@@ -88,7 +88,7 @@ class Cards:
                     shared = len(name)
                 if fig.value not in printed and fig.unit != "%" and shared >= max(3, len(name) / 2):
                     quote = snippet(fig.clause, fig.text)
-                    if not self.owned.foreign(quote, ind_id) and quote not in [q.text for q in out]:
+                    if not self.owned.foreign(quote, ind_id) and quote not in [o.text for o in out]:
                         out.append(Quote(quote, fig.text))
         return tuple(out)
 

@@ -63,13 +63,14 @@ VALUE_NAMES = {
 
 # 「教育部統計的…」: figures another agency publishes (the report gives the ministry's own)
 _FIGURES_OF = re.compile(r"(?:部|署|會|局|處)\s*(?:的\s*)?(?:統計|調查|公布|發布|數據)")
-# a date the quoted text would print: 2022 年 5 月 1 日施行, 2025 年 7 月
-_REPORT_OF = (  # (after an agency's name) its own report, or what it did itself
+# after an agency's name: its own report (教育部的自願檢視報告), or what it did itself
+_REPORT_OF = (
     r"\s*(?:的\s*)?[^，。？！\s]{0,12}?(?:報告|vdr\b)"
     r"|\s*(?:在[^，。？！\s]{0,10})?(?:做了(?:什麼|哪些)|有(?:什麼|哪些)(?:作為|成果|措施|政策))"
 )
 _A_RATE = re.compile(r"就業率\S{0,3}?\d")  # 「推介就業率 79.12%」, 「就業率為 87.99%」
-_A_DAY = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_A_DAY = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")  # an event's day
+# a date the quoted text would print: 2022 年 5 月 1 日施行, 2025 年 7 月
 _A_DATE = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|民國")
 
 SPLIT_NAMES = {
@@ -79,6 +80,13 @@ SPLIT_NAMES = {
     "part": N_("這個總數裡各部分的數字"),
     "disability": N_("按障礙類別分的數字"),
 }
+
+
+def _named_figures(figures, period: str = "") -> Joined:
+    """Figures as a refusal names them, each with its part: 「人數 85,289 人、推介就業率 79.12%」;
+    of one period only, if given."""
+    shown = [f for f in figures if not period or f.period == period]
+    return Joined("、", [f"{f.component} {f.text}".strip() for f in shown])
 
 
 def _heading(unit) -> str:
@@ -149,6 +157,8 @@ class Engine:
         self.not_covered = with_stems(a.term for a in by_source.get("not_covered", []))
         self.spaced_not_covered = [t for t in self.not_covered if " " in t]  # (in the set's order)
         self.agencies = sorted((a.term for a in by_source.get("agencies", [])), key=len)[::-1]
+        names = "|".join(re.escape(a) for a in self.agencies)  # (longest first)
+        self.agency_own = re.compile(f"({names})(?:{_REPORT_OF})")  # 「教育部的…報告」
         self.unit_terms = {a.term for a in by_source.get("aliases", []) if a.target[:5] == "unit:"}
         self.unit_terms |= {i.unit for i in knowledge.indicators.values()}
         self.segmenter = Segmenter(knowledge.words)
@@ -354,11 +364,9 @@ class Engine:
                 year=year,
             )
             return self.cards.not_found(question, said, SAMPLES), False
-        other = next(
-            (a for a in self.agencies if re.search(f"{re.escape(a)}(?:{_REPORT_OF})", q.text)), ""
-        )
+        other = self.agency_own.search(q.text)
         if other:  # 「教育部的SDG自願檢視報告」: another agency's own report
-            said = Msg("這份是勞動部的報告，沒有{agency}自己的報告或施政內容。", agency=other)
+            said = Msg("這份是勞動部的報告，沒有{agency}自己的報告或施政內容。", agency=other[1])
             return self.cards.not_found(question, said, SAMPLES), False
         if q.bad_ids and not q.ids:
             missing = Msg("報告中沒有指標 {ids}。", ids=Joined("、", q.bad_ids))
@@ -444,13 +452,12 @@ class Engine:
             answer = replace(answer, cards=[card], matches=answer.candidates[:1])
         if card is not None:
             first = card.indicator
-            actual = [f for f in card.figures if f.period == "actual_2024"]
             message = Msg(
                 "報告沒有列出指標 {id} {name} {what}，只列出總數；2024 年實際 {actual}。",
                 id=first.id,
                 name=Name(first.name, first.name_en),
                 what=what,
-                actual=Joined("、", [f"{f.component} {f.text}".strip() for f in actual]),
+                actual=_named_figures(card.figures, "actual_2024"),
             )
             return self._unprinted(answer, message)
         closest = answer.lead or next(iter(answer.sentences), "")
@@ -534,12 +541,11 @@ class Engine:
         if any("就業率" in f.component for f in card.figures) or _A_RATE.search(quoted):
             return answer
         first = card.indicator
-        actual = [f for f in card.figures if f.period == "actual_2024"]
         message = Msg(
             "報告沒有列出指標 {id} {name} 的就業率；2024 年實際 {actual}。",
             id=first.id,
             name=Name(first.name, first.name_en),
-            actual=Joined("、", [f"{f.component} {f.text}".strip() for f in actual]),
+            actual=_named_figures(card.figures, "actual_2024"),
         )
         return self._unprinted(answer, message)
 
@@ -556,7 +562,7 @@ class Engine:
                 id=first.id,
                 name=Name(first.name, first.name_en),
                 as_of=partial[0].as_of,
-                latest=Joined("、", [f"{f.component} {f.text}".strip() for f in partial]),
+                latest=_named_figures(partial),
             )
             return self._unprinted(answer, message)
         figures = [f for f in card.figures if f.period in ("latest", "actual_2024")]
@@ -574,7 +580,7 @@ class Engine:
         said = {
             "id": first.id,
             "name": Name(first.name, first.name_en),
-            "actual": Joined("、", [f"{f.component} {f.text}".strip() for f in figures]),
+            "actual": _named_figures(figures),
         }
         part = "".join(dict.fromkeys(f.component for f in figures))
         message = (
@@ -619,7 +625,6 @@ class Engine:
         ):  # 「衛福部負責的指標」: not the ministry's (「勞發署還是社家署」 names one of its own)
             off_topic += [a for a in self.agencies if a in q.text][:1]
         off_topic += [a for a in self.agencies if a in q.text and _FIGURES_OF.search(q.text)][:1]
-
         content = self._content(q, tokens)
         found = candidates.generate(self, question, q, words, content, ranked, context, off_topic)
         decision = decide(found, self.weights, off_topic, content)
