@@ -58,6 +58,8 @@ VALUE_NAMES = {
     "person": N_("這個職位由誰擔任或由誰授課"),
     "things": N_("這類據點或機構的數目"),
     "penalty": N_("這件事的罰則或罰款"),
+    "firms": N_("參與或採行的企業家數"),
+    "average": N_("平均數或每場的數字（報告只列出總數）"),
 }
 
 
@@ -437,7 +439,13 @@ class Engine:
         """A figure asked split by sex, place or industry (「男女各多少」, 「臺中有幾件」) that
         the answer's text does not print so: the report gives totals only. Say so, with the
         total (an indicator stays the subject) or the closest text, marked as such."""
-        printed, shown = questions.SPLITS[q.split][1], _shown(answer, cards=True)
+        shown = _shown(answer, cards=True)
+        if q.split == "each":  # 「青年和失業者各有多少」: the card prints both
+            if all(p[-2:] in shown.replace(" ", "") for p in q.parts):
+                return answer
+            what = Msg("「{parts}」各自的數字", parts=Joined("、", q.parts))
+            return self._split_refusal(answer, what)
+        printed = questions.SPLITS[q.split][1]
         named = questions.places(q.text) if q.split == "place" else []
         if all(p in shown for p in named) and printed.search(shown):
             return answer  # (a place named, 臺中, is printed itself: not 「各縣市」)
@@ -446,6 +454,10 @@ class Engine:
         what = Msg(SPLIT_NAMES[q.split])
         if named:
             what = Msg("「{places}」的資料（報告不分縣市列出）", places=Joined("、", named))
+        return self._split_refusal(answer, what)
+
+    def _split_refusal(self, answer: Answer, what: Msg) -> Answer:
+        """The split asked is not printed: the indicator's total, or the closest text."""
         card = answer.cards[0] if answer.kind is Kind.INDICATOR and answer.cards else None
         if answer.kind is Kind.CANDIDATES and answer.candidates[0].type == "indicator":
             card = self.cards.card(answer.candidates[0].id)  # the likeliest: its total
@@ -616,7 +628,8 @@ class Engine:
         if numbers and ranked:
             ranked = self._by_figures(ranked, numbers)
         off_topic = [w for w in words if w in self.not_covered]
-        spaced = q.text.replace("-", " ")  # heat-stress: "heat stress"
+        # heat-stress: "heat stress"; as typed too ("retirement age", age read as 年齡)
+        spaced = f"{q.text} | {normalise(question)}".replace("-", " ")
         off_topic += [t for t in self.spaced_not_covered if t in spaced]
         off_topic = [w for w in off_topic if not any(w != t and w in t for t in off_topic)]
         off_topic += self._unknown_schemes(q.text)

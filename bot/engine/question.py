@@ -226,6 +226,19 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"\d[\d,]*\s*[個間所處家座項]\s*[^\s，。]{0,6}?(?:" + _OFFICE_WORDS + "|機關|單位)"
         ),
     ),
+    "firms": (  # how many companies (幾家企業): the report counts people and sessions, no firms
+        re.compile(
+            r"(?:幾|多少)\s*家|how many (?:companies|firms|employers|雇主|businesses|enterprises)\b"
+        ),
+        re.compile(r"\d\s*家"),
+    ),
+    "average": (  # an average or a figure per session (每場幾人): the report prints totals
+        re.compile(
+            r"(?<!不)平均|每一?[場班堂期梯]\S{0,8}(?:(?:多少|幾)\s*(?:人|名|位)|人數)"
+            r"|\baverage\b|\bon average\b|\bper (?:session|class|course|workshop)\b"
+        ),
+        re.compile(r"平均|每[場班堂期梯]\S{0,6}\d"),
+    ),
 }
 
 
@@ -245,7 +258,7 @@ _SELF_PLACE = re.compile(
 SPLITS: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "sex": (
         re.compile(
-            r"男女(?!平等|工作平等|同工|共同)|男生.{0,6}女生|女生.{0,6}男生|男性.{0,6}女性|女性.{0,6}男性|性別(?:比例?|分布|分佈|統計)"
+            r"男女(?!平等|工作平等|同工|共同)|男[生性].{0,6}女[生性]|女[生性].{0,6}男[生性]|性別(?:比例?|分布|分佈|統計)"
             r"|[按依]性別|\bby (?:gender|sex)\b|\b(?:men and women|women and men)\b"
             r"|\b(?:male and female|female and male)\b|gender (?:split|breakdown|ratio)"
             r"|\bmen\b.{0,30}\bwomen\b|\bwomen\b.{0,30}\bmen\b"
@@ -290,6 +303,31 @@ SPLITS: dict[str, tuple[re.Pattern, re.Pattern]] = {
 }
 
 
+# Parts named and a figure asked of each (「老年、失能、遺屬年金各有多少人」): a split the
+# answer prints only if it names every part.
+_PART = r"(?:(?![和與跟及])[\u4e00-\u9fff])"  # a character of a part (not a joining word)
+_EACH = re.compile(
+    rf"((?:{_PART}{{2,12}}(?P<sep>[和與跟及 ]))(?:{_PART}{{2,12}}(?P=sep)){{0,4}}{_PART}{{2,16}}?)"
+    r"\s*(?:各自?|分別)(?:有|是|為|佔|占|要)?\s*(?:多少|幾|人數)"
+)
+
+
+# What every card prints of itself (「目標跟實際各多少」 asks fields, not parts)
+_CARD_FIELD = re.compile(r"目標|實際|基準|最新|達標|成長|就業率|比率|人數|人次|今年|去年|年度")
+
+
+def parts_asked(text: str) -> list[str]:
+    """The parts a figure is asked of each (「老年、失能、遺屬年金各有多少人」), or none; the
+    first by its last two characters (「…給付中老年」: 老年), the last up to 的 (「青年和失業者的
+    人數各是多少」: 失業者)."""
+    m = _EACH.search(text)
+    if not m:
+        return []
+    parts = m.group(1).split(m.group("sep"))
+    parts[0], parts[-1] = parts[0][-2:], parts[-1].split("的")[0]
+    return [p for p in parts if len(p) > 1 and not _CARD_FIELD.search(p)]
+
+
 # An industry named where a figure is asked (「營造業去年職災死亡多少人」): a split too.
 _INDUSTRY = re.compile(
     r"(?:營造|製造|服務|美容|餐飲|零售|批發|運輸|物流|金融|科技|醫療|建築|旅館|觀光|農|漁)業"
@@ -328,7 +366,8 @@ class Question:
     figure: bool = False  # asks a number: 多少, 幾, how many, 比例
     describe: bool = False  # asks words: 怎麼, 為什麼, 哪些方式, what measures
     value: str = ""  # a kind of value asked (VALUES): age, money, phone
-    split: str = ""  # a figure asked split (SPLITS): by sex, place, industry
+    split: str = ""  # a figure asked split (SPLITS): by sex, place, industry; or "each"
+    parts: list[str] = field(default_factory=list)  # the parts asked of each (parts_asked)
     latest: bool = False  # the latest (2025) figure is asked in so many words
     full_year: bool = False  # the whole of a year is asked: 2025 全年, whole of 2025
     headcount: bool = False  # asks how many people (人數, 幾個人, how many workers)
@@ -382,6 +421,9 @@ def analyse(text: str) -> Question:
     q.split = next((kind for kind, (asks, _) in SPLITS.items() if asks.search(told)), "")
     if not q.split and q.figure and _INDUSTRY.search(text):
         q.split = "industry"
+    q.parts = [] if q.split else parts_asked(told)
+    if len(q.parts) > 1:
+        q.split = "each"
     for m in _ID.finditer(text):
         parts = [p for i, p in enumerate(m.groups()) if p is not None and i != 1]
         q.ids.append(".".join(parts))

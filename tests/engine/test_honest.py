@@ -4,6 +4,7 @@ import pytest
 
 from bot.engine.answer import Kind
 from bot.render.plain import plain, to_json
+from tests.conftest import KNOWLEDGE
 
 
 @pytest.mark.parametrize(
@@ -162,7 +163,9 @@ def test_an_age_the_report_prints_is_answered(engine):
      ("Of the 85,289 disability job referrals, how many were women?", "總數裡各部分"),
      ("推介身障者就業的人裡面，哪一類障別最多？", "按障礙類別"),
      ("Of the people with disabilities referred to jobs, how many had mental disabilities?",
-      "按障礙類別")],
+      "按障礙類別"),
+     ("去年參加ICT職訓的青年 男生跟女生各幾個", "按性別分的數字"),  # (女生 read as 女性)
+     ("勞保年金的老年、失能、遺屬年金分別有幾個人領", "「老年、失能、遺屬年金」各自的數字")],
 )  # fmt: skip
 def test_a_figure_asked_split_the_report_does_not_print_so_is_refused(engine, question, said):
     """The report prints totals: a split by sex, place or industry is not in it; said so,
@@ -181,7 +184,9 @@ def test_a_figure_asked_split_the_report_does_not_print_so_is_refused(engine, qu
      ("合理調整的宣導說明會下半年各縣市要辦幾場", None),  # 「於各縣市辦理 26 場」: as asked
      ("核心目標8裡面有達標的是哪幾個", None),  # (a goal's number, no total)
      ("Out of the 20 indicators, how many hit the 2024 target?", None),
-     ("Which community services help people with mental disabilities find work?", None)],
+     ("Which community services help people with mental disabilities find work?", None),
+     ("ICT 職訓的青年和失業者各有多少人", "4.4.3"),  # the card prints both parts
+     ("1.a.2 的目標跟實際各是多少", "1.a.2")],  # fields, not parts
 )  # fmt: skip
 def test_a_split_the_report_prints_or_does_not_ask_is_answered(engine, question, top):
     answer = engine.answer(question)
@@ -200,6 +205,19 @@ def test_a_split_the_report_prints_or_does_not_ask_is_answered(engine, question,
 def test_other_countries_and_topics_the_report_never_names_are_not_covered(engine, question, topic):
     answer = engine.answer(question)
     assert not answer.found and f"「{topic}」" in plain(answer)
+
+
+def test_an_english_phrase_not_covered_is_found_as_typed(engine):
+    """「retirement age」 is not covered, though the synonyms read its "age" as 年齡."""
+    answer = engine.answer("What is the legal retirement age in Taiwan?")
+    assert not answer.found and "65" not in plain(answer)
+
+
+def test_taiwan_alone_is_not_the_tsdgs():
+    """Only "Taiwan SDGs" is the T-SDGs: a synonym group's English phrase joins its words."""
+    groups = (KNOWLEDGE / "curated" / "synonyms.txt").read_text(encoding="utf-8").splitlines()
+    words = {w for g in groups if not g.startswith("#") for w in g.split()[1:]}
+    assert {"taiwan", "sdgs", "offices", "industry", "sector"}.isdisjoint(words)
 
 
 @pytest.mark.parametrize(
@@ -310,7 +328,11 @@ def test_another_agencys_report_is_not_this_one(engine, question):
      ("職訓課要去哪個網站報名？", "資格"),
      ("全台灣有幾個公立就業服務站？", "數目"),
      ("企業如果不做職場合理調整會被罰嗎？", "罰則"),
-     ("勞檢15萬多場次，總共開罰了幾件？", "罰則")],
+     ("勞檢15萬多場次，總共開罰了幾件？", "罰則"),
+     ("創業研習課程平均一場有幾個人上", "平均數或每場"),
+     ("What is the average number of participants per workshop?", "平均數或每場"),
+     ("職場合理調整說明會有多少家公司參加", "企業家數"),
+     ("How many employers have adopted the reasonable accommodation guidance?", "企業家數")],
 )  # fmt: skip
 def test_a_kind_of_value_the_report_never_prints_is_refused(engine, question, said):
     """How long, who holds an office, how many offices, how much money, who may apply:
