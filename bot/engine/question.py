@@ -117,6 +117,13 @@ _LONG_ID = re.compile(r"(?<![\d.])\d{1,2}(?:\s*[.．]\s*[0-9a-z]{1,2}){3,}(?![\d
 # A count asked in a measure: 多少場次, 幾件, how many sessions
 _MEASURE = re.compile(r"(?:多少|幾)\s*(場次|人次|場|件|名|家|班|個百分點)")
 _MEASURE_EN = {"sessions": "場次", "cases": "件", "person-times": "人次", "classes": "班"}
+# A change asked in per cent (「比 2021 年多了百分之多少」, "by what percentage did … grow"):
+# counted in %, as the report prints it (較 2021 年成長 25.7%)
+_PERCENT_CHANGE = re.compile(
+    r"(?:多|增加|成長|減少|少|下降|降|提高|提升|上升)了?\s*(?:百分之(?:多少|幾)|多少\s*%|幾\s*%|幾趴|幾成)"
+    r"|(?:by )?what (?:percent(?:age)?|%)\b.{0,40}\b(?:grow|grew|rise|rose|increase|fall|fell|drop)"
+    r"|percentage (?:increase|growth|decrease|drop|rise|change)|grew by how much"
+)
 # The latest figure, asked in so many words (「最近 3 年」 is a span, not the latest).
 _LATEST = re.compile(r"2025|最新|今年|目前|現在|latest|current|\bnow\b|this year")
 _HEADCOUNT = re.compile(
@@ -416,6 +423,8 @@ def analyse(text: str) -> Question:
     measure = _MEASURE.search(text)
     english = re.search(r"how many (sessions|cases|person-times|classes)", text)
     q.measure = measure.group(1) if measure else _MEASURE_EN[english.group(1)] if english else ""
+    if not q.measure and _PERCENT_CHANGE.search(text):
+        q.measure = "%"
     q.value = next((kind for kind, (asks, _) in VALUES.items() if asks.search(text)), "")
     told = _SELF_PLACE.sub(" ", text)  # (where the asker lives asks nothing of a place)
     q.split = next((kind for kind, (asks, _) in SPLITS.items() if asks.search(told)), "")

@@ -367,3 +367,22 @@ def test_colloquial_words_for_discrimination_reach_the_reports_word(engine):
     """嫌棄, 看不起: people's words for 歧視 (the concept lexicon, synonyms.txt)."""
     assert "歧視" in plain(engine.answer("身障者找工作被嫌棄怎麼辦")).split("\n")[0]
     assert "歧視" in plain(engine.answer("身心障礙者找工作常被老闆看不起，勞動部未來要怎麼處理"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["勞保年金請領人數比 2021 年增加了百分之幾",
+     "By what percentage did labor insurance pension recipients grow since 2021?"],
+)  # fmt: skip
+def test_a_change_asked_in_per_cent_quotes_the_percentage_the_report_prints(engine, question):
+    """The report prints 1.3.1's growth as 較 2021 年成長 25.7%: a change asked in per cent
+    is counted in %, so the card quotes that sentence (it computes no percentage itself)."""
+    assert "25.7%" in plain(engine.answer(question))
+
+
+def test_english_month_names_and_joint_cases_reach_the_reports_words(engine):
+    """Months are read from the fields (Jan–Aug 2025: the latest), not matched as words;
+    "jointly served with social welfare units" is the report's 與社政單位共案服務."""
+    text = plain(engine.answer("From January to August 2025, how many cases did the branches "
+                               "jointly serve with social welfare units?"))  # fmt: skip
+    assert "1,040" in text.split("\n")[0]
