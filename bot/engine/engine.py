@@ -58,7 +58,8 @@ VALUE_NAMES = {
     "person": N_("這個職位由誰擔任或由誰授課"),
     "things": N_("這類據點或機構的數目"),
     "penalty": N_("這件事的罰則或罰款"),
-    "firms": N_("參與或採行的企業家數"),
+    "firms": N_("企業、事業單位或工地的家數"),
+    "rate": N_("這類比率（滿意度、核准或駁回、結訓或創業成功的比例）"),
     "average": N_("平均數或每場的數字（報告只列出總數）"),
 }
 
@@ -81,6 +82,7 @@ SPLIT_NAMES = {
     "industry": N_("按行業分的數字"),
     "part": N_("這個總數裡各部分的數字"),
     "disability": N_("按障礙類別分的數字"),
+    "age": N_("按年齡分的數字"),
 }
 
 
@@ -391,6 +393,8 @@ class Engine:
                 return split
         if answer.kind in (Kind.FACT, Kind.PROGRAMME):
             if q.when and not q.years and not _A_DATE.search(_shown(answer)):
+                return self._undated(answer)
+            if q.day and not _A_DAY.search(_shown(answer)):  # 「幾月幾號」 of 「2025 年訂定」
                 return self._undated(answer)
             return self._unprinted_fact_year(answer, q)
         if answer.kind is not Kind.INDICATOR:

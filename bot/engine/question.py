@@ -161,6 +161,13 @@ _WHEN = re.compile(
     r"|\bwhen\b|what (?:year|date|month|day)|which year|since when"
 )
 
+# The day asked, not only the year (「幾月幾號發布」, "on what date"): text printing only a
+# year does not answer it.
+_DAY = re.compile(
+    r"幾月幾[號日]|哪一?天|幾號|什麼日期|哪個日期|確切日期|\bon what date\b|\bwhat date\b"
+    r"|\bwhich day\b|\bexact date\b"
+)
+
 # A kind of value the question asks for, and how the report prints one: an age
 # (65 歲), an amount of money (the report prints none), a phone number (none either).
 _OFFICE_WORDS = "分署|中心|據點|辦公室|機構|服務站|工作站|服務處|分部|訓練場"  # (「幾個分署」)
@@ -177,6 +184,9 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"|(?:給付|年金|津貼)(?:的|要)?(?:怎麼|如何)(?:算|計算)|(?:給付|年金|津貼)的?計算方式"
             r"|(?:補助|補貼|津貼|學費|罰款|罰鍰)\S{0,2}(?:多少|幾元)|(?:補|付|繳|罰)多少錢?"
             r"|how much money|amount of money|\bamount (?:paid|spent|lent)|\bspen[dt]\b"
+            r"|\b(?:amount|total) of (?:the )?fines\b"
+            r"|\bfines\b.{0,40}\b(?:add up|in total|totall?ed)\b"
+            r"|罰(?:鍰|款|金)?(?:總額|金額)"
             r"|how much (?:subsid|allowance|funding|of a subsid|is the (?:subsid|allowance|fine))"
             r"|average (?:monthly )?(?:pension|payment|benefit)|\bcosts?\b|budget|dollars|nt\$"
         ),
@@ -217,7 +227,7 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "penalty": (  # a fine or a penalty for something: the report names only the law's
         re.compile(
             r"被?(?:罰|處罰|開罰)(?:鍰|款|錢|金)?嗎|罰(?:鍰|款|金)?(?:多少|幾)|開罰\S{0,4}(?:幾|多少)"
-            r"|\bfined?\b|\bpenalt(?:y|ies) (?:for|if)\b|\bpunished\b"
+            r"|\bfine[sd]?\b|\bpenalt(?:y|ies) (?:for|if)\b|\bpunished\b"
         ),
         re.compile(r"罰則|罰金|罰鍰|裁罰|罰款|刑期|處罰"),
     ),
@@ -235,9 +245,20 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     ),
     "firms": (  # how many companies (幾家企業): the report counts people and sessions, no firms
         re.compile(
-            r"(?:幾|多少)\s*家|how many (?:companies|firms|employers|雇主|businesses|enterprises)\b"
+            r"(?:幾|多少)\s*[家個處]?\s*(?:家|事業單位|企業|公司|廠商|工地)"
+            r"|(?:事業單位|企業|公司|廠商|工地)\S{0,6}(?<![哪那])(?:幾|多少)\s*[家個處間]"
+            r"|how many (?:companies|firms|employers|雇主|businesses|enterprises|workplaces"
+            r"|sites)\b"
         ),
-        re.compile(r"\d\s*家"),
+        re.compile(r"\d\s*(?:家|個事業單位|處)"),
+    ),
+    "rate": (  # a rate of how it went the report never gives: satisfaction, approvals, dropouts
+        re.compile(
+            r"滿意度|滿意程度|滿不滿意|核准率|通過率|駁回|被拒|結訓率|退訓|流失率"
+            r"|創業成功\S{0,3}(?:比例|比率|率|人數|多少|幾)"  # (成功率 alone: 推介就業率 too)
+            r"|satisf\w*|approval rate|rejected|rejection|drop-?outs?|completion rate"
+        ),
+        re.compile(r"滿意|核准率|通過率|駁回|成功率|結訓率|退訓|流失率"),
     ),
     "average": (  # an average or a figure per session (每場幾人): the report prints totals
         re.compile(
@@ -269,6 +290,8 @@ SPLITS: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"|[按依]性別|\bby (?:gender|sex)\b|\b(?:men and women|women and men)\b"
             r"|\b(?:male and female|female and male)\b|gender (?:split|breakdown|ratio)"
             r"|\bmen\b.{0,30}\bwomen\b|\bwomen\b.{0,30}\bmen\b"
+            r"|(?:裡面?|之中|當中|中的)\S{0,3}[女男]性\S{0,3}(?:[占佔]|比例|比率|有?多少|幾)"
+            r"|\bwhat (?:share|percentage|proportion|fraction)\b.{0,50}\b(?:women|female)"
         ),
         re.compile(r"男.{0,40}女|女.{0,40}男"),
     ),
@@ -289,6 +312,13 @@ SPLITS: dict[str, tuple[re.Pattern, re.Pattern]] = {
         re.compile(  # 營造業占…比例近半, 多數投入服務業的青年
             r"(?:營造業|製造業|服務業)\S{0,2}[占佔]|(?:多數|多為|大多|投入|從事)\S{0,3}(?:營造業|製造業|服務業)"
         ),
+    ),
+    "age": (  # 「60 到 65 歲的有多少」: the report counts every age together
+        re.compile(
+            r"\d{2}\s*(?:到|至|-|~)\s*\d{2}\s*歲|\d{2}\s*歲以[上下]的\s*(?:人|有|佔|占)|年齡層|各年齡"
+            r"|年齡分[布佈]|\bby age\b|\bage (?:group|band|bracket|breakdown)s?\b"
+        ),
+        re.compile(r"\d\s*歲\S{0,10}\d[\d,]*\s*(?:人|名)"),
     ),
     "disability": (  # 「推介身障者裡哪一類障別最多」: the report counts them all as one
         re.compile(
@@ -381,6 +411,7 @@ class Question:
     measure: str = ""  # what a count asked is counted in: 多少場次 → 場次
     future: bool = False  # asks what comes next: 之後會, 未來, plans
     when: bool = False  # asks when: 幾年幾月, 何時, when
+    day: bool = False  # asks the day too: 幾月幾號, on what date
     stakeholders: bool = False  # asks who is involved: 利害關係人 (not who is responsible)
     other_report: bool = False  # asks the content of the review before this one
 
@@ -419,6 +450,7 @@ def analyse(text: str) -> Question:
     q.describe = bool(_DESCRIBE.search(text))
     q.future = bool(_FUTURE.search(text))
     q.when = bool(_WHEN.search(text))
+    q.day = bool(_DAY.search(text))
     q.other_report = bool(_OTHER_REPORT.search(text) and not _COMPARED.search(text)) and not q.when
     measure = _MEASURE.search(text)
     english = re.search(r"how many (sessions|cases|person-times|classes)", text)
@@ -430,6 +462,8 @@ def analyse(text: str) -> Question:
     q.split = next((kind for kind, (asks, _) in SPLITS.items() if asks.search(told)), "")
     if not q.split and q.figure and _INDUSTRY.search(text):
         q.split = "industry"
+    if q.split == "age" and not q.figure:
+        q.split = ""  # 「65 歲以上的人要保職災嗎」 asks a rule, not a count by age
     q.parts = [] if q.split else parts_asked(told)
     if len(q.parts) > 1:
         q.split = "each"
@@ -509,8 +543,8 @@ SMALL_TALK = (
 
 # an opinion or a judgement asked of the bot: the report states, it does not grade
 _OPINION = re.compile(
-    r"你(?:覺得|認為|看)\S{0,24}(?:好不好|怎麼樣|好嗎|對不對|合不合理|合理嗎)"
-    r"|(?:做得|表現得?)\S{0,2}(?:好不好|怎麼樣|好嗎)|打幾分|給個?評價"
+    r"你(?:覺得|認為|看)\S{0,24}(?:好不好|怎麼樣|好嗎|對不對|合不合理|合理嗎|會不會|會\S{0,6}嗎)"
+    r"|(?:做得|表現得?)\S{0,2}(?:好不好|怎麼樣|好嗎)|打幾分|給個?評價|評價(?:好不好|如何|怎麼樣)"
     r"|\bdo you think\b.{0,40}\b(?:good|bad|well|enough|right|fair)\b"
     r"|\b(?:your|in your) (?:opinion|view)\b|\bhow would you rate\b"
 )

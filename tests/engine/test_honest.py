@@ -165,7 +165,10 @@ def test_an_age_the_report_prints_is_answered(engine):
      ("Of the people with disabilities referred to jobs, how many had mental disabilities?",
       "按障礙類別"),
      ("去年參加ICT職訓的青年 男生跟女生各幾個", "按性別分的數字"),  # (女生 read as 女性)
-     ("勞保年金的老年、失能、遺屬年金分別有幾個人領", "「老年、失能、遺屬年金」各自的數字")],
+     ("勞保年金的老年、失能、遺屬年金分別有幾個人領", "「老年、失能、遺屬年金」各自的數字"),
+     ("推介就業的身障者裡面女性占多少", "按性別分的數字"),
+     ("What share of the disability job referrals were women?", "按性別分的數字"),
+     ("請領勞保年金的人中 60 到 65 歲的有多少", "按年齡分的數字")],
 )  # fmt: skip
 def test_a_figure_asked_split_the_report_does_not_print_so_is_refused(engine, question, said):
     """The report prints totals: a split by sex, place or industry is not in it; said so,
@@ -186,7 +189,9 @@ def test_a_figure_asked_split_the_report_does_not_print_so_is_refused(engine, qu
      ("Out of the 20 indicators, how many hit the 2024 target?", None),
      ("Which community services help people with mental disabilities find work?", None),
      ("ICT 職訓的青年和失業者各有多少人", "4.4.3"),  # the card prints both parts
-     ("1.a.2 的目標跟實際各是多少", "1.a.2")],  # fields, not parts
+     ("1.a.2 的目標跟實際各是多少", "1.a.2"),  # fields, not parts
+     ("65 歲以上的人還在工作要保職災嗎", None),  # a rule asked, not a count by age
+     ("身障者推介了多少人？成功率多少", "8.5.3")],  # (成功率: the placement rate)
 )  # fmt: skip
 def test_a_split_the_report_prints_or_does_not_ask_is_answered(engine, question, top):
     answer = engine.answer(question)
@@ -205,6 +210,13 @@ def test_a_split_the_report_prints_or_does_not_ask_is_answered(engine, question,
 def test_other_countries_and_topics_the_report_never_names_are_not_covered(engine, question, topic):
     answer = engine.answer(question)
     assert not answer.found and f"「{topic}」" in plain(answer)
+
+
+def test_the_day_asked_of_text_printing_only_a_year_is_refused(engine):
+    """「2025 年訂定」 prints the year: 「幾月幾號」 is not in the report; a day printed is."""
+    answer = engine.answer("合理調整行政指導是幾月幾號訂的")
+    assert not answer.found and "日期" in plain(answer).splitlines()[0]
+    assert "5 月 1 日" in plain(engine.answer("勞工職業災害保險及保護法是哪一天開始施行的"))
 
 
 def test_an_english_phrase_not_covered_is_found_as_typed(engine):
@@ -331,8 +343,12 @@ def test_another_agencys_report_is_not_this_one(engine, question):
      ("勞檢15萬多場次，總共開罰了幾件？", "罰則"),
      ("創業研習課程平均一場有幾個人上", "平均數或每場"),
      ("What is the average number of participants per workshop?", "平均數或每場"),
-     ("職場合理調整說明會有多少家公司參加", "企業家數"),
-     ("How many employers have adopted the reasonable accommodation guidance?", "企業家數")],
+     ("職場合理調整說明會有多少家公司參加", "家數"),
+     ("How many employers have adopted the reasonable accommodation guidance?", "家數"),
+     ("職安檢查後有多少事業單位被勒令停工", "家數"),
+     ("青年職涯發展中心的滿意度高嗎", "滿意度"),
+     ("微型創業貸款申請被駁回幾件", "駁回"),
+     ("How much did the fines on construction firms add up to in total?", "金額")],
 )  # fmt: skip
 def test_a_kind_of_value_the_report_never_prints_is_refused(engine, question, said):
     """How long, who holds an office, how many offices, how much money, who may apply:
