@@ -148,6 +148,7 @@ class Cards:
         aside: tuple = (),
         excerpt: str = "",
         measure: str = "",
+        when: bool = False,
     ) -> IndicatorCard:
         ind = self.k.indicators[ind_id]
         return IndicatorCard(
@@ -156,7 +157,7 @@ class Cards:
             figures=tuple(self.k.figures[ind_id]),
             remarks=tuple(self.k.remarks[ind_id]),
             related=self.related[ind_id],
-            excerpt=excerpt or self.owned.excerpt(ind_id, leftover, measure),
+            excerpt=excerpt or self.owned.excerpt(ind_id, leftover, measure, when),
             aside=aside,
         )
 
@@ -188,6 +189,7 @@ class Cards:
                     aside=aside if n == 0 else (),
                     excerpt=excerpt if n == 0 else "",
                     measure=q.measure,
+                    when=q.when and not q.latest,
                 )
                 for n, i in enumerate(ids)
             ],

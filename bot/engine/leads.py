@@ -89,7 +89,11 @@ def lead(
     )
     year = "2025" if latest else "2021" if Field.BASELINE in answer.fields else ""
     needs = _DATE.pattern if when else year
-    return next((line for line in found if line and _answers(line, needs, q)), "")
+    line = next((line for line in found if line and _answers(line, needs, q)), "")
+    dated = _DATE.search(card.excerpt) if when and not line else None
+    if dated:  # 「勞保年金從什麼時候開始」: the excerpt printing a date, around the date
+        return best_snippet([card.excerpt], [dated.group(0)], canon, wanted=date)
+    return line
 
 
 def _rows(text: str) -> list[str]:

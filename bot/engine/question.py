@@ -356,12 +356,15 @@ _CARD_FIELD = re.compile(r"目標|實際|基準|最新|達標|成長|就業率|�
 def parts_asked(text: str) -> list[str]:
     """The parts a figure is asked of each (「老年、失能、遺屬年金各有多少人」), or none; the
     first by its last two characters (「…給付中老年」: 老年), the last up to 的 (「青年和失業者的
-    人數各是多少」: 失業者)."""
+    人數各是多少」: 失業者). Parts apart by 、 (a space once normalised) are checked from the
+    second on: the first may be 「勞動部組織：業務單位」."""
     m = _EACH.search(text)
     if not m:
         return []
     parts = m.group(1).split(m.group("sep"))
     parts[0], parts[-1] = parts[0][-2:], parts[-1].split("的")[0]
+    if m.group("sep") == " ":  # (、 normalised: the first may hold the words before it)
+        parts = parts[1:]
     return [p for p in parts if len(p) > 1 and not _CARD_FIELD.search(p)]
 
 

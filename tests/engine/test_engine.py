@@ -386,3 +386,15 @@ def test_english_month_names_and_joint_cases_reach_the_reports_words(engine):
     text = plain(engine.answer("From January to August 2025, how many cases did the branches "
                                "jointly serve with social welfare units?"))  # fmt: skip
     assert "1,040" in text.split("\n")[0]
+
+
+def test_when_asked_of_an_indicator_its_text_printing_the_day_answers(engine):
+    """「勞保年金從什麼時候開始」: 1.3.1's card quotes its sentence with 2009 年 1 月 1 日
+    施行年金制度, and says it first."""
+    text = plain(engine.answer("勞保年金是從什麼時候開始的？"))
+    assert "2009 年 1 月 1 日" in text.split("\n")[0]
+
+
+def test_peoples_words_for_too_light_a_penalty_reach_the_reports_word(engine):
+    """罰太輕 is the report's 罰則過低 (a cause of construction accidents it names)."""
+    assert "罰則過低" in plain(engine.answer("重大職災是不是罰太輕了"))
