@@ -149,6 +149,7 @@ class Cards:
         excerpt: str = "",
         measure: str = "",
         when: bool = False,
+        why: bool = False,
     ) -> IndicatorCard:
         ind = self.k.indicators[ind_id]
         return IndicatorCard(
@@ -157,7 +158,7 @@ class Cards:
             figures=tuple(self.k.figures[ind_id]),
             remarks=tuple(self.k.remarks[ind_id]),
             related=self.related[ind_id],
-            excerpt=excerpt or self.owned.excerpt(ind_id, leftover, measure, when),
+            excerpt=excerpt or self.owned.excerpt(ind_id, leftover, measure, when, why),
             aside=aside,
         )
 
@@ -190,6 +191,7 @@ class Cards:
                     excerpt=excerpt if n == 0 else "",
                     measure=q.measure,
                     when=q.when and not q.latest,
+                    why=q.why,
                 )
                 for n, i in enumerate(ids)
             ],

@@ -18,6 +18,7 @@ ELSEWHERE_LEAD = 2  # ... and this many more than the indicator's own best claus
 KIN = 3  # two-character pieces a programme's title shares with the indicator's name
 LABEL = re.compile(r"^\d+\.\s*[^，。：]{2,12}：")  # 「2. 執行說明：」 before an item's text
 _CLAUSE = re.compile(r"[，；。：\n]")
+_CHALLENGE = re.compile(r"\d+\.\s*面臨之(?:機會與)?挑戰")  # an indicator's text on what it faces
 _DATED = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")  # the day a thing began
 MEMO = 20_000  # texts remembered with their foreign figures
 
@@ -58,16 +59,24 @@ class Owned:
             and not self.foreign(u.text, ind_id)
         ]
 
-    def excerpt(self, ind_id: str, words: list[str], measure: str = "", when=False) -> str:
+    def excerpt(
+        self, ind_id: str, words: list[str], measure: str = "", when=False, why=False
+    ) -> str:
         """The unit of its own the indicator answers the rest of the question with
         (「跟 2021 年比成長多少」 → the item with 較 2021 年成長 25.7%), whole, without its
         「2. 執行說明：」 label; "" when none holds any of the words. A count asked in a
         measure (「查了幾場」) is answered by a unit printing one, where the indicator has it;
-        when something began (「勞保年金從什麼時候開始」), by one printing the day."""
+        when something began (「勞保年金從什麼時候開始」), by one printing the day; why (「為什麼
+        沒達標」), by its text on the challenges it faces (「面臨之機會與挑戰：…」)."""
         units = self.units[ind_id]
         if measure:  # 「查了幾場」: of its units printing a number in that measure, if any
             printed = counted_in(measure)
             units = [u for u in units if printed.search(u.text)] or units
+        elif why:
+            faced = [u for u in units if _CHALLENGE.match(u.text)]
+            if faced:
+                best, _ = self.best(faced, words)
+                return LABEL.sub("", (best or faced[0]).text)
         elif when:  # of its units printing a day: the one holding the words, or the first
             dated = [u for u in units if _DATED.search(u.text)]
             best, _ = self.best(dated, words)

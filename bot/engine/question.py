@@ -168,6 +168,9 @@ _DAY = re.compile(
     r"|\bwhich day\b|\bexact date\b"
 )
 
+# Why (為什麼沒達標): an indicator's text on its challenges answers, where it has one.
+_WHY = re.compile(r"為什麼|為何|原因|怎麼會|\bwhy\b|\breasons?\b|\bcauses?\b")
+
 # A kind of value the question asks for, and how the report prints one: an age
 # (65 歲), an amount of money (the report prints none), a phone number (none either).
 _OFFICE_WORDS = "分署|中心|據點|辦公室|機構|服務站|工作站|服務處|分部|訓練場"  # (「幾個分署」)
@@ -415,6 +418,7 @@ class Question:
     future: bool = False  # asks what comes next: 之後會, 未來, plans
     when: bool = False  # asks when: 幾年幾月, 何時, when
     day: bool = False  # asks the day too: 幾月幾號, on what date
+    why: bool = False  # asks why: 為什麼, 原因, why
     stakeholders: bool = False  # asks who is involved: 利害關係人 (not who is responsible)
     other_report: bool = False  # asks the content of the review before this one
 
@@ -454,6 +458,7 @@ def analyse(text: str) -> Question:
     q.future = bool(_FUTURE.search(text))
     q.when = bool(_WHEN.search(text))
     q.day = bool(_DAY.search(text))
+    q.why = bool(_WHY.search(text))
     q.other_report = bool(_OTHER_REPORT.search(text) and not _COMPARED.search(text)) and not q.when
     measure = _MEASURE.search(text)
     english = re.search(r"how many (sessions|cases|person-times|classes)", text)

@@ -398,3 +398,13 @@ def test_when_asked_of_an_indicator_its_text_printing_the_day_answers(engine):
 def test_peoples_words_for_too_light_a_penalty_reach_the_reports_word(engine):
     """罰太輕 is the report's 罰則過低 (a cause of construction accidents it names)."""
     assert "罰則過低" in plain(engine.answer("重大職災是不是罰太輕了"))
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [("為什麼職災死亡千人率沒達標", "營造業占整體重大職業災害比例近半"),
+     ("年輕人為什麼不太去上資通訊的職訓", "服務業")],
+)  # fmt: skip
+def test_why_asked_of_an_indicator_its_text_on_the_challenges_answers(engine, question, said):
+    """The card of an indicator asked why quotes its own 「面臨之機會與挑戰」 text."""
+    assert said in plain(engine.answer(question))
