@@ -9,7 +9,8 @@
     malformed JSON in the answer                perhaps        no retry; logged
 
 So an answer is never sent twice: a call that may have reached Telegram is not repeated.
-`Request` tells the cases apart (python-telegram-bot reports all but 429 as a bare
+The bot's request (bot.telegram.http1, or `Request` here, over httpx, when a proxy is
+set) tells the cases apart (python-telegram-bot reports all but 429 as a bare
 NetworkError); the pacer (bot.telegram.pacer) waits out 429s and repeats what was not
 delivered. getUpdates passes through neither: the poller (bot.telegram.polling) retries
 it itself.
@@ -53,13 +54,13 @@ def _remember_no_sniffio() -> None:
 
 
 @functools.cache
-def _tls() -> ssl.SSLContext:
+def tls() -> ssl.SSLContext:
     """httpx's default TLS context (certifi's CAs, SSL_CERT_FILE / _DIR honoured), made
     once: each client would load the CA bundle again (~40 ms at start-up)."""
     return httpx.create_ssl_context()
 
 
-def _readable(sock: Any) -> bool:
+def readable(sock: Any) -> bool:
     """Whether a socket has something to read (an idle connection: the server closed it);
     as httpcore asks it, a socket without a descriptor counts as closed."""
     fd = sock.fileno() if sock is not None else -1
@@ -95,7 +96,7 @@ class _Stream(httpcore.AsyncNetworkStream):
 
     def get_extra_info(self, info: str) -> Any:
         if info == "is_readable":
-            return _readable(self._socket)
+            return readable(self._socket)
         return self._stream.get_extra_info(info)
 
 
@@ -131,7 +132,7 @@ class Request(HTTPXRequest):
         _remember_no_sniffio()
         kwargs.setdefault("connection_pool_size", POOL)
         kwargs.setdefault("pool_timeout", POOL_TIMEOUT)
-        kwargs.setdefault("httpx_kwargs", {"verify": _tls()})  # one TLS context for all
+        kwargs.setdefault("httpx_kwargs", {"verify": tls()})  # one TLS context for all
         super().__init__(**kwargs)
 
     def _build_client(self) -> httpx.AsyncClient:  # at start, and again after a shutdown
@@ -150,13 +151,18 @@ class Request(HTTPXRequest):
             if isinstance(exc.__cause__, httpx.ConnectError):
                 raise NotDelivered("not sent: connection refused") from exc
             raise
-        if code >= HTTPStatus.INTERNAL_SERVER_ERROR:
-            try:
-                phrase = HTTPStatus(code).phrase
-            except ValueError:
-                phrase = "Server Error"
-            raise NotDelivered(f"{phrase} ({code})")
+        check(code)
         return code, payload
+
+
+def check(code: int) -> None:
+    """A 5xx: the call was not carried out (NotDelivered)."""
+    if code >= HTTPStatus.INTERNAL_SERVER_ERROR:
+        try:
+            phrase = HTTPStatus(code).phrase
+        except ValueError:
+            phrase = "Server Error"
+        raise NotDelivered(f"{phrase} ({code})")
 
 
 class Bot(ExtBot):
