@@ -27,9 +27,11 @@ from typing import Any
 
 import httpcore
 import httpx
+from telegram import InlineKeyboardMarkup, Message, ReplyParameters
+from telegram.constants import ChatType, ParseMode
 from telegram.error import NetworkError, TimedOut
 from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +183,38 @@ class Bot(ExtBot):
                 "allowed_updates": allowed_updates}  # fmt: skip
         result = await self._post("getUpdates", data, read_timeout=read_timeout)
         return result if isinstance(result, list) else [result]
+
+    async def send_html(
+        self,
+        msg: Message,
+        text: str,
+        *,
+        reply_markup: InlineKeyboardMarkup | None = None,
+        do_quote: bool | None = None,
+    ) -> int | None:
+        """`msg.reply_html(text, reply_markup=…, do_quote=…)`, the same call, but the message
+        Telegram returns is not read into a Message (it and the question it quotes: ~0.2 ms,
+        a tenth of an update's CPU): its message_id, all the handlers keep, or None."""
+        quote = do_quote
+        if quote is None:  # as Message.reply_html: Defaults.do_quote, else quoted in groups
+            quote = getattr(self.defaults, "do_quote", None)
+            quote = msg.chat.type != ChatType.PRIVATE if quote is None else quote
+        topic = msg.direct_messages_topic
+        data = {
+            "chat_id": msg.chat_id,
+            "text": text,
+            "parse_mode": ParseMode.HTML,
+            "reply_markup": self._replace_keyboard(reply_markup),
+            "reply_parameters": ReplyParameters(msg.message_id) if quote else None,
+            "message_thread_id": msg.message_thread_id if msg.is_topic_message else None,
+            "business_connection_id": msg.business_connection_id,
+            "direct_messages_topic_id": topic.topic_id if topic else None,
+            "disable_notification": BaseRequest.DEFAULT_NONE,  # the Defaults' (none)
+            "protect_content": BaseRequest.DEFAULT_NONE,
+            "link_preview_options": BaseRequest.DEFAULT_NONE,  # the Defaults': no preview
+        }
+        result = await self._post("sendMessage", data)
+        return result.get("message_id") if isinstance(result, dict) else None
 
     def __repr__(self) -> str:
         try:
