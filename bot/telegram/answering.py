@@ -162,10 +162,12 @@ async def send_answer(
     for i, text in enumerate(chunks):
         last = i == len(chunks) - 1
         quote = (True if edited else None) if question and not i else False
-        sent = await msg.reply_html(text, reply_markup=markup if last else None, do_quote=quote)
-        if isinstance(sent, Message):
-            sent_ids.append(sent.message_id)
-            _bind(s, msg.chat.id, sent.message_id, answer)
+        sent = await context.bot.send_html(
+            msg, text, reply_markup=markup if last else None, do_quote=quote
+        )  # (the message id only: not read into a Message)
+        if sent is not None:
+            sent_ids.append(sent)
+            _bind(s, msg.chat.id, sent, answer)
     if question:
         one = sent_ids[0] if len(sent_ids) == 1 else None
         s.replies.put(msg.chat.id, msg.message_id, Answered(one, asked_in, words))

@@ -25,6 +25,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot import heartbeat, logs
 from bot.config import Settings, SettingsError, load_settings
@@ -37,8 +38,9 @@ from bot.render.commands import COMMANDS
 from bot.telegram import handlers
 from bot.telegram.answering import recall
 from bot.telegram.backlog import Backlog, capacity
-from bot.telegram.delivery import Bot, Request
+from bot.telegram.delivery import Bot
 from bot.telegram.flood import FloodNotice
+from bot.telegram.http1 import new_request
 from bot.telegram.ordering import PerChatProcessor
 from bot.telegram.pacer import Pacer
 from bot.telegram.polling import Poller, serve
@@ -67,7 +69,7 @@ class Runtime:
 
     settings: Settings
     backlog: Backlog
-    poll_request: Request  # getUpdates only: one long poll at a time
+    poll_request: BaseRequest  # getUpdates only: one long poll at a time
 
 
 def configure_logging(settings: Settings) -> None:
@@ -131,7 +133,7 @@ def build_application(
     engine: Engine,
     *,
     rate_limiter: Pacer | None = None,
-    request: Request | None = None,
+    request: BaseRequest | None = None,
 ) -> Application:
     """The Application with every service and handler; nothing is started here.
 
@@ -174,10 +176,10 @@ def build_application(
         shared = RedisLimits(link, secret=store.secret)
     pacer = rate_limiter or Pacer(shared)
     backlog = Backlog(capacity(pacer.pace))
-    poll_request = Request(connection_pool_size=1)
+    poll_request = new_request(connection_pool_size=1)
     bot = Bot(
         settings.token(),
-        request=request or Request(),
+        request=request or new_request(),
         get_updates_request=poll_request,
         defaults=defaults,
         rate_limiter=Watch(pacer, services.replies),  # every message sent, noted for edits

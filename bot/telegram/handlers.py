@@ -83,7 +83,9 @@ async def on_private_other(update: Update, context: Ctx) -> None:
     if msg.edit_date:
         return
     tr = tr_of(services(context), update)
-    await msg.reply_html(texts.text_only_html(tr), reply_markup=texts.start_keyboard(SAMPLES, tr))
+    await context.bot.send_html(
+        msg, texts.text_only_html(tr), reply_markup=texts.start_keyboard(SAMPLES, tr)
+    )
 
 
 async def on_added(update: Update, context: Ctx) -> None:
@@ -92,7 +94,9 @@ async def on_added(update: Update, context: Ctx) -> None:
     msg = update.effective_message
     if msg and any(m.id == context.bot.id for m in msg.new_chat_members or ()):
         tr = tr_of(services(context), update)
-        await msg.reply_html(texts.group_intro_html(context.bot.username or "", tr), do_quote=False)
+        await context.bot.send_html(
+            msg, texts.group_intro_html(context.bot.username or "", tr), do_quote=False
+        )
 
 
 async def on_group_text(update: Update, context: Ctx) -> None:
@@ -158,12 +162,13 @@ async def on_command(update: Update, context: Ctx) -> None:
     if step.do == "answer":
         await send_answer(msg, context, step.answer, tr=tr)
     elif step.do == "start":
-        await msg.reply_html(
+        await context.bot.send_html(
+            msg,
             texts.start_html(context.bot.username or "", tr),
             reply_markup=texts.start_keyboard(SAMPLES, tr),
         )
     elif step.do == "help":
-        await msg.reply_html(texts.help_html(tr))
+        await context.bot.send_html(msg, texts.help_html(tr))
     elif step.do == "lang":
         await on_lang(s, update, msg, step.arg)
     elif step.do == "ask":
@@ -173,9 +178,9 @@ async def on_command(update: Update, context: Ctx) -> None:
     elif step.do == "table":
         await send_table(msg, s, tr)
     elif step.do == "privacy":
-        await msg.reply_html(texts.privacy_html(s.unanswered.store.days, tr))
+        await context.bot.send_html(msg, texts.privacy_html(s.unanswered.store.days, tr))
     else:
-        await msg.reply_html(texts.usage_html(step.arg, tr))
+        await context.bot.send_html(msg, texts.usage_html(step.arg, tr))
 
 
 async def on_unanswered(update: Update, context: Ctx) -> None:
@@ -188,10 +193,10 @@ async def on_unanswered(update: Update, context: Ctx) -> None:
     try:
         records = await s.unanswered.store.records()
     except Unavailable:
-        await msg.reply_html(ui.esc(tr(texts.ERROR_HTML)))
+        await context.bot.send_html(msg, ui.esc(tr(texts.ERROR_HTML)))
         return
     rows = [(r.question, r.count, " ".join(r.ids)) for r in most_frequent(records, limit=15)]
-    await msg.reply_html(texts.unanswered_html(rows, s.unanswered.store.days, tr))
+    await context.bot.send_html(msg, texts.unanswered_html(rows, s.unanswered.store.days, tr))
     if records:
         document = InputFile(csv_text(records).encode("utf-8-sig"), filename="unanswered.csv")
         await msg.reply_document(document, do_quote=False)
@@ -203,7 +208,7 @@ async def on_unknown_command(update: Update, context: Ctx) -> None:
     head = (msg.text or "").split(maxsplit=1)[0]
     if msg.chat.type == "private" or head.lower().endswith(f"@{context.bot.username}".lower()):
         tr = tr_of(services(context), update)
-        await msg.reply_html(texts.usage_html(head[1:].split("@")[0], tr))
+        await context.bot.send_html(msg, texts.usage_html(head[1:].split("@")[0], tr))
 
 
 async def send_chart(msg: Message, context: Ctx, ident: str, tr: Translator = ZH) -> None:
@@ -223,7 +228,7 @@ async def send_table(msg: Message, s: Services, tr: Translator = ZH) -> None:
     """The 20 indicators: one compact message in the user's language, then the same as a
     CSV document (one file for every language)."""
     cards = table.cards(s.engine)
-    await msg.reply_html(table.html_message(cards, tr))
+    await msg.get_bot().send_html(msg, table.html_message(cards, tr))
     document = InputFile(table.csv_bytes(cards), filename=table.FILENAME)
     await msg.reply_document(document, caption=table.caption(tr), do_quote=False)
 
@@ -294,7 +299,9 @@ async def _on_button(update: Update, context: Ctx) -> str | None:
     )
     for i, text in enumerate(rest):
         last = i == len(rest) - 1
-        await msg.reply_html(text, do_quote=False, reply_markup=markup if last else None)
+        await context.bot.send_html(
+            msg, text, do_quote=False, reply_markup=markup if last else None
+        )
     return None
 
 
@@ -398,6 +405,6 @@ async def on_error(update: object, context: Ctx) -> None:
         return  # a button press was already answered with the apology
     try:
         apology = tr_of(services(context), update)(texts.ERROR_HTML)
-        await msg.reply_html(ui.esc(apology), do_quote=False)
+        await context.bot.send_html(msg, ui.esc(apology), do_quote=False)
     except TelegramError as exc:
         log.warning("could not tell the user about the error: %s", exc)

@@ -1,4 +1,5 @@
-"""bot.telegram.delivery's connections: an idle one the server closed is never used again."""
+"""bot.telegram.delivery's httpx request (the bot's when a proxy is set; else
+bot.telegram.http1's): an idle connection the server closed is never used again."""
 
 import asyncio
 

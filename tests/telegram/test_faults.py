@@ -16,7 +16,7 @@ import pytest
 
 from bot.render import texts
 from bot.telegram.app import build_application
-from bot.telegram.delivery import Request
+from bot.telegram.http1 import Http1Request
 from bot.telegram.pacer import Pacer
 from tests.conftest import fake_settings, polling
 from tests.fake_bot_api import TOKEN, Call, FakeBotApi, Reply, fail_times
@@ -50,7 +50,7 @@ async def bot(api, engine, tmp_path):
         settings,
         engine,
         rate_limiter=Pacer(backoff=0.1),  # production: 0.5 s, doubled each time
-        request=Request(read_timeout=READ_TIMEOUT),
+        request=Http1Request(read_timeout=READ_TIMEOUT),
     )
     async with polling(application, timeout=LONG_POLL) as running:
         yield running
