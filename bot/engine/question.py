@@ -246,6 +246,18 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"\d[\d,]*\s*[個間所處家座項]\s*[^\s，。]{0,6}?(?:" + _OFFICE_WORDS + "|機關|單位)"
         ),
     ),
+    "partner": (  # which other ministry works with it: a text naming one answers
+        re.compile(
+            r"(?:跟|和|與|同)(?:哪個|哪些|哪一個|哪幾個|什麼)\S{0,2}(?:部會|部|機關)"
+            r"|(?:哪個|哪些|哪一個|哪幾個)(?:部會|部)\S{0,8}(?:合作|一起|共同|協力|配合|推|參與)"
+            r"|\bwhich (?:other )?(?:ministr\w*|police agency|government agenc\w*)"
+            r"|\bwith which (?:ministr|agenc)|\bsits? on\b"
+        ),
+        re.compile(
+            r"(?:教育|經濟|衛生福利|內政|法務|國防|交通|外交|財政|文化|數位發展|農業|環境)部"
+            r"|警政署|國家發展委員會|原住民族委員會|社會及家庭署|跨部會"
+        ),
+    ),
     "firms": (  # how many companies (幾家企業): the report counts people and sessions, no firms
         re.compile(
             r"(?:幾|多少)\s*[家個處]?\s*(?:家|事業單位|企業|公司|廠商|工地)"

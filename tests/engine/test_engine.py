@@ -408,3 +408,14 @@ def test_peoples_words_for_too_light_a_penalty_reach_the_reports_word(engine):
 def test_why_asked_of_an_indicator_its_text_on_the_challenges_answers(engine, question, said):
     """The card of an indicator asked why quotes its own 「面臨之機會與挑戰」 text."""
     assert said in plain(engine.answer(question))
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [("社勞政聯合促進就業是勞動部和哪個部一起做的", "衛生福利部"),
+     ("Which other ministries work with MOL on youth employment?", "經濟部")],
+)  # fmt: skip
+def test_which_ministry_works_with_it_is_answered_by_text_naming_one(engine, question, said):
+    """Another ministry asked (跟哪個部, which ministry): the text naming it answers, not a
+    card that names none."""
+    assert said in plain(engine.answer(question))
