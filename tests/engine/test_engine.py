@@ -419,3 +419,10 @@ def test_which_ministry_works_with_it_is_answered_by_text_naming_one(engine, que
     """Another ministry asked (跟哪個部, which ministry): the text naming it answers, not a
     card that names none."""
     assert said in plain(engine.answer(question))
+
+
+def test_peoples_words_reach_a_photo_caption_and_the_equal_employment_links(engine):
+    """睫毛 is the caption's 美睫; "stalking" the website's 跟蹤騷擾防制法懶人包."""
+    assert "美睫造型課程" in plain(engine.answer("報告裡那張接睫毛的照片是什麼課程"))
+    text = plain(engine.answer("Does the equal employment website have anything on stalking?"))
+    assert "跟蹤騷擾" in text
