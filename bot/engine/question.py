@@ -269,9 +269,9 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     ),
     "rate": (  # a rate of how it went the report never gives: satisfaction, approvals, dropouts
         re.compile(
-            r"滿意度|滿意程度|滿不滿意|核准率|通過率|駁回|被拒|結訓率|退訓|流失率"
+            r"滿意度|滿意程度|滿不滿意|核[准準]率|通過率|駁回|被拒|結訓率|退訓|流失率"
             r"|創業成功\S{0,3}(?:比例|比率|率|人數|多少|幾)"  # (成功率 alone: 推介就業率 too)
-            r"|satisf\w*|approval rate|rejected|rejection|drop-?outs?|completion rate"
+            r"|satisf\w*|approval rate|rejected|rejection|drop-?outs?|dropped out|completion rate"
         ),
         re.compile(r"滿意|核准率|通過率|駁回|成功率|結訓率|退訓|流失率"),
     ),
@@ -305,10 +305,15 @@ SPLITS: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"|[按依]性別|\bby (?:gender|sex)\b|\b(?:men and women|women and men)\b"
             r"|\b(?:male and female|female and male)\b|gender (?:split|breakdown|ratio)"
             r"|\bmen\b.{0,30}\bwomen\b|\bwomen\b.{0,30}\bmen\b"
-            r"|(?:裡面?|之中|當中|中的)\S{0,3}[女男]性\S{0,3}(?:[占佔]|比例|比率|有?多少|幾)"
+        ),
+        re.compile(r"[男女]性?[^，。；\d]{0,12}\d[\d,.]*\s*(?:人|名|%)"),  # a figure of one sex
+    ),
+    "share": (  # the share of women among a count (「推介的人裡女性占多少」): none printed
+        re.compile(
+            r"(?:裡面?|之中|當中|中的)\S{0,3}[女男]性\S{0,3}(?:[占佔]|比例|比率|有?多少|幾)"
             r"|\bwhat (?:share|percentage|proportion|fraction)\b.{0,50}\b(?:women|female)"
         ),
-        re.compile(r"男.{0,40}女|女.{0,40}男"),
+        re.compile(r"[女男]性?\S{0,8}(?:[占佔]|比例|比率)\S{0,6}\d"),
     ),
     "place": (
         re.compile(
@@ -338,7 +343,8 @@ SPLITS: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "disability": (  # 「推介身障者裡哪一類障別最多」: the report counts them all as one
         re.compile(
             r"障別|障礙類別|障礙別|[哪那]一?[類種]障礙|(?:精神|肢體|視覺|聽覺|智能|智力)(?:身心)?(?:障礙|障)"
-            r"\S{0,12}(?:多少|幾|比例|[佔占])|by (?:type of )?disabilit|types? of disabilit"
+            r"\S{0,12}(?:多少|幾|比例|[佔占]|人數)|by (?:type of )?disabilit"
+            r"|types? of (?:disabilit|impairment)"
             r"|how many\b.{0,60}\b(?:mental|physical|visual|hearing|intellectual)(?:ly)?"
             r" (?:disabilit|impair)"
         ),
@@ -482,8 +488,8 @@ def analyse(text: str) -> Question:
     q.split = next((kind for kind, (asks, _) in SPLITS.items() if asks.search(told)), "")
     if not q.split and q.figure and _INDUSTRY.search(text):
         q.split = "industry"
-    if q.split == "age" and not q.figure:
-        q.split = ""  # 「65 歲以上的人要保職災嗎」 asks a rule, not a count by age
+    if (q.split == "age" and not q.figure) or (q.split == "sex" and q.why):
+        q.split = ""  # 「65 歲以上的人要保職災嗎」, 「為什麼有些工會都是男生」: no count asked
     q.parts = [] if q.split else parts_asked(told)
     if len(q.parts) > 1:
         q.split = "each"

@@ -166,9 +166,12 @@ def test_an_age_the_report_prints_is_answered(engine):
       "按障礙類別"),
      ("去年參加ICT職訓的青年 男生跟女生各幾個", "按性別分的數字"),  # (女生 read as 女性)
      ("勞保年金的老年、失能、遺屬年金分別有幾個人領", "「失能、遺屬年金」各自的數字"),
-     ("推介就業的身障者裡面女性占多少", "按性別分的數字"),
-     ("What share of the disability job referrals were women?", "按性別分的數字"),
-     ("請領勞保年金的人中 60 到 65 歲的有多少", "按年齡分的數字")],
+     ("推介就業的身障者裡面女性占多少", "所占的比例"),
+     ("What share of the disability job referrals were women?", "所占的比例"),
+     ("請領勞保年金的人中 60 到 65 歲的有多少", "按年齡分的數字"),
+     ("推介就業的身障者中，精神障礙者有多少人", "按障礙類別"),  # (多少人 read as 人數)
+     ("全國工會幹部裡女性比例是多少", "所占的比例"),
+     ("請領勞保年金的男性、女性各有幾人", "按性別分的數字")],  # (not 營造業多為男性…)
 )  # fmt: skip
 def test_a_figure_asked_split_the_report_does_not_print_so_is_refused(engine, question, said):
     """The report prints totals: a split by sex, place or industry is not in it; said so,
@@ -191,7 +194,8 @@ def test_a_figure_asked_split_the_report_does_not_print_so_is_refused(engine, qu
      ("ICT 職訓的青年和失業者各有多少人", "4.4.3"),  # the card prints both parts
      ("1.a.2 的目標跟實際各是多少", "1.a.2"),  # fields, not parts
      ("65 歲以上的人還在工作要保職災嗎", None),  # a rule asked, not a count by age
-     ("身障者推介了多少人？成功率多少", "8.5.3")],  # (成功率: the placement rate)
+     ("身障者推介了多少人？成功率多少", "8.5.3"),  # (成功率: the placement rate)
+     ("為什麼有些工會幹部幾乎都是男生，有些都是女生", None)],  # why, not a count by sex
 )  # fmt: skip
 def test_a_split_the_report_prints_or_does_not_ask_is_answered(engine, question, top):
     answer = engine.answer(question)
@@ -348,7 +352,10 @@ def test_another_agencys_report_is_not_this_one(engine, question):
      ("職安檢查後有多少事業單位被勒令停工", "家數"),
      ("青年職涯發展中心的滿意度高嗎", "滿意度"),
      ("微型創業貸款申請被駁回幾件", "駁回"),
-     ("How much did the fines on construction firms add up to in total?", "金額")],
+     ("How much did the fines on construction firms add up to in total?", "金額"),
+     ("微型创业贷款的核准率是多少", "比率"),  # (OpenCC: 核準率)
+     ("What is the average monthly old-age pension?", "平均數"),  # (old-age: no age asked)
+     ("How many ICT trainees dropped out?", "比率")],
 )  # fmt: skip
 def test_a_kind_of_value_the_report_never_prints_is_refused(engine, question, said):
     """How long, who holds an office, how many offices, how much money, who may apply:
