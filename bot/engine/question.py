@@ -158,7 +158,8 @@ _FUTURE = re.compile(
 # The question asks when (幾年幾月, 何時, when): candidates printing a date get a feature.
 _WHEN = re.compile(
     r"幾年幾月|哪一?年|幾月|哪一?天|幾號|何時|什麼時候|甚麼時候|啥時"
-    r"|\bwhen\b|what (?:year|date|month|day)|which year|since when"
+    r"|^when\b|\bwhen (?:did|was|were|is|are|will|does|do|has|have|can|could|should)\b"
+    r"|what (?:year|date|month|day)|which year|since when"  # (not 「when working with …」)
 )
 
 # The day asked, not only the year (「幾月幾號發布」, "on what date"): text printing only a
@@ -223,7 +224,8 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
         re.compile(
             r"署長|次長|局長|司長|處長|主任委員|主委|召集人|講師|(?:老師|教練)是誰|誰(?:來)?(?:教|授課)"
             r"|\bdirector\b|deputy minister"
-            r"|\bchairs?\b|\bchairman\b|\bchairperson\b|instructor|who (?:teaches|heads|leads|runs)"
+            r"|\bchairs?\b|\bchairman\b|\bchairperson\b|who (?:teaches|heads|leads|runs)"
+            r"|(?:who (?:is|are|was|were)|name of) the (?:instructor|teacher|trainer)s?"
         ),
         re.compile(r"(?:署長|次長|局長|司長|處長|主任委員|主委|召集人|講師)\s*[^\W\d]{2,3}"),
     ),

@@ -426,3 +426,15 @@ def test_peoples_words_reach_a_photo_caption_and_the_equal_employment_links(engi
     assert "美睫造型課程" in plain(engine.answer("報告裡那張接睫毛的照片是什麼課程"))
     text = plain(engine.answer("Does the equal employment website have anything on stalking?"))
     assert "跟蹤騷擾" in text
+
+
+def test_english_names_of_the_reports_services_reach_its_words(engine):
+    """English "youth career centres", "guidance", "caption", "when" as a conjunction: the report's
+    青年職涯發展中心, 行政指導 and photo captions, and no date asked."""
+    text = plain(engine.answer("What technologies will the youth career centres use for job "
+                               "experience activities?"))  # fmt: skip
+    assert "AR" in text and "VR" in text
+    assert "合理調整行政指導" in plain(engine.answer("What is the 2025 guidance on reasonable "
+                                                   "accommodation called?"))  # fmt: skip
+    answer = engine.answer("What services do social workers offer when working jointly on a case?")
+    assert answer.found
