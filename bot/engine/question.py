@@ -188,7 +188,9 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"|(?:給付|年金|津貼)(?:的|要)?(?:怎麼|如何)(?:算|計算)|(?:給付|年金|津貼)的?計算方式"
             r"|(?:補助|補貼|津貼|學費|罰款|罰鍰)\S{0,2}(?:多少|幾元)|(?:補|付|繳|罰)多少錢?"
             r"|how much money|amount of money|\bamount (?:paid|spent|lent)|\bspen[dt]\b"
-            r"|\b(?:amount|total) of (?:the )?fines\b"
+            r"|\b(?:amount|total) of (?:the )?fines\b|\bpremium|\blevy\b|\bborrow|maximum amount"
+            r"|return rate|rate of return"
+            r"|how much (?:does|do|will|would|can)\b.{0,40}\b(?:pay|cost|earn)"
             r"|\bfines\b.{0,40}\b(?:add up|in total|totall?ed)\b"
             r"|罰(?:鍰|款|金)?(?:總額|金額)"
             r"|how much (?:subsid|allowance|funding|of a subsid|is the (?:subsid|allowance|fine))"
@@ -229,6 +231,15 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
         ),
         re.compile(r"(?:署長|次長|局長|司長|處長|主任委員|主委|召集人|講師)\s*[^\W\d]{2,3}"),
     ),
+    "firms": (  # how many companies (幾家企業): the report counts people and sessions, no firms
+        re.compile(
+            r"(?:幾|多少)\s*[家個處]?\s*(?:家|事業單位|企業|公司|廠商|工地)"
+            r"|(?:事業單位|企業|公司|廠商|工地)\S{0,6}(?<![哪那])(?:幾|多少)\s*[家個處間]"
+            r"|how many (?:companies|firms|employers|雇主|businesses|enterprises|workplaces"
+            r"|sites)\b"
+        ),
+        re.compile(r"\d\s*(?:家|個事業單位|處)"),
+    ),
     "penalty": (  # a fine or a penalty for something: the report names only the law's
         re.compile(
             r"被?(?:罰|處罰|開罰)(?:鍰|款|錢|金)?嗎|罰(?:鍰|款|金)?(?:多少|幾)|開罰\S{0,4}(?:幾|多少)"
@@ -243,10 +254,20 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
             + r"|"
             + _OFFICES
             + r"[^，。？?]{0,10}(?<![哪那])(?:幾|多少)\s*[個間所處家座](?!\s*[^\s，。？?])"
+            r"|how many (?:[\w-]+ ){0,3}(?:offices|centers|stations|分署|服務站)"
+            r"(?= (?:are|is|there|does|do|exist|in|nationwide|across)\b|\s*$)"  # (the counted)
         ),
         re.compile(
             r"\d[\d,]*\s*[個間所處家座項]\s*[^\s，。]{0,6}?(?:" + _OFFICE_WORDS + "|機關|單位)"
         ),
+    ),
+    "staff": (  # how many people work somewhere (多少名社工員, how many employees): none printed
+        re.compile(
+            r"(?:幾|多少)\s*[名位個]?\s*(?:員工|職員|工作人員|社工員?|就服員|公務員)"
+            r"|how many (?:staff|employees|employment counsell?ors|counsell?ors|social workers"
+            r"|civil servants|officials|people work)\b"
+        ),
+        re.compile(r"\d\s*[名位]\s*(?:員工|職員|工作人員|社工|就服員)"),
     ),
     "partner": (  # which other ministry works with it: a text naming one answers
         re.compile(
@@ -260,20 +281,12 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"|警政署|國家發展委員會|原住民族委員會|社會及家庭署|跨部會"
         ),
     ),
-    "firms": (  # how many companies (幾家企業): the report counts people and sessions, no firms
-        re.compile(
-            r"(?:幾|多少)\s*[家個處]?\s*(?:家|事業單位|企業|公司|廠商|工地)"
-            r"|(?:事業單位|企業|公司|廠商|工地)\S{0,6}(?<![哪那])(?:幾|多少)\s*[家個處間]"
-            r"|how many (?:companies|firms|employers|雇主|businesses|enterprises|workplaces"
-            r"|sites)\b"
-        ),
-        re.compile(r"\d\s*(?:家|個事業單位|處)"),
-    ),
     "rate": (  # a rate of how it went the report never gives: satisfaction, approvals, dropouts
         re.compile(
             r"滿意度|滿意程度|滿不滿意|核[准準]率|通過率|駁回|被拒|結訓率|退訓|流失率"
             r"|創業成功\S{0,3}(?:比例|比率|率|人數|多少|幾)"  # (成功率 alone: 推介就業率 too)
             r"|satisf\w*|approval rate|rejected|rejection|drop-?outs?|dropped out|completion rate"
+            r"|default rate|survival rate|still (?:trading|in business|operating)"
         ),
         re.compile(r"滿意|核准率|通過率|駁回|成功率|結訓率|退訓|流失率"),
     ),

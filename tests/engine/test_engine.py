@@ -438,3 +438,10 @@ def test_english_names_of_the_reports_services_reach_its_words(engine):
                                                    "accommodation called?"))  # fmt: skip
     answer = engine.answer("What services do social workers offer when working jointly on a case?")
     assert answer.found
+
+
+def test_a_count_of_cases_the_branches_served_is_no_count_of_branches(engine):
+    """English "how many cases did the branches co-serve": cases are counted, not branches."""
+    text = plain(engine.answer("In 2024, how many cases did the branches co-serve with social "
+                               "welfare units?"))  # fmt: skip
+    assert "1,627" in text

@@ -355,7 +355,11 @@ def test_another_agencys_report_is_not_this_one(engine, question):
      ("How much did the fines on construction firms add up to in total?", "金額"),
      ("微型创业贷款的核准率是多少", "比率"),  # (OpenCC: 核準率)
      ("What is the average monthly old-age pension?", "平均數"),  # (old-age: no age asked)
-     ("How many ICT trainees dropped out?", "比率")],
+     ("How many ICT trainees dropped out?", "比率"),
+     ("What premium rate do employers pay for work-injury insurance?", "金額"),
+     ("How many micro-loan businesses are still trading after three years?", "比率"),
+     ("勞動部總共有多少名員工", "工作人員的人數"),
+     ("How many companies were fined after the inspections?", "家數")],
 )  # fmt: skip
 def test_a_kind_of_value_the_report_never_prints_is_refused(engine, question, said):
     """How long, who holds an office, how many offices, how much money, who may apply:
