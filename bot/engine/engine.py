@@ -50,6 +50,7 @@ def _no_full_2025(closest: str) -> Msg:
 
 
 VALUE_NAMES = {
+    "claim_age": N_("請領或退休的年齡"),
     "age": N_("這方面的年齡"),
     "money": N_("金額、經費或給付的計算方式"),
     "procedure": N_("申請或報名的方式與資格"),

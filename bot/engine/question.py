@@ -177,6 +177,15 @@ _WHY = re.compile(r"為什麼|為何|原因|怎麼會|\bwhy\b|\breasons?\b|\bcau
 _OFFICE_WORDS = "分署|中心|據點|辦公室|機構|服務站|工作站|服務處|分部|訓練場"  # (「幾個分署」)
 _OFFICES = f"(?:{_OFFICE_WORDS})"
 VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
+    "claim_age": (  # the age to claim a pension or retire: the report prints none (its 65 歲
+        # is who must be insured)
+        re.compile(
+            r"幾歲\S{0,6}(?:領|請領|退休)|(?:請領|退休|領取?)\S{0,2}年齡"
+            r"|retire(?:ment)? (?:age|年齡)|(?:\bage\b|年齡).{0,30}\b(?:claim|receive|collect|draw)"
+            r"|at what (?:age|年齡).{0,40}\b(?:claim|receive|collect|draw|retire|start)"
+        ),
+        re.compile(r"\d\s*歲\S{0,6}(?:請領|領取|退休)"),
+    ),
     "age": (
         re.compile(r"幾歲|多少歲|歲數|年齡|年紀|\bage\b|how old"),
         re.compile(r"\d\s*歲"),
@@ -187,6 +196,7 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"|(?:可以|能|最多)\S{0,3}(?:借|貸)多少|貸款額度|計算公式"
             r"|(?:給付|年金|津貼)(?:的|要)?(?:怎麼|如何)(?:算|計算)|(?:給付|年金|津貼)的?計算方式"
             r"|(?:補助|補貼|津貼|學費|罰款|罰鍰)\S{0,2}(?:多少|幾元)|(?:補|付|繳|罰)多少錢?"
+            r"|領多少(?![人位名])|(?:補償|賠償)(?:金)?\S{0,2}多少|補助幾成"
             r"|how much money|amount of money|\bamount (?:paid|spent|lent)|\bspen[dt]\b"
             r"|\b(?:amount|total) of (?:the )?fines\b|\bpremium|\blevy\b|\bborrow|maximum amount"
             r"|return rate|rate of return"
@@ -204,6 +214,7 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"|(?:申請|請領|參加|報名)\S{0,2}(?:資格|條件)|資格\S{0,3}(?:怎麼|如何)\S{0,2}(?:認定|審核)"
             r"|認定標準|(?:需要|要|有)什麼(?:條件|資格)|什麼人(?:可以|能)(?:申請|參加|請領)"
             r"|(?:哪個|哪一個|什麼)\s*(?:網站|網頁|平[臺台]|窗口|地方)\s*(?:申請|報名|登記)"
+            r"|什麼時候(?:開始)?報名|報名(?:時間|日期|期限)"
             r"|how (?:do|can|should) (?:i|we|you) (?:apply|register|sign up|enrol)"
             r"|how to (?:apply|register|sign up|enrol)|eligib\w*|who (?:can|may) apply"
         ),
@@ -584,7 +595,7 @@ SMALL_TALK = (
 
 # an opinion or a judgement asked of the bot: the report states, it does not grade
 _OPINION = re.compile(
-    r"你(?:覺得|認為|看)\S{0,24}(?:好不好|怎麼樣|好嗎|對不對|合不合理|合理嗎|會不會|會\S{0,6}嗎)"
+    r"你(?:覺得|認為|看)\S{0,24}(?:好不好|怎麼樣|好嗎|對不對|合不合理|合理嗎|會不會|會\S{0,6}嗎|該不該|要不要)"
     r"|(?:做得|表現得?)\S{0,2}(?:好不好|怎麼樣|好嗎)|打幾分|給個?評價|評價(?:好不好|如何|怎麼樣)"
     r"|\bdo you think\b.{0,40}\b(?:good|bad|well|enough|right|fair)\b"
     r"|\b(?:your|in your) (?:opinion|view)\b|\bhow would you rate\b"

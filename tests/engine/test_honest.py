@@ -267,7 +267,7 @@ def test_an_opinion_is_not_given(engine, question):
 )  # fmt: skip
 def test_another_agencys_statistics_and_hyphenated_topics_are_not_covered(engine, question, topic):
     answer = engine.answer(question)
-    assert not answer.found and f"「{topic}」" in plain(answer)
+    assert not answer.found and topic in plain(answer).splitlines()[0]
 
 
 @pytest.mark.parametrize(
@@ -359,7 +359,11 @@ def test_another_agencys_report_is_not_this_one(engine, question):
      ("What premium rate do employers pay for work-injury insurance?", "金額"),
      ("How many micro-loan businesses are still trading after three years?", "比率"),
      ("勞動部總共有多少名員工", "工作人員的人數"),
-     ("How many companies were fined after the inspections?", "家數")],
+     ("How many companies were fined after the inspections?", "家數"),
+     ("勞保老年年金要幾歲才能請領", "請領或退休的年齡"),  # (65 歲 is who must be insured)
+     ("At what age can I start to claim my labor insurance pension?", "請領或退休的年齡"),
+     ("職災受傷能領多少補償", "金額"),
+     ("物聯網應用設計班下一期什麼時候開始報名", "報名")],
 )  # fmt: skip
 def test_a_kind_of_value_the_report_never_prints_is_refused(engine, question, said):
     """How long, who holds an office, how many offices, how much money, who may apply:
