@@ -1,8 +1,13 @@
 """bot.telegram.http1: calls over asyncio streams, answers read as Telegram may send them,
-and each fault raised as bot.telegram.delivery's rules say (sent again, or not)."""
+and each fault raised as bot.telegram.delivery's rules say (sent again, or not). Each test
+runs on benchmarks/aio.py's aiohttp client too (`make`), the one http1 was measured
+against, when aiohttp is installed (it is no dependency of the bot)."""
 
 import asyncio
 import json
+import socket
+import threading
+import time
 
 import pytest
 from telegram import InputFile
@@ -15,6 +20,17 @@ from bot.telegram.http1 import Http1Request, new_request
 from tests.fake_bot_api import parse_request
 
 TOKEN = "1:SECRET-TOKEN"
+
+
+@pytest.fixture(params=["http1", "aiohttp"])
+def make(request):
+    """The request class under test."""
+    if request.param == "http1":
+        return Http1Request
+    pytest.importorskip("aiohttp", reason="benchmarks/aio.py's client: pip install aiohttp")
+    from benchmarks.aio import AioRequest
+
+    return AioRequest
 
 
 def _data(**params) -> RequestData:
@@ -62,8 +78,8 @@ def ok(body: bytes = b'{"ok":true,"result":true}', extra: bytes = b"") -> bytes:
     return b"HTTP/1.1 200 OK\r\n%sContent-Length: %d\r\n\r\n%s" % (extra, len(body), body)
 
 
-async def _call(server: Server, request: Http1Request | None = None, **params):
-    request = request or Http1Request()
+async def _call(server: Server, make, **params):
+    request = make()
     await request.initialize()
     try:
         return await request.do_request(server.url, "POST", request_data=_data(**params))
@@ -71,9 +87,9 @@ async def _call(server: Server, request: Http1Request | None = None, **params):
         await request.shutdown()
 
 
-async def test_parameters_go_as_json_and_connections_are_kept_alive():
+async def test_parameters_go_as_json_and_connections_are_kept_alive(make):
     async with Server(lambda head, body: ok()) as server:
-        request = Http1Request()
+        request = make()
         await request.initialize()
         markup = {"inline_keyboard": [[{"text": "📊 8.7.1 圖表", "callback_data": "c:8.7.1"}]]}
         for _ in range(3):
@@ -91,7 +107,7 @@ async def test_parameters_go_as_json_and_connections_are_kept_alive():
     assert server.connections == 1  # one connection for the three calls
 
 
-async def test_an_idle_connection_the_server_closed_is_not_used_again():
+async def test_an_idle_connection_the_server_closed_is_not_used_again(make):
     async def closing(reader, writer):  # answers, then closes (no "Connection: close")
         calls.append(1)
         await reader.readuntil(b"\r\n\r\n")
@@ -102,7 +118,7 @@ async def test_an_idle_connection_the_server_closed_is_not_used_again():
     calls: list[int] = []
     server = await asyncio.start_server(closing, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/bot{TOKEN}/getMe"
-    request = Http1Request()
+    request = make()
     await request.initialize()
     try:
         for _ in range(3):
@@ -115,6 +131,37 @@ async def test_an_idle_connection_the_server_closed_is_not_used_again():
     assert len(calls) == 3  # each call on a new connection, none failed
 
 
+async def test_a_close_the_loop_has_not_read_yet_is_seen_before_reuse(make):
+    """The server (in a thread) closes after answering while the loop is busy: the FIN is
+    in the socket, but the loop has not read it, so only polling the socket tells."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[int] = []
+
+    def serve():
+        for _ in range(2):
+            conn, _ = listener.accept()
+            accepted.append(1)
+            with conn:
+                while b"\r\n\r\n" not in conn.recv(65536):
+                    pass
+                conn.sendall(ok())
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/bot{TOKEN}/getMe"
+    request = make()
+    await request.initialize()
+    try:
+        assert (await request.do_request(url, "POST"))[0] == 200
+        time.sleep(0.1)  # blocks the loop: the close arrives unread
+        assert (await request.do_request(url, "POST"))[0] == 200
+    finally:
+        await request.shutdown()
+        listener.close()
+        thread.join(2)
+    assert len(accepted) == 2
+
+
 @pytest.mark.parametrize(
     "raw",
     [
@@ -124,12 +171,12 @@ async def test_an_idle_connection_the_server_closed_is_not_used_again():
     ],
     ids=["chunked", "connection-close"],
 )
-async def test_answers_in_chunks_or_with_close_are_read_whole(raw):
+async def test_answers_in_chunks_or_with_close_are_read_whole(raw, make):
     async with Server(lambda head, body: raw) as server:
-        assert await _call(server, chat_id=1) == (200, b'{"ok":true,"result":true}')
+        assert await _call(server, make, chat_id=1) == (200, b'{"ok":true,"result":true}')
 
 
-async def test_an_answer_until_the_connection_ends_is_read_whole():
+async def test_an_answer_until_the_connection_ends_is_read_whole(make):
     body = b'{"ok":true,"result":true}'
 
     async def once(reader, writer):  # HTTP/1.0, no Content-Length: the close ends the body
@@ -140,45 +187,47 @@ async def test_an_answer_until_the_connection_ends_is_read_whole():
 
     server = await asyncio.start_server(once, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/bot{TOKEN}/getMe"
-    request = Http1Request()
+    request = make()
     await request.initialize()
     try:
         assert await request.do_request(url, "POST") == (200, body)
-        assert not request._idle.get(("http", "127.0.0.1", server.sockets[0].getsockname()[1]))
+        if make is Http1Request:
+            assert not request._idle.get(("http", "127.0.0.1", server.sockets[0].getsockname()[1]))
+        assert await request.do_request(url, "POST") == (200, body)  # not on the closed one
     finally:
         await request.shutdown()
         server.close()
         await server.wait_closed()
 
 
-async def test_an_upload_is_multipart_as_the_fake_bot_api_reads_it():
+async def test_an_upload_is_multipart_as_the_fake_bot_api_reads_it(make):
     png = InputFile(b"\x89PNG-bytes", filename='chart "8.7.1".png')
     async with Server(lambda head, body: ok()) as server:
-        await _call(server, chat_id=5, caption="圖", photo=png)
+        await _call(server, make, chat_id=5, caption="圖", photo=png)
     _, headers, body = server.requests[0]
     params, files = parse_request(headers, body)
     assert params == {"chat_id": 5, "caption": "圖"}
     assert files == {"photo": ("chart %228.7.1%22.png", b"\x89PNG-bytes")}
 
 
-async def test_a_5xx_is_not_delivered():
+async def test_a_5xx_is_not_delivered(make):
     answer = b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\n\r\nbad"
     async with Server(lambda head, body: answer) as server:
         with pytest.raises(NotDelivered, match="Bad Gateway"):
-            await _call(server, chat_id=1)
+            await _call(server, make, chat_id=1)
 
 
-async def test_a_refused_connection_is_not_delivered():
+async def test_a_refused_connection_is_not_delivered(make):
     async with Server(lambda head, body: ok()) as server:
         url = server.url
-    request = Http1Request()
+    request = make()
     await request.initialize()
     with pytest.raises(NotDelivered, match="connection refused"):
         await request.do_request(url, "POST")  # the server is gone
     await request.shutdown()
 
 
-async def test_no_free_connection_in_time_is_not_delivered():
+async def test_no_free_connection_in_time_is_not_delivered(make):
     gate = asyncio.Event()
 
     async def slow(reader, writer):
@@ -187,7 +236,7 @@ async def test_no_free_connection_in_time_is_not_delivered():
 
     server = await asyncio.start_server(slow, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/bot{TOKEN}/sendMessage"
-    request = Http1Request(connection_pool_size=1, pool_timeout=0.1, read_timeout=5)
+    request = make(connection_pool_size=1, pool_timeout=0.1, read_timeout=5)
     await request.initialize()
     first = asyncio.create_task(request.do_request(url, "POST"))
     await asyncio.sleep(0.05)
@@ -202,10 +251,10 @@ async def test_no_free_connection_in_time_is_not_delivered():
     await server.wait_closed()
 
 
-async def test_a_read_timeout_and_a_dropped_connection_may_have_arrived():
+async def test_a_read_timeout_and_a_dropped_connection_may_have_arrived(make):
     async with Server(lambda head, body: None) as server:  # closes without answering
         with pytest.raises(NetworkError) as dropped:
-            await _call(server, chat_id=1)
+            await _call(server, make, chat_id=1)
         assert not isinstance(dropped.value, NotDelivered | TimedOut)
 
     async def silent(reader, writer):
@@ -213,7 +262,7 @@ async def test_a_read_timeout_and_a_dropped_connection_may_have_arrived():
 
     server = await asyncio.start_server(silent, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/bot{TOKEN}/sendMessage"
-    request = Http1Request(read_timeout=0.1)
+    request = make(read_timeout=0.1)
     await request.initialize()
     with pytest.raises(TimedOut):
         await request.do_request(url, "POST")
@@ -221,12 +270,12 @@ async def test_a_read_timeout_and_a_dropped_connection_may_have_arrived():
     server.close()
 
 
-async def test_a_garbled_answer_is_a_network_error_that_names_no_token():
+async def test_a_garbled_answer_is_a_network_error_that_names_no_token(make):
     async with Server(lambda head, body: b"SSH-2.0-OpenSSH\r\n\r\n") as server:
         with pytest.raises(NetworkError) as exc:
-            await _call(server, chat_id=1)
+            await _call(server, make, chat_id=1)
     assert not isinstance(exc.value, NotDelivered) and TOKEN not in str(exc.value)
-    request = Http1Request()
+    request = make()
     await request.initialize()
     with pytest.raises(NetworkError) as bad:
         await request.do_request(f"http://127.0.0.1:port/bot{TOKEN}/getMe", "POST")
@@ -234,9 +283,9 @@ async def test_a_garbled_answer_is_a_network_error_that_names_no_token():
     await request.shutdown()
 
 
-async def test_after_shutdown_a_call_fails_until_initialized_again():
+async def test_after_shutdown_a_call_fails_until_initialized_again(make):
     async with Server(lambda head, body: ok()) as server:
-        request = Http1Request()
+        request = make()
         await request.initialize()
         await request.shutdown()
         with pytest.raises(RuntimeError):
