@@ -95,7 +95,10 @@ def _goal_number(text: str) -> int:
     return 10 * (_CHINESE_DIGITS.get(tens, 1)) + _CHINESE_DIGITS.get(ones, 0)
 
 
-_WHICH_INDICATORS = re.compile(r"which (?:of (?:the|its|these) )?(?:\d+ )?indicators")
+_WHICH_INDICATORS = re.compile(
+    r"which (?:of (?:the|its|these) )?(?:\d+ )?(?:(?:mol|ministry|ministry's|sdg|t-sdgs?) )?"
+    r"indicators"
+)
 _LIST = re.compile(
     r"哪些|哪幾|哪[兩二三四五六七八九十]+[個項大種]|那些|列表|清單|列出|所有|全部|一覽|總覽"
     rf"|\blist\b|\ball\b|{_WHICH_INDICATORS.pattern}"
@@ -198,7 +201,8 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
             r"|(?:補助|補貼|津貼|學費|罰款|罰鍰)\S{0,2}(?:多少|幾元)|(?:補|付|繳|罰)多少錢?"
             r"|領多少(?![人位名])|(?:補償|賠償)(?:金)?\S{0,2}多少|補助幾成"
             r"|how much money|amount of money|\bamount (?:paid|spent|lent)|\bspen[dt]\b"
-            r"|\b(?:amount|total) of (?:the )?fines\b|\bpremium|\blevy\b|\bborrow|maximum amount"
+            r"|\b(?:amount|total) of (?:the )?fines\b|\bpremium|\blevy\b|maximum amount"
+            r"|\b(?:can|could|may|to) borrow\b|\bborrow (?:up to|at most)\b|maximum loan"
             r"|return rate|rate of return"
             r"|how much (?:does|do|will|would|can)\b.{0,40}\b(?:pay|cost|earn)"
             r"|\bfines\b.{0,40}\b(?:add up|in total|totall?ed)\b"

@@ -445,3 +445,18 @@ def test_a_count_of_cases_the_branches_served_is_no_count_of_branches(engine):
     text = plain(engine.answer("In 2024, how many cases did the branches co-serve with social "
                                "welfare units?"))  # fmt: skip
     assert "1,627" in text
+
+
+def test_english_names_of_the_ministrys_units_reach_the_reports_words(engine):
+    """Operational departments, support units and third-tier agencies: 業務單位, 輔助單位
+    and 三級機關; micro-loan borrowers are asked about, no amount to borrow."""
+    text = plain(engine.answer("How many operational departments, support units and third-tier "
+                               "agencies does the ministry have?"))  # fmt: skip
+    assert "6 個業務單位" in text and "5 個三級機關" in text
+    assert engine.answer("What help do micro-startup borrowers get from the ministry?").found
+
+
+def test_which_of_the_ministrys_indicators_is_a_list(engine):
+    """English "Which MOL indicators come under core goal 4 (…)": its indicators, listed."""
+    answer = engine.answer("Which MOL indicators fall under core goal 4 (lifelong learning)?")
+    assert {"4.3.3", "4.4.3", "4.5.9"} <= {m.id for m in answer.matches}
