@@ -307,7 +307,7 @@ VALUES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     ),
     "average": (  # an average or a figure per session (每場幾人): the report prints totals
         re.compile(
-            r"(?<!不)平均|每一?[場班堂期梯]\S{0,8}(?:(?:多少|幾)\s*(?:人|名|位)|人數)"
+            r"(?<!不)平均|(?:每一?|單一)[場班堂期梯]\S{0,8}(?:(?:多少|幾)\s*(?:人|名|位)|人數)"
             r"|\baverage\b|\bon average\b|\bper (?:session|class|course|workshop)\b"
         ),
         re.compile(r"平均|每[場班堂期梯]\S{0,6}\d"),
@@ -340,7 +340,7 @@ SPLITS: dict[str, tuple[re.Pattern, re.Pattern]] = {
     ),
     "share": (  # the share of women among a count (「推介的人裡女性占多少」): none printed
         re.compile(
-            r"(?:裡面?|之中|當中|中的)\S{0,3}[女男]性\S{0,3}(?:[占佔]|比例|比率|有?多少|幾)"
+            r"(?:裡面?|之中|當中|中的|(?<=\S)中)\S{0,3}[女男]性\S{0,4}(?:[占佔]|比例|比率|有?多少|幾)"
             r"|\bwhat (?:share|percentage|proportion|fraction)\b.{0,50}\b(?:women|female)"
         ),
         re.compile(r"[女男]性?\S{0,8}(?:[占佔]|比例|比率)\S{0,6}\d"),

@@ -171,7 +171,8 @@ def test_an_age_the_report_prints_is_answered(engine):
      ("請領勞保年金的人中 60 到 65 歲的有多少", "按年齡分的數字"),
      ("推介就業的身障者中，精神障礙者有多少人", "按障礙類別"),  # (多少人 read as 人數)
      ("全國工會幹部裡女性比例是多少", "所占的比例"),
-     ("請領勞保年金的男性、女性各有幾人", "按性別分的數字")],  # (not 營造業多為男性…)
+     ("請領勞保年金的男性、女性各有幾人", "按性別分的數字"),  # (not 營造業多為男性…)
+     ("微型創業貸款的核准案件中女性占比多少", "所占的比例")],
 )  # fmt: skip
 def test_a_figure_asked_split_the_report_does_not_print_so_is_refused(engine, question, said):
     """The report prints totals: a split by sex, place or industry is not in it; said so,
@@ -363,7 +364,8 @@ def test_another_agencys_report_is_not_this_one(engine, question):
      ("勞保老年年金要幾歲才能請領", "請領或退休的年齡"),  # (65 歲 is who must be insured)
      ("At what age can I start to claim my labor insurance pension?", "請領或退休的年齡"),
      ("職災受傷能領多少補償", "金額"),
-     ("物聯網應用設計班下一期什麼時候開始報名", "報名")],
+     ("物聯網應用設計班下一期什麼時候開始報名", "報名"),
+     ("雲端培訓班單一班別有多少人參訓", "平均數或每場")],
 )  # fmt: skip
 def test_a_kind_of_value_the_report_never_prints_is_refused(engine, question, said):
     """How long, who holds an office, how many offices, how much money, who may apply:
