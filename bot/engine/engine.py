@@ -79,6 +79,8 @@ _A_DAY = re.compile(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")  # a
 # a date the quoted text would print: 2022 年 5 月 1 日施行, 2025 年 7 月
 _A_DATE = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|民國")
 
+NAMED_INSTEAD = 2.0  # idf of the words naming another indicator than the card shown
+
 SPLIT_NAMES = {
     "sex": N_("按性別分的數字"),
     "place": N_("按縣市或地區分的數字"),
@@ -404,7 +406,7 @@ class Engine:
         if answer.kind is not Kind.INDICATOR:
             return answer
         if q.components:
-            answer = self.unprinted_rate(answer)
+            answer = self.unprinted_rate(self._named_instead(answer, q))
             if answer.kind is not Kind.INDICATOR:
                 return answer
         if q.headcount and not q.latest:
@@ -552,6 +554,25 @@ class Engine:
         if later is not None:  # the closest thing: a 2025 count of its highlight programme
             message = Msg("{said}報告的推動亮點另提到：{text}", said=message, text=later.text)
         return self._unprinted(answer, message)
+
+    def _named_instead(self, answer: Answer, q) -> Answer:
+        """The card of the indicator the question names by words the answered card's name
+        lacks (「ICT 訓練的青年訓後就業率」 answered by 8.5.2's rate names 4.4.3 by ict), most
+        of them, where it prints none of the asked rate: its card instead, so that it is
+        said to print none. Else the answer."""
+        shown = answer.cards[0].indicator.id
+        own = self.index.name_words(self.index.find("indicator", shown))
+        words = [w for w in self._words(q, self._tokens(q)) if len(w) > 1 and w not in own]
+        best, held = None, NAMED_INSTEAD  # (by idf: 參加 names no indicator, ict does)
+        for ident in self.knowledge.indicators:
+            name = self.index.name_words(self.index.find("indicator", ident))
+            weight = sum(self.passages.idf.get(w, 0.0) for w in words if w in name)
+            if ident != shown and weight >= held:
+                best, held = ident, weight
+        if best is None or any("就業率" in f.component for f in self.knowledge.figures[best]):
+            return answer
+        card = self.cards.card(best)
+        return replace(answer, cards=[card], matches=[self.cards.match("indicator", best, 0.0)])
 
     def unprinted_rate(self, answer: Answer) -> Answer:
         """An employment rate asked of an indicator the report prints none for (4.4.3 counts

@@ -300,7 +300,10 @@ def test_what_is_new_since_the_review_before_or_when_it_came_out_is_answered(
 @pytest.mark.parametrize(
     ("question", "ident"),
     [("ICT資通訊職訓課程結訓後的就業率是多少？", "4.4.3"),
-     ("What is the employment rate after the ICT training courses?", "4.4.3")],
+     ("What is the employment rate after the ICT training courses?", "4.4.3"),
+     # another card's rate would answer: the words naming 4.4.3 (ict) say which is asked
+     ("上完 ICT 職訓的青年，訓後就業率是多少", "4.4.3"),
+     ("What post-training employment rate did the ICT courses reach?", "4.4.3")],
 )  # fmt: skip
 def test_an_employment_rate_the_report_does_not_print_is_refused(engine, question, ident):
     answer = engine.answer(question)
