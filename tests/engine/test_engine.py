@@ -460,3 +460,8 @@ def test_which_of_the_ministrys_indicators_is_a_list(engine):
     """English "Which MOL indicators come under core goal 4 (…)": its indicators, listed."""
     answer = engine.answer("Which MOL indicators fall under core goal 4 (lifelong learning)?")
     assert {"4.3.3", "4.4.3", "4.5.9"} <= {m.id for m in answer.matches}
+
+
+def test_serving_a_case_together_is_the_reports_joint_case(engine):
+    """一起服務 is the report's 共案服務 (分署與社政單位共案服務個案計 1,627 人)."""
+    assert "1,627" in plain(engine.answer("2024 年分署和社政單位一起服務的個案有多少"))
