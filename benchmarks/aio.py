@@ -30,7 +30,8 @@ import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.telegram.delivery import POOL, POOL_TIMEOUT, NotDelivered, check, readable, tls
+from bot.telegram.delivery import NotDelivered, check, readable, tls
+from bot.telegram.http1 import PooledRequest, _quoted
 
 
 class _Connector(aiohttp.TCPConnector):
@@ -46,29 +47,13 @@ class _Connector(aiohttp.TCPConnector):
         return None
 
 
-class AioRequest(BaseRequest):
-    """PTB's BaseRequest over aiohttp: at most `connection_pool_size` calls at once, their
-    connections kept alive; timeouts as HTTPXRequest takes them."""
+class AioRequest(PooledRequest):
+    """PTB's BaseRequest over aiohttp, its connections kept alive."""
 
-    def __init__(
-        self,
-        connection_pool_size: int = POOL,
-        read_timeout: float | None = 5.0,
-        write_timeout: float | None = 5.0,
-        connect_timeout: float | None = 5.0,
-        pool_timeout: float | None = POOL_TIMEOUT,
-        media_write_timeout: float | None = 20.0,
-    ) -> None:
-        self._size = connection_pool_size
-        self._read, self._write, self._connect = read_timeout, write_timeout, connect_timeout
-        self._pool, self._media_write = pool_timeout, media_write_timeout
-        self._slots = asyncio.Semaphore(connection_pool_size)
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self._session: aiohttp.ClientSession | None = None
-        self._timeouts: dict[tuple, aiohttp.ClientTimeout] = {}
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self._read
+        self._timeout_of: dict[tuple, aiohttp.ClientTimeout] = {}
 
     async def initialize(self) -> None:
         if self._session is None:  # at start, or anew after a shutdown, on this loop
@@ -95,12 +80,9 @@ class AioRequest(BaseRequest):
         if session is None:
             raise RuntimeError("This AioRequest is not initialized!")
         files = request_data is not None and request_data.contains_files
-        read = self._read if read_timeout is BaseRequest.DEFAULT_NONE else read_timeout
-        write = write_timeout
-        if write is BaseRequest.DEFAULT_NONE:
-            write = self._media_write if files else self._write
-        connect = self._connect if connect_timeout is BaseRequest.DEFAULT_NONE else connect_timeout
-        pool = self._pool if pool_timeout is BaseRequest.DEFAULT_NONE else pool_timeout
+        read, write, connect, pool = self._timeouts(
+            files, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
         headers = {"User-Agent": self.USER_AGENT}
         body: Any = None
         if files:
@@ -108,11 +90,7 @@ class AioRequest(BaseRequest):
         elif request_data is not None and request_data.parameters:
             body = json.dumps(request_data.parameters, ensure_ascii=False).encode()
             headers["Content-Type"] = "application/json"
-        try:
-            async with asyncio.timeout(pool):
-                await self._slots.acquire()
-        except TimeoutError:
-            raise NotDelivered("not sent: PoolTimeout") from None
+        await self._take_slot(pool)
         try:
             code, payload = await self._exchange(
                 session, url, method, body, headers, self._timeout(connect, write, read)
@@ -127,11 +105,11 @@ class AioRequest(BaseRequest):
         """aiohttp's timeout for these: connect (DNS, TCP, TLS), the answer's read, and a
         deadline over all of it (connect + write + read) for the body's write."""
         key = (connect, write, read)
-        timeout = self._timeouts.get(key)
+        timeout = self._timeout_of.get(key)
         if timeout is None:
             total = None if None in key else connect + write + read
             timeout = aiohttp.ClientTimeout(total=total, connect=connect, sock_read=read)
-            self._timeouts[key] = timeout
+            self._timeout_of[key] = timeout
         return timeout
 
     @staticmethod
@@ -167,7 +145,3 @@ def _form(data: RequestData) -> aiohttp.FormData:
         raw = content.read() if hasattr(content, "read") else content
         form.add_field(_quoted(name), raw, filename=_quoted(filename or name), content_type=mime)
     return form
-
-
-def _quoted(value: str) -> str:
-    return value.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")

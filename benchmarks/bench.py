@@ -246,15 +246,15 @@ def _max_rss_mb(pid: int) -> float:
     return int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
 
 
-async def _cpu_run(kind: str, items) -> dict:
-    """One bot in its own process: CPU it spent from its first getUpdates to its last
-    answer, per update, and its max RSS then."""
+async def cpu_run(kind: str, items, command: list[str] | None = None) -> dict:
+    """One bot in its own process (load.COMMANDS[kind], or `command`): CPU it spent from
+    its first getUpdates to its last answer, per update, and its max RSS then."""
     from benchmarks.load import _all_answered, spawn
     from tests.fake_bot_api import FakeBotApi
 
     api = await FakeBotApi().start()
     try:
-        proc = await spawn(kind, api.base_url)
+        proc = await spawn(kind, api.base_url, command)
         try:
             await api.wait_for("getUpdates", timeout=60)
             await asyncio.sleep(0.3)  # settled: start-up done
@@ -285,7 +285,7 @@ def per_update(repeats: int, updates: int = 1000) -> dict:
     for r in range(repeats):
         items = workload(engine, updates=updates, chats=50, seed=5 + r)
         for kind in runs:
-            runs[kind].append(asyncio.run(_cpu_run(kind, items)))
+            runs[kind].append(asyncio.run(cpu_run(kind, items)))
     cpu = {k: _median([r["cpu_ms"] for r in v]) for k, v in runs.items()}
     rss = {k: _median([r["max_rss_mb"] for r in v]) for k, v in runs.items()}
     return {

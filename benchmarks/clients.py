@@ -51,34 +51,10 @@ def _command(kind: str, mode: str) -> list[str]:
 
 
 async def _cpu_run(kind: str, items) -> dict:
-    """One bot in its own process: the CPU it spent from its first getUpdates to its last
-    answer, per update, and its max RSS then (as benchmarks/bench.py measures them)."""
-    from benchmarks.bench import _cpu_seconds, _max_rss_mb
-    from benchmarks.load import _all_answered
-    from tests.fake_bot_api import TOKEN, FakeBotApi
+    """One bot in its own process, measured as benchmarks/bench.py measures the bot."""
+    from benchmarks.bench import cpu_run
 
-    api = await FakeBotApi().start()
-    try:
-        proc = await asyncio.create_subprocess_exec(
-            *_command(kind, "serve"), api.base_url, TOKEN, cwd=ROOT,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
-        try:
-            await api.wait_for("getUpdates", timeout=60)
-            await asyncio.sleep(0.3)  # settled: start-up done
-            cpu = _cpu_seconds(proc.pid)
-            before = len(api.calls)
-            for item in items:
-                await api.push(item.update)
-            await _all_answered(api, before, len(items), time.monotonic() + 300)
-            spent = _cpu_seconds(proc.pid) - cpu
-            rss = _max_rss_mb(proc.pid)
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(proc.communicate(), timeout=30)
-    finally:
-        await api.stop()
-    return {"cpu_ms": spent * 1000 / len(items), "max_rss_mb": rss}
+    return await cpu_run(kind, items, _command(kind, "serve"))
 
 
 async def _start(kind: str, env: dict) -> float:

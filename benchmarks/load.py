@@ -63,9 +63,10 @@ COMMANDS = {  # each bot in a process of its own: the full bot as `sdgbot run` r
 }
 
 
-async def spawn(kind: str, base_url: str) -> asyncio.subprocess.Process:
+async def spawn(kind: str, base_url: str, command: list[str] | None = None):
+    """The bot `kind` (or `command`, given the base URL and token) in a process of its own."""
     return await asyncio.create_subprocess_exec(
-        *COMMANDS[kind], base_url, TOKEN, cwd=ROOT,
+        *(command or COMMANDS[kind]), base_url, TOKEN, cwd=ROOT,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
 

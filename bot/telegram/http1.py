@@ -58,9 +58,9 @@ class _Connection:
         self.writer.close()
 
 
-class Http1Request(BaseRequest):
-    """PTB's BaseRequest over asyncio streams: at most `connection_pool_size` calls at once,
-    their connections kept alive; timeouts as HTTPXRequest takes them."""
+class PooledRequest(BaseRequest):
+    """A PTB BaseRequest taking its timeouts as HTTPXRequest takes them, with at most
+    `connection_pool_size` calls at once (Http1Request, and benchmarks/aio.py's)."""
 
     def __init__(
         self,
@@ -75,12 +75,40 @@ class Http1Request(BaseRequest):
         self._read, self._write, self._connect = read_timeout, write_timeout, connect_timeout
         self._pool, self._media_write = pool_timeout, media_write_timeout
         self._slots = asyncio.Semaphore(connection_pool_size)
-        self._idle: dict[Origin, list[_Connection]] = {}
-        self._closed = False
 
     @property
     def read_timeout(self) -> float | None:
         return self._read
+
+    def _timeouts(self, files: bool, read: Any, write: Any, connect: Any, pool: Any) -> tuple:
+        """A call's read, write, connect and pool timeouts: those it was given, else these
+        (the media write timeout for a call sending files)."""
+        if read is BaseRequest.DEFAULT_NONE:
+            read = self._read
+        if write is BaseRequest.DEFAULT_NONE:
+            write = self._media_write if files else self._write
+        if connect is BaseRequest.DEFAULT_NONE:
+            connect = self._connect
+        if pool is BaseRequest.DEFAULT_NONE:
+            pool = self._pool
+        return read, write, connect, pool
+
+    async def _take_slot(self, timeout: float | None) -> None:
+        """One of the calls at once, or NotDelivered when none is free in time."""
+        try:
+            async with asyncio.timeout(timeout):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise NotDelivered("not sent: PoolTimeout") from None
+
+
+class Http1Request(PooledRequest):
+    """PTB's BaseRequest over asyncio streams, its connections kept alive."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._idle: dict[Origin, list[_Connection]] = {}
+        self._closed = False
 
     async def initialize(self) -> None:
         if self._closed:  # after a shutdown: anew, on the loop running now
@@ -107,12 +135,9 @@ class Http1Request(BaseRequest):
         if self._closed:
             raise RuntimeError("This Http1Request is not initialized!")
         files = request_data is not None and request_data.contains_files
-        read = self._read if read_timeout is BaseRequest.DEFAULT_NONE else read_timeout
-        write = write_timeout
-        if write is BaseRequest.DEFAULT_NONE:
-            write = self._media_write if files else self._write
-        connect = self._connect if connect_timeout is BaseRequest.DEFAULT_NONE else connect_timeout
-        pool = self._pool if pool_timeout is BaseRequest.DEFAULT_NONE else pool_timeout
+        read, write, connect, pool = self._timeouts(
+            files, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
         try:
             parts = urlsplit(url)
             origin = (parts.scheme, parts.hostname or "", parts.port or _PORTS[parts.scheme])
@@ -121,11 +146,7 @@ class Http1Request(BaseRequest):
             raise NetworkError("not sent: the Bot API URL is not valid") from None
         head, body = _encode(method, parts.netloc.rpartition("@")[2], target, request_data,
                              self.USER_AGENT)  # fmt: skip
-        try:
-            async with asyncio.timeout(pool):
-                await self._slots.acquire()
-        except TimeoutError:
-            raise NotDelivered("not sent: PoolTimeout") from None
+        await self._take_slot(pool)
         try:
             conn = await self._connection(origin, connect)
             try:
