@@ -658,7 +658,7 @@ class Engine:
             ranked = self._by_figures(ranked, numbers)
         off_topic = [w for w in words if w in self.not_covered]
         # heat-stress: "heat stress"; as typed too ("retirement age", age read as 年齡)
-        spaced = f"{q.text} | {normalise(question)}".replace("-", " ")
+        spaced = f"{q.text} | {question.lower()}".replace("-", " ")
         off_topic += [t for t in self.spaced_not_covered if t in spaced]
         off_topic = [w for w in off_topic if not any(w != t and w in t for t in off_topic)]
         off_topic += self._unknown_schemes(q.text)
